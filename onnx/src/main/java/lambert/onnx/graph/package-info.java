@@ -1,0 +1,2 @@
+/** Building ONNX graphs in code: inputs, outputs, initializers and nodes. */
+package lambert.onnx.graph;

@@ -1,0 +1,2 @@
+/** Reading and writing ONNX model files, faithfully and atomically. */
+package lambert.onnx.io;

@@ -1,0 +1,301 @@
+package lambert.runtime;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.TensorInfo;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import lambert.runtime.batch.MicroBatches;
+import lambert.runtime.bundle.BundleException;
+import lambert.runtime.bundle.Manifest;
+import lambert.runtime.bundle.ModelBundle;
+import lambert.runtime.bundle.Task;
+import lambert.runtime.session.OnnxSession;
+import lambert.runtime.session.Output;
+import lambert.runtime.session.TokenBatch;
+import lambert.runtime.task.OutputDecoder;
+import lambert.runtime.task.Parameters;
+import lambert.runtime.task.Prediction;
+import lambert.runtime.task.TextTooLongException;
+import lambert.runtime.tokenize.TextTokenizer;
+import lambert.runtime.tokenize.Tokens;
+
+/**
+ * A loaded model: its bundle checked, its tokenizer and ONNX Runtime session open, ready to answer.
+ * Thread-safe; close it to free the native memory.
+ *
+ * <p>Loading checks, before anything is answered: the files the manifest names exist; their
+ * SHA-256 matches the manifest (hashed on a second thread while ONNX Runtime builds the session);
+ * the model's inputs are int64 {@code [batch, sequence]} tensors named {@code input_ids},
+ * {@code attention_mask} or {@code token_type_ids}, as the manifest lists; the output has the rank
+ * the task needs and the size the manifest states; and a probe run with the tokenizer's highest id
+ * succeeds, which proves the tokenizer fits the model's embedding table.
+ *
+ * <pre>{@code
+ * try (Model model = Model.open(Path.of("build/minilm"), ModelOptions.defaults())) {
+ *     Predictions p = model.predict(List.of("Hey, how are you?"), Parameters.defaults());
+ *     float[] vector = ((Embedding) p.predictions().get(0)).vector();
+ * }
+ * }</pre>
+ */
+public final class Model implements AutoCloseable {
+    private static final List<String> KNOWN_INPUTS = List.of("input_ids", "attention_mask", "token_type_ids");
+
+    private final ModelBundle bundle;
+    private final Manifest manifest;
+    private final TextTokenizer tokenizer;
+    private final OnnxSession session;
+    private final OutputDecoder decoder;
+    private final ModelOptions options;
+    private volatile boolean closed;
+
+    private Model(ModelBundle bundle, Manifest manifest, TextTokenizer tokenizer, OnnxSession session,
+            ModelOptions options) {
+        this.bundle = bundle;
+        this.manifest = manifest;
+        this.tokenizer = tokenizer;
+        this.session = session;
+        this.decoder = new OutputDecoder(manifest);
+        this.options = options;
+    }
+
+    /** Opens the bundle or Hugging Face folder at {@code dir}. */
+    public static Model open(Path dir, ModelOptions options) {
+        return open(ModelBundle.open(dir), options);
+    }
+
+    /** Loads an opened bundle; every check failure is a {@link BundleException} naming the file. */
+    public static Model open(ModelBundle bundle, ModelOptions options) {
+        Manifest manifest = bundle.manifest();
+        CompletableFuture<List<String>> hashCheck = options.verifyHashes() && !bundle.inferred()
+                ? CompletableFuture.supplyAsync(bundle::hashMismatches, Model::runOnDaemon)
+                : CompletableFuture.completedFuture(List.of());
+        OnnxSession session = null;
+        TextTokenizer tokenizer = null;
+        try {
+            try {
+                session = OnnxSession.open(bundle.modelPath(), options.engine(), manifest.preOptimized());
+            } catch (OrtException e) {
+                throw new BundleException("ONNX Runtime cannot load the model file " + bundle.modelPath() + ": "
+                        + e.getMessage() + " (expected a complete ONNX model; was the file truncated or replaced?)",
+                        e);
+            }
+            List<String> mismatches = awaitHashes(hashCheck);
+            if (!mismatches.isEmpty()) {
+                throw new BundleException(String.join("; ", mismatches));
+            }
+            List<String> inputs = checkInputs(bundle, session);
+            String output = chooseOutput(bundle, session);
+            tokenizer = TextTokenizer.load(bundle.tokenizerPath(), manifest.maxLength());
+            int outputSize = probe(bundle, manifest.withModelFacts(inputs, output, manifest.outputSize()), session,
+                    tokenizer);
+            Manifest complete = manifest.withModelFacts(inputs, output, outputSize);
+            return new Model(bundle, complete, tokenizer, session, options);
+        } catch (RuntimeException e) {
+            closeQuietly(tokenizer, session);
+            throw e;
+        }
+    }
+
+    private static void runOnDaemon(Runnable task) {
+        Thread thread = new Thread(task, "lambert-hash-check");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static List<String> awaitHashes(CompletableFuture<List<String>> check) {
+        try {
+            return check.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BundleException("interrupted while checking the bundle's hashes", e);
+        } catch (ExecutionException e) {
+            throw new BundleException("checking the bundle's hashes failed: " + e.getCause().getMessage(), e);
+        }
+    }
+
+    private static List<String> checkInputs(ModelBundle bundle, OnnxSession session) {
+        Map<String, NodeInfo> modelInputs;
+        try {
+            modelInputs = session.inputs();
+        } catch (OrtException e) {
+            throw new BundleException("cannot read the inputs of " + bundle.modelPath() + ": " + e.getMessage(), e);
+        }
+        List<String> names = new ArrayList<>(modelInputs.keySet());
+        for (String name : names) {
+            if (!KNOWN_INPUTS.contains(name)) {
+                throw new BundleException(bundle.modelPath() + " has an input \"" + name + "\" that lambert cannot "
+                        + "feed; expected inputs among " + KNOWN_INPUTS + ", found " + names);
+            }
+            if (!OnnxSession.isInt64(modelInputs.get(name), 2)) {
+                throw new BundleException(bundle.modelPath() + ": input \"" + name + "\" must be an int64 tensor of "
+                        + "shape [batch, sequence], found " + modelInputs.get(name).getInfo());
+            }
+        }
+        if (!names.contains("input_ids")) {
+            throw new BundleException(bundle.modelPath() + " has no input \"input_ids\"; found " + names);
+        }
+        List<String> declared = bundle.manifest().inputs();
+        if (!declared.isEmpty() && !(declared.containsAll(names) && names.containsAll(declared))) {
+            throw new BundleException(Manifest.FILE_NAME + " lists inputs " + declared + " but " + bundle.modelPath()
+                    + " has inputs " + names);
+        }
+        return declared.isEmpty() ? names : declared;
+    }
+
+    private static String chooseOutput(ModelBundle bundle, OnnxSession session) {
+        Manifest manifest = bundle.manifest();
+        Map<String, NodeInfo> outputs;
+        try {
+            outputs = session.outputs();
+        } catch (OrtException e) {
+            throw new BundleException("cannot read the outputs of " + bundle.modelPath() + ": " + e.getMessage(), e);
+        }
+        String name = manifest.output();
+        if (name == null) {
+            List<String> preferred = manifest.task() == Task.EMBED
+                    ? List.of("last_hidden_state", "token_embeddings", "sentence_embedding")
+                    : List.of("logits");
+            name = preferred.stream().filter(outputs::containsKey).findFirst()
+                    .orElse(outputs.keySet().iterator().next());
+        } else if (!outputs.containsKey(name)) {
+            throw new BundleException(Manifest.FILE_NAME + " names output \"" + name + "\" but " + bundle.modelPath()
+                    + " has outputs " + outputs.keySet());
+        }
+        TensorInfo info = OnnxSession.tensorInfo(outputs.get(name));
+        int rank = info == null ? -1 : info.getShape().length;
+        boolean rankOk = manifest.task() == Task.EMBED ? rank == 2 || rank == 3
+                : rank == (manifest.task() == Task.CLASSIFY ? 2 : 3);
+        if (!rankOk) {
+            String expected = manifest.task() == Task.EMBED ? "[batch, sequence, hidden] or [batch, hidden]"
+                    : manifest.task() == Task.CLASSIFY ? "[batch, labels]" : "[batch, sequence, labels]";
+            throw new BundleException(bundle.modelPath() + ": output \"" + name + "\" must have shape " + expected
+                    + " for task " + manifest.task().id() + ", found "
+                    + (info == null ? outputs.get(name).getInfo() : Arrays.toString(info.getShape())));
+        }
+        return name;
+    }
+
+    /** Runs the model once on [first, highest id, last]; returns the output's last dimension. */
+    private static int probe(ModelBundle bundle, Manifest manifest, OnnxSession session, TextTokenizer tokenizer) {
+        Tokens sample = tokenizer.encode("lambert");
+        long[] ids = sample.ids().clone();
+        int vocab = manifest.vocabSize();
+        if (vocab > 0 && ids.length >= 3) {
+            ids[1] = vocab - 1;
+        }
+        Tokens probe = new Tokens(ids, sample.typeIds(), sample.special(), sample.starts(), sample.ends(), false);
+        Output out;
+        try {
+            out = session.run(manifest.inputs(), manifest.output(), TokenBatch.of(List.of(probe), 0));
+        } catch (OrtException e) {
+            throw new BundleException("the tokenizer " + bundle.tokenizerPath() + " does not fit the model "
+                    + bundle.modelPath() + ": a probe with token id " + (vocab - 1) + " (the tokenizer has " + vocab
+                    + " ids) failed: " + e.getMessage(), e);
+        }
+        int size = (int) out.shape()[out.shape().length - 1];
+        if (manifest.task() != Task.EMBED && size != manifest.labels().size()) {
+            throw new BundleException(bundle.modelPath() + " answers " + size + " scores per "
+                    + (manifest.task() == Task.TAG ? "token" : "text") + " but " + Manifest.FILE_NAME + " lists "
+                    + manifest.labels().size() + " labels " + manifest.labels());
+        }
+        if (manifest.outputSize() > 0 && size != manifest.outputSize()) {
+            throw new BundleException(bundle.modelPath() + ": output \"" + manifest.output() + "\" has size " + size
+                    + " but " + Manifest.FILE_NAME + " says output_size " + manifest.outputSize());
+        }
+        return size;
+    }
+
+    /** The bundle's manifest, completed with the model's input and output names and sizes. */
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    /** The bundle this model was loaded from. */
+    public ModelBundle bundle() {
+        return bundle;
+    }
+
+    /** The tokenizer, for callers that need token counts. */
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /**
+     * Answers for each text, in the caller's order. Texts must be valid Unicode (no unpaired
+     * surrogates); the request contract checks that before calling this.
+     *
+     * @throws TextTooLongException if truncation is off and a text is too long
+     */
+    public Predictions predict(List<String> texts, Parameters parameters) {
+        if (closed) {
+            throw new IllegalStateException("the model is closed");
+        }
+        long start = System.nanoTime();
+        Tokens[] tokens = tokenizer.encode(texts);
+        long tokenized = System.nanoTime();
+        int[] lengths = new int[tokens.length];
+        int totalTokens = 0;
+        int truncated = 0;
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i].truncated()) {
+                if (!parameters.truncation()) {
+                    throw new TextTooLongException(i, manifest.maxLength());
+                }
+                truncated++;
+            }
+            lengths[i] = tokens[i].length();
+            totalTokens += lengths[i];
+        }
+        Prediction[] out = new Prediction[texts.size()];
+        List<int[]> batches = MicroBatches.plan(lengths, options.tokenBudget(), options.maxBatchRows());
+        for (int[] batch : batches) {
+            List<Tokens> rows = new ArrayList<>(batch.length);
+            for (int index : batch) {
+                rows.add(tokens[index]);
+            }
+            TokenBatch input = TokenBatch.of(rows, 0);
+            Output output;
+            try {
+                output = session.run(manifest.inputs(), manifest.output(), input);
+            } catch (OrtException e) {
+                throw new IllegalStateException("ONNX Runtime failed on a batch of " + input.rows() + " texts x "
+                        + input.width() + " tokens: " + e.getMessage(), e);
+            }
+            for (int row = 0; row < batch.length; row++) {
+                int index = batch[row];
+                out[index] = decoder.decode(output, row, texts.get(index), tokens[index], parameters);
+            }
+        }
+        long done = System.nanoTime();
+        return new Predictions(Arrays.asList(out), totalTokens, truncated, batches.size(), tokenized - start,
+                done - tokenized);
+    }
+
+    /** Frees the tokenizer and the session; calling it again does nothing. */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            closeQuietly(tokenizer, session);
+        }
+    }
+
+    private static void closeQuietly(TextTokenizer tokenizer, OnnxSession session) {
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException ignored) {
+                // nothing more can be done with a session that fails to close
+            }
+        }
+    }
+}

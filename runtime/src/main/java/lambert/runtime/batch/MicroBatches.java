@@ -1,0 +1,53 @@
+package lambert.runtime.batch;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Splits the texts of one request into micro-batches: texts are sorted by token count, longest
+ * first, and grouped while the padded batch ({@code rows x longest}) stays within a token budget
+ * and a row limit. Similar lengths together means little padding; the budget bounds memory.
+ *
+ * <pre>{@code
+ * List<int[]> batches = MicroBatches.plan(new int[] {7, 120, 9}, 4096, 32);
+ * }</pre>
+ */
+public final class MicroBatches {
+    private MicroBatches() {}
+
+    /**
+     * @param lengths token count of each text
+     * @param tokenBudget the largest {@code rows x width} of one batch (a single text always fits)
+     * @param maxRows the most texts in one batch
+     * @return indices into {@code lengths}, one array per batch, longest texts first
+     */
+    public static List<int[]> plan(int[] lengths, int tokenBudget, int maxRows) {
+        if (tokenBudget < 1 || maxRows < 1) {
+            throw new IllegalArgumentException("tokenBudget and maxRows must be positive, found " + tokenBudget
+                    + " and " + maxRows);
+        }
+        Integer[] order = new Integer[lengths.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt((Integer i) -> lengths[i]).reversed());
+        List<int[]> batches = new ArrayList<>();
+        int from = 0;
+        while (from < order.length) {
+            int width = lengths[order[from]];
+            int to = from + 1;
+            while (to < order.length && to - from < maxRows && (long) (to - from + 1) * width <= tokenBudget) {
+                to++;
+            }
+            int[] batch = new int[to - from];
+            for (int i = from; i < to; i++) {
+                batch[i - from] = order[i];
+            }
+            batches.add(batch);
+            from = to;
+        }
+        return batches;
+    }
+}

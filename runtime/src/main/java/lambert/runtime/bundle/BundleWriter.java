@@ -1,0 +1,123 @@
+package lambert.runtime.bundle;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Writes a bundle folder all at once: the files are copied into a hidden staging folder next to
+ * the target, hashed while they are copied, the manifest is written with those hashes, and the
+ * staging folder is then renamed into place. A failure leaves no half-written bundle behind.
+ *
+ * <pre>{@code
+ * BundleWriter.write(Path.of("out/minilm"), manifest,
+ *         Map.of("model.onnx", BundleWriter.file(onnx), "tokenizer.json", BundleWriter.file(tok)), false);
+ * }</pre>
+ */
+public final class BundleWriter {
+    /** Where a bundle file's bytes come from. */
+    @FunctionalInterface
+    public interface Source {
+        /** Opens the bytes; the writer closes the stream. */
+        InputStream open() throws IOException;
+    }
+
+    private BundleWriter() {}
+
+    /** A source reading a file on disk. */
+    public static Source file(Path path) {
+        return () -> Files.newInputStream(path);
+    }
+
+    /**
+     * Writes the bundle.
+     *
+     * @param target the bundle folder to create
+     * @param manifest the manifest; its hashes are replaced by those of the files written
+     * @param files bundle-relative names and their sources
+     * @param replace whether an existing folder at {@code target} may be replaced
+     * @return the written bundle
+     */
+    public static ModelBundle write(Path target, Manifest manifest, Map<String, Source> files, boolean replace)
+            throws IOException {
+        Path absolute = target.toAbsolutePath().normalize();
+        if (Files.exists(absolute) && !replace) {
+            throw new FileAlreadyExistsException(absolute.toString(), null,
+                    "the output folder exists; choose another or allow replacing it (--force)");
+        }
+        Path parent = absolute.getParent();
+        Files.createDirectories(parent);
+        Path staging = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".partial-");
+        try {
+            Map<String, String> hashes = new LinkedHashMap<>();
+            for (Map.Entry<String, Source> e : files.entrySet()) {
+                Path out = staging.resolve(e.getKey()).normalize();
+                if (!out.startsWith(staging)) {
+                    throw new IllegalArgumentException("bundle file name escapes the bundle: " + e.getKey());
+                }
+                Files.createDirectories(out.getParent());
+                hashes.put(e.getKey(), copyHashing(e.getValue(), out));
+            }
+            Files.write(staging.resolve(Manifest.FILE_NAME), manifest.withHashes(hashes).toJson());
+            if (Files.exists(absolute)) {
+                Path old = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".old-");
+                Files.move(absolute, old.resolve("bundle"));
+                moveIntoPlace(staging, absolute);
+                deleteTree(old);
+            } else {
+                moveIntoPlace(staging, absolute);
+            }
+        } catch (IOException | RuntimeException e) {
+            deleteTree(staging);
+            throw e;
+        }
+        return ModelBundle.open(absolute);
+    }
+
+    private static void moveIntoPlace(Path staging, Path target) throws IOException {
+        try {
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(staging, target);
+        }
+    }
+
+    private static String copyHashing(Source source, Path out) throws IOException {
+        MessageDigest digest = Sha256.newDigest();
+        try (InputStream in = new DigestInputStream(source.open(), digest);
+                OutputStream os = Files.newOutputStream(out)) {
+            in.transferTo(os);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Deletes a folder and everything in it, quietly. */
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a leftover staging folder is hidden and harmless
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

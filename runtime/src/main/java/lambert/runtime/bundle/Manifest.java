@@ -1,0 +1,191 @@
+package lambert.runtime.bundle;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import lambert.runtime.json.Json;
+import lambert.runtime.json.JsonException;
+
+/**
+ * The manifest of a model bundle, stored as {@code lambert.json} next to the model and tokenizer.
+ *
+ * <p>A manifest inferred from a Hugging Face folder may leave {@link #inputs()}, {@link #output()},
+ * {@link #outputSize()} and {@link #sha256()} empty; loading fills them in from the model itself.
+ *
+ * @param name a human-readable model name
+ * @param task what the model answers
+ * @param modelFile the ONNX file, relative to the bundle folder
+ * @param tokenizerFile the Hugging Face {@code tokenizer.json}, relative to the bundle folder
+ * @param maxLength tokens per text, special tokens included; longer texts are truncated and flagged
+ * @param pooling how token vectors become a sentence vector (embed only)
+ * @param normalize whether sentence vectors are scaled to unit length (embed only)
+ * @param labels label names by output index (classify and tag)
+ * @param multiLabel sigmoid per label instead of softmax over labels (classify only)
+ * @param inputs the model's input names, in the order lambert feeds them
+ * @param output the name of the model output lambert reads
+ * @param outputSize the last dimension of that output: hidden size or label count; 0 if unknown
+ * @param vocabSize the tokenizer's vocabulary size; 0 if unknown
+ * @param quantization {@code none} or a description of the weight quantisation
+ * @param optimization the ONNX Runtime optimisation level the file was saved at, or {@code none}
+ * @param sha256 hex SHA-256 of each bundle file by relative name
+ * @param lambertVersion the lambert version that wrote the manifest
+ */
+public record Manifest(
+        String name,
+        Task task,
+        String modelFile,
+        String tokenizerFile,
+        int maxLength,
+        Pooling pooling,
+        boolean normalize,
+        List<String> labels,
+        boolean multiLabel,
+        List<String> inputs,
+        String output,
+        int outputSize,
+        int vocabSize,
+        String quantization,
+        String optimization,
+        Map<String, String> sha256,
+        String lambertVersion) {
+
+    /** The manifest's file name inside a bundle folder. */
+    public static final String FILE_NAME = "lambert.json";
+    /** The manifest format this code reads and writes. */
+    public static final int FORMAT = 1;
+    /** The longest sequence a BERT-family position table usually allows. */
+    public static final int MAX_POSITIONS = 512;
+
+    public Manifest {
+        labels = List.copyOf(labels);
+        inputs = List.copyOf(inputs);
+        sha256 = Map.copyOf(sha256);
+    }
+
+    /** Whether the file was saved already optimised, so sessions may open it with optimisation off. */
+    public boolean preOptimized() {
+        return optimization != null && !optimization.equals("none");
+    }
+
+    /** A copy with the facts that only the loaded model can tell. */
+    public Manifest withModelFacts(List<String> modelInputs, String modelOutput, int modelOutputSize) {
+        return new Manifest(name, task, modelFile, tokenizerFile, maxLength, pooling, normalize, labels, multiLabel,
+                modelInputs, modelOutput, modelOutputSize, vocabSize, quantization, optimization, sha256,
+                lambertVersion);
+    }
+
+    /** A copy with other file hashes and the current lambert version (for writing a new bundle). */
+    public Manifest withHashes(Map<String, String> hashes) {
+        return new Manifest(name, task, modelFile, tokenizerFile, maxLength, pooling, normalize, labels, multiLabel,
+                inputs, output, outputSize, vocabSize, quantization, optimization, hashes, Version.CURRENT);
+    }
+
+    /** Parses {@code lambert.json} content; errors name the field and what was found. */
+    public static Manifest parse(byte[] json) {
+        Object tree;
+        try {
+            tree = Json.parse(json);
+        } catch (JsonException e) {
+            throw new BundleException(FILE_NAME + " is not valid JSON: " + e.getMessage(), e);
+        }
+        JsonFields f = new JsonFields(FILE_NAME, tree);
+        long format = f.integer("format", -1);
+        if (format != FORMAT) {
+            throw new BundleException(FILE_NAME + ": field \"format\" must be " + FORMAT + ", found "
+                    + (f.has("format") ? f.raw("format") : "nothing") + " (written by a different lambert version?)");
+        }
+        String taskId = f.requiredString("task");
+        Task task = Task.fromId(taskId);
+        if (task == null) {
+            throw new BundleException(FILE_NAME + ": field \"task\" must be one of " + Task.ids() + ", found \""
+                    + taskId + "\"");
+        }
+        String poolingId = f.string("pooling", "mean");
+        Pooling pooling = Pooling.fromId(poolingId);
+        if (pooling == null) {
+            throw new BundleException(FILE_NAME + ": field \"pooling\" must be mean or cls, found \"" + poolingId + "\"");
+        }
+        long maxLength = f.integer("max_length", MAX_POSITIONS);
+        if (maxLength < 3 || maxLength > 1 << 16) {
+            throw new BundleException(FILE_NAME + ": field \"max_length\" must be between 3 and 65536, found "
+                    + maxLength);
+        }
+        List<String> labels = f.strings("labels");
+        if (task != Task.EMBED && labels.isEmpty()) {
+            throw new BundleException(FILE_NAME + ": field \"labels\" is required for task " + task.id()
+                    + " (one name per output index)");
+        }
+        return new Manifest(
+                f.string("name", "model"),
+                task,
+                f.requiredString("model"),
+                f.requiredString("tokenizer"),
+                (int) maxLength,
+                pooling,
+                f.bool("normalize", task == Task.EMBED),
+                labels,
+                f.bool("multi_label", false),
+                f.strings("inputs"),
+                f.string("output", null),
+                (int) f.integer("output_size", 0),
+                (int) f.integer("vocab_size", 0),
+                f.string("quantization", "none"),
+                f.string("optimization", "none"),
+                f.stringMap("sha256"),
+                f.string("lambert_version", "unknown"));
+    }
+
+    /** The manifest as pretty-printed {@code lambert.json} content. */
+    public byte[] toJson() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = Json.generator(out)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeNumberField("format", FORMAT);
+            g.writeStringField("name", name);
+            g.writeStringField("task", task.id());
+            g.writeStringField("model", modelFile);
+            g.writeStringField("tokenizer", tokenizerFile);
+            g.writeNumberField("max_length", maxLength);
+            if (task == Task.EMBED) {
+                g.writeStringField("pooling", pooling.id());
+                g.writeBooleanField("normalize", normalize);
+            } else {
+                g.writeArrayFieldStart("labels");
+                for (String label : labels) {
+                    g.writeString(label);
+                }
+                g.writeEndArray();
+                if (task == Task.CLASSIFY) {
+                    g.writeBooleanField("multi_label", multiLabel);
+                }
+            }
+            g.writeArrayFieldStart("inputs");
+            for (String input : inputs) {
+                g.writeString(input);
+            }
+            g.writeEndArray();
+            if (output != null) {
+                g.writeStringField("output", output);
+            }
+            g.writeNumberField("output_size", outputSize);
+            g.writeNumberField("vocab_size", vocabSize);
+            g.writeStringField("quantization", quantization);
+            g.writeStringField("optimization", optimization);
+            g.writeObjectFieldStart("sha256");
+            for (String file : sha256.keySet().stream().sorted().toList()) {
+                g.writeStringField(file, sha256.get(file));
+            }
+            g.writeEndObject();
+            g.writeStringField("lambert_version", lambertVersion);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.write('\n');
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,153 @@
+package lambert.runtime.session;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An ONNX Runtime session over a model file, created from its path (ONNX Runtime maps the file
+ * itself; the model is never copied into the Java heap), fed with {@link TokenBatch}es.
+ * Thread-safe: ONNX Runtime sessions may be run concurrently.
+ *
+ * <pre>{@code
+ * try (OnnxSession session = OnnxSession.open(Path.of("model.onnx"), EngineOptions.defaults(), false)) {
+ *     Output out = session.run(List.of("input_ids", "attention_mask"), "last_hidden_state", batch);
+ * }
+ * }</pre>
+ */
+public final class OnnxSession implements AutoCloseable {
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private volatile boolean closed;
+
+    private OnnxSession(OrtEnvironment env, OrtSession session) {
+        this.env = env;
+        this.session = session;
+    }
+
+    /**
+     * Opens a session.
+     *
+     * @param model the ONNX file
+     * @param options threads, spinning and optimisation level
+     * @param preOptimized whether the file was saved already optimised ({@link Optimization#AUTO} then means none)
+     * @throws OrtException if ONNX Runtime cannot load the file (not ONNX, truncated, unknown operator)
+     */
+    public static OnnxSession open(Path model, EngineOptions options, boolean preOptimized) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setIntraOpNumThreads(options.effectiveThreads());
+            so.setInterOpNumThreads(1);
+            so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            so.addConfigEntry("session.intra_op.allow_spinning", options.spinning() ? "1" : "0");
+            so.setOptimizationLevel(level(options.optimization(), preOptimized));
+            return new OnnxSession(env, env.createSession(model.toString(), so));
+        }
+    }
+
+    private static OrtSession.SessionOptions.OptLevel level(Optimization optimization, boolean preOptimized) {
+        switch (optimization) {
+            case NONE:
+                return OrtSession.SessionOptions.OptLevel.NO_OPT;
+            case BASIC:
+                return OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+            case EXTENDED:
+                return OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+            case ALL:
+                return OrtSession.SessionOptions.OptLevel.ALL_OPT;
+            default:
+                return preOptimized ? OrtSession.SessionOptions.OptLevel.NO_OPT
+                        : OrtSession.SessionOptions.OptLevel.ALL_OPT;
+        }
+    }
+
+    /** The model's inputs by name. */
+    public Map<String, NodeInfo> inputs() throws OrtException {
+        return session.getInputInfo();
+    }
+
+    /** The model's outputs by name. */
+    public Map<String, NodeInfo> outputs() throws OrtException {
+        return session.getOutputInfo();
+    }
+
+    /** The element type and shape (-1 for a dynamic axis) of a tensor input or output, or null. */
+    public static TensorInfo tensorInfo(NodeInfo node) {
+        return node.getInfo() instanceof TensorInfo ? (TensorInfo) node.getInfo() : null;
+    }
+
+    /** Whether a node is an int64 tensor of the given rank. */
+    public static boolean isInt64(NodeInfo node, int rank) {
+        TensorInfo info = tensorInfo(node);
+        return info != null && info.type == OnnxJavaType.INT64 && info.getShape().length == rank;
+    }
+
+    /**
+     * Runs the model on a batch and returns one float output.
+     *
+     * @param inputNames the model inputs to feed: {@code input_ids}, {@code attention_mask}, {@code token_type_ids}
+     * @param outputName the output to compute
+     */
+    public Output run(List<String> inputNames, String outputName, TokenBatch batch) throws OrtException {
+        long[] shape = {batch.rows(), batch.width()};
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        try {
+            for (String name : inputNames) {
+                feeds.put(name, OnnxTensor.createTensor(env, bufferFor(name, batch), shape));
+            }
+            try (OrtSession.Result result = session.run(feeds, Set.of(outputName))) {
+                OnnxValue value = result.get(0);
+                if (!(value instanceof OnnxTensor)) {
+                    throw new OrtException("output " + outputName + " is not a tensor");
+                }
+                OnnxTensor tensor = (OnnxTensor) value;
+                if (tensor.getInfo().type != OnnxJavaType.FLOAT) {
+                    throw new OrtException("output " + outputName + " must be float32, found " + tensor.getInfo().type);
+                }
+                FloatBuffer buffer = tensor.getFloatBuffer();
+                float[] data = new float[buffer.remaining()];
+                buffer.get(data);
+                return new Output(data, tensor.getInfo().getShape());
+            }
+        } finally {
+            for (OnnxTensor t : feeds.values()) {
+                t.close();
+            }
+        }
+    }
+
+    private static LongBuffer bufferFor(String inputName, TokenBatch batch) {
+        switch (inputName) {
+            case "attention_mask":
+                return batch.mask().duplicate();
+            case "token_type_ids":
+                return batch.typeIds().duplicate();
+            case "input_ids":
+                return batch.ids().duplicate();
+            default:
+                throw new IllegalArgumentException("unknown model input " + inputName
+                        + ", expected one of [input_ids, attention_mask, token_type_ids]");
+        }
+    }
+
+    /** Releases the native session; calling it again does nothing. */
+    @Override
+    public synchronized void close() throws OrtException {
+        if (!closed) {
+            closed = true;
+            session.close();
+        }
+    }
+}
