@@ -1,0 +1,90 @@
+package lambert.cli;
+
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import lambert.runtime.bundle.BundleException;
+import lambert.runtime.bundle.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code lambert} command: a BERT-family model to a small, fast, cheap AWS Lambda function.
+ *
+ * <pre>{@code
+ * ./lambert quickstart
+ * ./lambert predict --model minilm-int8 "Hey, how are you?"
+ * }</pre>
+ */
+@Command(name = "lambert",
+        mixinStandardHelpOptions = true,
+        versionProvider = Lambert.VersionProvider.class,
+        description = "Turns a BERT-family model into a small, fast, cheap AWS Lambda function on ONNX Runtime.",
+        subcommands = {QuickstartCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
+public final class Lambert {
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (for tests). */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured picocli command line: errors become one line and a documented exit code. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Lambert());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("lambert: " + describe(e));
+            return exitCode(e);
+        });
+        cli.setExitCodeExceptionMapper(Lambert::exitCode);
+        documentExitCodes(cli);
+        return cli;
+    }
+
+    private static void documentExitCodes(CommandLine cli) {
+        cli.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.HELP);
+        cli.getSubcommands().values().forEach(Lambert::documentExitCodes);
+    }
+
+    static int exitCode(Throwable e) {
+        if (e instanceof UsageException || e instanceof BundleException || e instanceof CommandLine.ParameterException
+                || e instanceof FileAlreadyExistsException) {
+            return ExitCodes.BAD_INPUT;
+        }
+        if (e instanceof CheckFailedException) {
+            return ExitCodes.CHECK_FAILED;
+        }
+        return ExitCodes.ENVIRONMENT;
+    }
+
+    static String describe(Throwable e) {
+        if (e instanceof NoSuchFileException) {
+            return "file not found: " + e.getMessage();
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied: " + e.getMessage();
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            FileAlreadyExistsException f = (FileAlreadyExistsException) e;
+            return f.getFile() + " exists" + (f.getReason() == null ? "" : ": " + f.getReason());
+        }
+        if (e instanceof UncheckedIOException && e.getCause() != null) {
+            return describe(e.getCause());
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    /** Prints the version from the runtime jar. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"lambert " + Version.CURRENT};
+        }
+    }
+}
