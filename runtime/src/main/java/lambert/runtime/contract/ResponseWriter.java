@@ -23,6 +23,7 @@ import lambert.runtime.task.Tagging;
  * Writes responses. One text sent as a string gets one result, flattened into the response
  * object; a list of texts gets {@code "results"} in the same order, plus {@code "truncated"}: the
  * indices of the texts that were cut. Every result says its token count and whether it was cut.
+ * Entity offsets count Unicode code points, as Hugging Face pipelines and Python strings do.
  *
  * <pre>
  * {"task":"embed","model":"all-MiniLM-L6-v2","dimensions":384,"embedding":[...],"tokens":7,"truncated":false}
@@ -46,12 +47,12 @@ public final class ResponseWriter {
             }
             List<Prediction> list = predictions.predictions();
             if (request.single()) {
-                writeFields(g, list.get(0), request);
+                writeFields(g, list.get(0), request.texts().get(0), request);
             } else {
                 g.writeArrayFieldStart("results");
-                for (Prediction p : list) {
+                for (int i = 0; i < list.size(); i++) {
                     g.writeStartObject();
-                    writeFields(g, p, request);
+                    writeFields(g, list.get(i), request.texts().get(i), request);
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -70,7 +71,7 @@ public final class ResponseWriter {
         return out.toByteArray();
     }
 
-    private static void writeFields(JsonGenerator g, Prediction p, Request request) throws IOException {
+    private static void writeFields(JsonGenerator g, Prediction p, String text, Request request) throws IOException {
         if (p instanceof Embedding) {
             float[] v = ((Embedding) p).vector();
             if (request.encoding() == Encoding.BASE64) {
@@ -101,8 +102,8 @@ public final class ResponseWriter {
                 g.writeStringField(key, e.label());
                 g.writeNumberField("score", e.score());
                 g.writeStringField("word", e.word());
-                g.writeNumberField("start", e.start());
-                g.writeNumberField("end", e.end());
+                g.writeNumberField("start", e.codePointStart(text));
+                g.writeNumberField("end", e.codePointEnd(text));
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -56,7 +56,7 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** Tokenizes one text. */
     public Tokens encode(String text) {
-        return toTokens(tokenizer.encode(text));
+        return toTokens(text, tokenizer.encode(text));
     }
 
     /** Tokenizes several texts (in parallel inside the native library); results in the same order. */
@@ -67,18 +67,20 @@ public final class TextTokenizer implements AutoCloseable {
         Encoding[] encodings = tokenizer.batchEncode(texts);
         Tokens[] out = new Tokens[encodings.length];
         for (int i = 0; i < encodings.length; i++) {
-            out[i] = toTokens(encodings[i]);
+            out[i] = toTokens(texts.get(i), encodings[i]);
         }
         return out;
     }
 
-    private static Tokens toTokens(Encoding encoding) {
+    private static Tokens toTokens(String text, Encoding encoding) {
         long[] specialMask = encoding.getSpecialTokenMask();
         boolean[] special = new boolean[specialMask.length];
         for (int i = 0; i < special.length; i++) {
             special[i] = specialMask[i] != 0;
         }
+        // The native library counts Unicode code points; Java strings index UTF-16 units.
         CharSpan[] spans = encoding.getCharTokenSpans();
+        int[] utf16 = hasSupplementary(text) ? codePointToUtf16(text) : null;
         int[] starts = new int[spans.length];
         int[] ends = new int[spans.length];
         for (int i = 0; i < spans.length; i++) {
@@ -86,11 +88,31 @@ public final class TextTokenizer implements AutoCloseable {
                 starts[i] = -1;
                 ends[i] = -1;
             } else {
-                starts[i] = spans[i].getStart();
-                ends[i] = spans[i].getEnd();
+                starts[i] = utf16 == null ? spans[i].getStart() : utf16[spans[i].getStart()];
+                ends[i] = utf16 == null ? spans[i].getEnd() : utf16[spans[i].getEnd()];
             }
         }
         return new Tokens(encoding.getIds(), encoding.getTypeIds(), special, starts, ends, encoding.exceedMaxLength());
+    }
+
+    private static boolean hasSupplementary(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isSurrogate(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** UTF-16 index of each code point index, plus one entry for the end of the text. */
+    private static int[] codePointToUtf16(String text) {
+        int[] map = new int[text.codePointCount(0, text.length()) + 1];
+        int cp = 0;
+        for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+            map[cp++] = i;
+        }
+        map[cp] = text.length();
+        return map;
     }
 
     /** Frees the native tokenizer; calling it again does nothing. */

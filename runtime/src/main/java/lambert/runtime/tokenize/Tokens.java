@@ -6,8 +6,8 @@ package lambert.runtime.tokenize;
  * @param ids token ids
  * @param typeIds segment ids (all zero for a single text)
  * @param special whether each token is a special token ([CLS], [SEP], ...)
- * @param starts character offset (UTF-16 index into the text) where each token starts
- * @param ends character offset just past each token
+ * @param starts UTF-16 index into the text where each token starts (-1 for special tokens)
+ * @param ends UTF-16 index just past each token
  * @param truncated whether the text was longer than the maximum length and was cut
  */
 public record Tokens(long[] ids, long[] typeIds, boolean[] special, int[] starts, int[] ends, boolean truncated) {
