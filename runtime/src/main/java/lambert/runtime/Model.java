@@ -81,6 +81,10 @@ public final class Model implements AutoCloseable {
             try {
                 session = OnnxSession.open(bundle.modelPath(), options.engine(), manifest.preOptimized());
             } catch (OrtException e) {
+                List<String> mismatches = awaitHashes(hashCheck);
+                if (!mismatches.isEmpty()) {
+                    throw new BundleException(String.join("; ", mismatches), e);
+                }
                 throw new BundleException("ONNX Runtime cannot load the model file " + bundle.modelPath() + ": "
                         + e.getMessage() + " (expected a complete ONNX model; was the file truncated or replaced?)",
                         e);
@@ -228,7 +232,8 @@ public final class Model implements AutoCloseable {
 
     /**
      * Answers for each text, in the caller's order. Texts must be valid Unicode (no unpaired
-     * surrogates); the request contract checks that before calling this.
+     * surrogates); the request contract checks that before calling this. Texts are grouped into
+     * micro-batches by length, except for quantised models (see {@link Manifest#batchInvariant()}).
      *
      * @throws TextTooLongException if truncation is off and a text is too long
      */
@@ -253,7 +258,9 @@ public final class Model implements AutoCloseable {
             totalTokens += lengths[i];
         }
         Prediction[] out = new Prediction[texts.size()];
-        List<int[]> batches = MicroBatches.plan(lengths, options.tokenBudget(), options.maxBatchRows());
+        // Quantised models answer one text at a time, so that an answer never depends on its batch-mates.
+        int maxRows = manifest.batchInvariant() ? options.maxBatchRows() : 1;
+        List<int[]> batches = MicroBatches.plan(lengths, options.tokenBudget(), maxRows);
         for (int[] batch : batches) {
             List<Tokens> rows = new ArrayList<>(batch.length);
             for (int index : batch) {

@@ -75,11 +75,13 @@ final class HuggingFaceFolder {
                 throw new BundleException("cannot read " + modules + ": " + e.getMessage(), e);
             }
         }
+        String quantizedOp = QuantizationScan.firstQuantizedOp(dir.resolve(modelFile));
+        String quantization = quantizedOp == null ? "none" : "int8 dynamic (found " + quantizedOp + ")";
         String name = dir.toAbsolutePath().normalize().getFileName() == null
                 ? "model" : dir.toAbsolutePath().normalize().getFileName().toString();
         return new Manifest(name, task, modelFile, "tokenizer.json", maxLength, pooling, normalize, labels, multiLabel,
                 List.of(), null, task == Task.EMBED ? 0 : labels.size(), TokenizerVocabulary.size(
-                        dir.resolve("tokenizer.json")), "none", "none", Map.of(), Version.CURRENT);
+                        dir.resolve("tokenizer.json")), quantization, "none", Map.of(), Version.CURRENT);
     }
 
     private static List<String> labels(JsonFields config) {

@@ -1,0 +1,192 @@
+package lambert.runtime.bundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Random;
+import lambert.runtime.Model;
+import lambert.runtime.ModelOptions;
+import lambert.runtime.testing.TestModels;
+import lambert.runtime.testing.TinyModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading refuses damaged or mismatched bundles with a message naming the file or field. */
+class ModelLoadTest {
+    private static final List<String> LABELS = List.of("negative", "neutral", "positive");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void open_missingFolderIsNamed() {
+        assertThatThrownBy(() -> Model.open(dir.resolve("nope"), ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class).hasMessageContaining("nope").hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void open_folderWithoutManifestOrTokenizerSaysWhatIsExpected() {
+        assertThatThrownBy(() -> Model.open(dir, ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class).hasMessageContaining("no lambert.json and no tokenizer.json");
+    }
+
+    @Test
+    void open_huggingFaceFolderWithoutModelListsWhereItLooked() throws Exception {
+        Files.copy(TestModels.tokenizer(), dir.resolve("tokenizer.json"));
+        assertThatThrownBy(() -> Model.open(dir, ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("looked for model.onnx and onnx/model.onnx");
+    }
+
+    @Test
+    void open_missingModelFileNamedInManifest() throws Exception {
+        TinyModels tiny = classifier(30522);
+        Files.delete(tiny.bundle().modelPath());
+        assertThatThrownBy(() -> Model.open(tiny.bundle().dir(), ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("model.onnx").hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void open_changedFileFailsItsHashCheck() throws Exception {
+        TinyModels tiny = classifier(30522);
+        Files.writeString(tiny.bundle().tokenizerPath(), " ", StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> Model.open(tiny.bundle().dir(), ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("tokenizer.json does not match its hash in lambert.json");
+    }
+
+    @Test
+    void open_truncatedModelIsReportedByHashBeforeOnnxRuntime() throws Exception {
+        TinyModels tiny = classifier(30522);
+        truncate(tiny.bundle().modelPath());
+        assertThatThrownBy(() -> Model.open(tiny.bundle().dir(), ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("model.onnx does not match its hash");
+    }
+
+    @Test
+    void open_truncatedModelWithoutManifestIsReportedByOnnxRuntime() throws Exception {
+        Path hf = huggingFaceCopy();
+        truncate(hf.resolve("model.onnx"));
+        assertThatThrownBy(() -> Model.open(hf, ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("ONNX Runtime cannot load the model file " + hf.resolve("model.onnx"));
+    }
+
+    @Test
+    void open_randomBytesAsModelAreRefused() throws Exception {
+        Path hf = huggingFaceCopy();
+        byte[] noise = new byte[4096];
+        new Random(1).nextBytes(noise);
+        Files.write(hf.resolve("model.onnx"), noise);
+        assertThatThrownBy(() -> Model.open(hf, ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class).hasMessageContaining("cannot load the model file");
+    }
+
+    @Test
+    void open_tokenizerLargerThanTheEmbeddingTableIsRefused() throws Exception {
+        TinyModels tiny = classifier(1000);
+        assertThatThrownBy(() -> Model.open(tiny.bundle().dir(), ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("does not fit the model").hasMessageContaining("30522 ids");
+    }
+
+    @Test
+    void open_manifestFieldOfWrongTypeIsNamed() throws Exception {
+        TinyModels tiny = classifier(30522);
+        editManifest(tiny, "\"max_length\" : 64", "\"max_length\" : \"long\"");
+        assertThatThrownBy(() -> Model.open(tiny.bundle().dir(), ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class)
+                .hasMessage("lambert.json: field \"max_length\" must be an integer, found string \"long\"");
+    }
+
+    @Test
+    void open_manifestInputsThatTheModelLacksAreNamed() throws Exception {
+        TinyModels tiny = classifier(30522);
+        editManifest(tiny, "\"token_type_ids\" ]", "\"segment_ids\" ]");
+        assertThatThrownBy(() -> Model.open(tiny.bundle().dir(), ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("lists inputs [input_ids, attention_mask, segment_ids]")
+                .hasMessageContaining("token_type_ids");
+    }
+
+    @Test
+    void open_labelCountThatDiffersFromTheModelIsRefused() throws Exception {
+        TinyModels tiny = classifier(30522);
+        editManifest(tiny, "\"neutral\", ", "");
+        assertThatThrownBy(() -> Model.open(tiny.bundle().dir(), ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("answers 3 scores per text but lambert.json lists 2 labels");
+    }
+
+    @Test
+    void open_manifestPathOutsideTheBundleIsRefused() throws Exception {
+        TinyModels tiny = classifier(30522);
+        editManifest(tiny, "\"model\" : \"model.onnx\"", "\"model\" : \"../elsewhere.onnx\"");
+        assertThatThrownBy(() -> Model.open(tiny.bundle().dir(), ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class).hasMessageContaining("outside the bundle folder");
+    }
+
+    @Test
+    void open_unknownTaskListsTheKnownOnes() throws Exception {
+        TinyModels tiny = classifier(30522);
+        editManifest(tiny, "\"task\" : \"classify\"", "\"task\" : \"summarize\"");
+        assertThatThrownBy(() -> Model.open(tiny.bundle().dir(), ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("must be one of embed, classify, tag, found \"summarize\"");
+    }
+
+    @Test
+    void write_manifestRoundTrips() throws Exception {
+        TinyModels tiny = classifier(30522);
+        Manifest read = ModelBundle.open(tiny.bundle().dir()).manifest();
+        assertThat(Manifest.parse(read.toJson())).isEqualTo(read);
+        assertThat(read.sha256()).containsKeys("model.onnx", "tokenizer.json");
+        assertThat(read.sha256().get("model.onnx")).isEqualTo(Sha256.of(tiny.bundle().modelPath()));
+    }
+
+    @Test
+    void write_existingTargetIsKeptUnlessReplacing() throws Exception {
+        TinyModels tiny = classifier(30522);
+        assertThatThrownBy(() -> BundleWriter.write(tiny.bundle().dir(), tiny.bundle().manifest(),
+                java.util.Map.of("x.onnx", BundleWriter.file(tiny.bundle().modelPath())), false))
+                .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+        assertThat(ModelBundle.open(tiny.bundle().dir()).manifest().modelFile()).isEqualTo("model.onnx");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".partial-"));
+        }
+    }
+
+    private TinyModels classifier(int vocab) throws Exception {
+        return TinyModels.classifier(dir.resolve("bundle"), vocab, LABELS, false, 5);
+    }
+
+    private Path huggingFaceCopy() throws Exception {
+        Path hf = dir.resolve("hf");
+        Files.createDirectories(hf);
+        Files.copy(TestModels.minilmInt8().resolve("model.onnx"), hf.resolve("model.onnx"),
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(TestModels.tokenizer(), hf.resolve("tokenizer.json"));
+        return hf;
+    }
+
+    private static void truncate(Path file) throws Exception {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(raf.length() / 2);
+        }
+    }
+
+    private static void editManifest(TinyModels tiny, String from, String to) throws Exception {
+        Path manifest = tiny.bundle().dir().resolve(Manifest.FILE_NAME);
+        String json = Files.readString(manifest);
+        assertThat(json).contains(from);
+        Files.writeString(manifest, json.replace(from, to));
+    }
+}
