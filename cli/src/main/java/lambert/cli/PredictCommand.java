@@ -28,6 +28,8 @@ import lambert.runtime.task.LabelScore;
 import lambert.runtime.task.Prediction;
 import lambert.runtime.task.Tagging;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -63,6 +65,9 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     EngineMixin engine;
 
+    @Spec
+    CommandSpec spec;
+
     @Parameters(paramLabel = "TEXT", arity = "0..*", description = "Texts to answer.")
     List<String> texts = new ArrayList<>();
 
@@ -77,7 +82,7 @@ final class PredictCommand implements Callable<Integer> {
         if (all.isEmpty()) {
             throw new UsageException("no texts given: pass them as arguments, with --file FILE, or on standard input");
         }
-        Terminal terminal = Terminal.stdout();
+        Terminal terminal = Terminal.of(spec);
         Path bundle = new ModelResolver(ModelResolver.defaultHome()).resolve(model);
         try (Model loaded = Model.open(bundle, engine.modelOptions())) {
             Service service = new Service(loaded, new Limits(Math.max(all.size(), 1), Integer.MAX_VALUE));

@@ -18,6 +18,8 @@ import lambert.runtime.task.Embedding;
 import lambert.runtime.task.Parameters;
 import lambert.runtime.task.Prediction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -51,12 +53,15 @@ final class QuickstartCommand implements Callable<Integer> {
     @Mixin
     EngineMixin engine;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
         if (requests < 1) {
             throw new UsageException("--requests must be at least 1, found " + requests);
         }
-        Terminal t = Terminal.stdout();
+        Terminal t = Terminal.of(spec);
         ModelResolver resolver = new ModelResolver(ModelResolver.defaultHome());
         BuiltinModel builtin = BuiltinModel.named(model);
 
@@ -174,5 +179,6 @@ final class QuickstartCommand implements Callable<Integer> {
             g.writeEndObject();
         }
         t.stream().println();
+        t.stream().flush();
     }
 }

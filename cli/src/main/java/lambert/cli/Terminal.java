@@ -1,25 +1,26 @@
 package lambert.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
 
 /**
  * Output for people: colour and progress only when standard output is a terminal and
  * {@code NO_COLOR} is not set; plain text otherwise, so pipes and logs stay clean.
  */
 public final class Terminal {
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean styled;
 
-    Terminal(PrintStream out, boolean styled) {
+    Terminal(PrintWriter out, boolean styled) {
         this.out = out;
         this.styled = styled;
     }
 
-    /** The terminal for standard output. */
-    public static Terminal stdout() {
+    /** The terminal for a command's output (standard output unless a test redirected it). */
+    public static Terminal of(CommandLine.Model.CommandSpec spec) {
         String noColor = System.getenv("NO_COLOR");
         boolean tty = System.console() != null;
-        return new Terminal(System.out, tty && (noColor == null || noColor.isEmpty()));
+        return new Terminal(spec.commandLine().getOut(), tty && (noColor == null || noColor.isEmpty()));
     }
 
     /** Prints a line. */
@@ -63,8 +64,8 @@ public final class Terminal {
         }
     }
 
-    /** The raw stream, for JSON. */
-    public PrintStream stream() {
+    /** The raw writer, for JSON. */
+    public PrintWriter stream() {
         return out;
     }
 }

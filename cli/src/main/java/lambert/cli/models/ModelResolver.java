@@ -32,9 +32,12 @@ public final class ModelResolver {
         this.home = home;
     }
 
-    /** {@code $LAMBERT_HOME}, else {@code $XDG_CACHE_HOME/lambert}, else {@code ~/.cache/lambert}. */
+    /**
+     * The system property {@code lambert.home}, else {@code $LAMBERT_HOME}, else
+     * {@code $XDG_CACHE_HOME/lambert}, else {@code ~/.cache/lambert}.
+     */
     public static Path defaultHome() {
-        String explicit = System.getenv("LAMBERT_HOME");
+        String explicit = System.getProperty("lambert.home", System.getenv("LAMBERT_HOME"));
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);
         }

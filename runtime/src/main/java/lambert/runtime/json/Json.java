@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,6 +96,15 @@ public final class Json {
     public static JsonGenerator generator(OutputStream out) {
         try {
             return FACTORY.createGenerator(out, JsonEncoding.UTF8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a JSON generator", e);
+        }
+    }
+
+    /** A generator writing characters to {@code out}; closing the generator leaves {@code out} open. */
+    public static JsonGenerator generator(Writer out) {
+        try {
+            return FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a JSON generator", e);
         }

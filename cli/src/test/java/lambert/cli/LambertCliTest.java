@@ -1,0 +1,109 @@
+package lambert.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import lambert.runtime.json.Json;
+import lambert.runtime.testing.TinyModels;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The lambert command as a user runs it: output, JSON and exit codes. */
+class LambertCliTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void isolateCache() {
+        System.setProperty("lambert.home", dir.resolve("home").toString());
+    }
+
+    @AfterEach
+    void restore() {
+        System.clearProperty("lambert.home");
+    }
+
+    @Test
+    void help_documentsSubcommandsAndExitCodes() {
+        assertThat(run("--help")).isEqualTo(0);
+        assertThat(out.toString()).contains("quickstart", "predict", "Exit codes:", "Environment problem");
+        assertThat(run("predict", "--help")).isEqualTo(0);
+        assertThat(out.toString()).contains("--model", "Exit codes:");
+    }
+
+    @Test
+    void predict_classifierPrintsLabelsForPeople() throws Exception {
+        TinyModels tiny = TinyModels.classifier(dir.resolve("cls"), 30522, List.of("neg", "pos"), false, 3);
+        assertThat(run("predict", "--model", tiny.bundle().dir().toString(), "what a day")).isEqualTo(0);
+        assertThat(out.toString()).contains("\"what a day\"", "neg", "pos");
+    }
+
+    @Test
+    void predict_jsonIsTheFunctionResponse() throws Exception {
+        TinyModels tiny = TinyModels.classifier(dir.resolve("cls"), 30522, List.of("neg", "pos"), false, 3);
+        Path texts = Files.writeString(dir.resolve("texts.txt"), "first line\n\nsecond line\n");
+        assertThat(run("predict", "--model", tiny.bundle().dir().toString(), "--json", "--top-k", "1",
+                "--file", texts.toString())).isEqualTo(0);
+        Map<?, ?> body = (Map<?, ?>) Json.parse(out.toString().trim().getBytes());
+        assertThat(body.get("task")).isEqualTo("classify");
+        List<?> results = (List<?>) body.get("results");
+        assertThat(results).hasSize(2);
+        assertThat((List<?>) ((Map<?, ?>) results.get(0)).get("labels")).hasSize(1);
+    }
+
+    @Test
+    void predict_unknownModelIsOneLineAndExitTwo() {
+        assertThat(run("predict", "--model", "no-such-model", "hi")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString().trim()).startsWith("lambert: model \"no-such-model\" is neither a folder")
+                .doesNotContain("Exception").doesNotContain("\n");
+    }
+
+    @Test
+    void quickstart_unknownOptionIsUsageErrorExitTwo() {
+        assertThat(run("quickstart", "--modle", "x")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("Unknown options: '--modle'").contains("Possible solutions: --model");
+    }
+
+    @Test
+    void predict_missingTextFileIsEnvironmentErrorExitThree() throws Exception {
+        TinyModels tiny = TinyModels.classifier(dir.resolve("cls"), 30522, List.of("neg", "pos"), false, 3);
+        assertThat(run("predict", "--model", tiny.bundle().dir().toString(), "--file",
+                dir.resolve("missing.txt").toString())).isEqualTo(ExitCodes.ENVIRONMENT);
+        assertThat(err.toString()).contains("file not found").contains("missing.txt");
+    }
+
+    @Test
+    void quickstart_materialisesTheDefaultModelAndMatchesPublishedSimilarity() throws Exception {
+        assertThat(run("quickstart", "--json", "--requests", "20")).isEqualTo(0);
+        Map<?, ?> report = (Map<?, ?>) Json.parse(out.toString().trim().getBytes());
+        assertThat(report.get("model")).isEqualTo("all-MiniLM-L6-v2-int8");
+        assertThat(Files.isRegularFile(dir.resolve("home/models/minilm-int8/lambert.json"))).isTrue();
+        for (Object o : (List<?>) report.get("similarity")) {
+            Map<?, ?> pair = (Map<?, ?>) o;
+            assertThat(((Number) pair.get("cosine")).doubleValue())
+                    .isCloseTo(((Number) pair.get("published")).doubleValue(), within(0.03));
+        }
+        assertThat(((Number) ((Map<?, ?>) report.get("warm_ms")).get("p50")).doubleValue()).isPositive();
+    }
+
+    private int run(String... args) {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        CommandLine cli = Lambert.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+}
