@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import lambert.runtime.Model;
 import lambert.runtime.ModelOptions;
+import lambert.runtime.session.EngineOptions;
 import lambert.runtime.task.Embedding;
 import lambert.runtime.task.Parameters;
 
@@ -25,7 +26,18 @@ interface EmbeddingPeer extends AutoCloseable {
 
     /** lambert's runtime on a bundle folder. */
     static EmbeddingPeer lambert(Path bundle) {
-        Model model = Model.open(bundle, ModelOptions.defaults());
+        ModelOptions options = ModelOptions.defaults();
+        String spinning = System.getProperty("lambert.bench.spinning");
+        if (spinning != null) {
+            EngineOptions e = options.engine();
+            options = options.withEngine(new EngineOptions(e.threads(), Boolean.parseBoolean(spinning),
+                    e.optimization()));
+        }
+        String parallel = System.getProperty("lambert.bench.parallelism");
+        if (parallel != null) {
+            options = options.withBatching(options.tokenBudget(), options.maxBatchRows(), Integer.parseInt(parallel));
+        }
+        Model model = Model.open(bundle, options);
         return new EmbeddingPeer() {
             @Override
             public float[] embed(String text) {

@@ -27,7 +27,8 @@ import lambert.runtime.json.JsonException;
  * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
  *     lambert.benchmarks.PeerComparison [RUNS]
  * </pre>
- * ({@code benchmarks/run-peers.sh} does both.) RUNS defaults to 5.
+ * ({@code benchmarks/run-peers.sh} does both.) RUNS defaults to 5. To try other lambert settings, pass
+ * {@code -Dlambert.bench.spinning=false} or {@code -Dlambert.bench.parallelism=2} to the driver.
  */
 public final class PeerComparison {
     private static final String[] METRICS = {"first_ms", "warm_p50_ms", "warm_p99_ms", "throughput", "peak_rss_mb"};
@@ -68,9 +69,16 @@ public final class PeerComparison {
 
     private static Map<String, Double> runOnce(String peer, String variant, Path bundle) throws IOException,
             InterruptedException, JsonException {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), PeerProcess.class.getName(), peer, variant,
-                bundle.toString());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        for (String property : List.of("lambert.bench.spinning", "lambert.bench.parallelism")) {
+            if (System.getProperty(property) != null) {
+                command.add("-D" + property + "=" + System.getProperty(property));
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), PeerProcess.class.getName(), peer,
+                variant, bundle.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         long start = System.nanoTime();
         Process process = pb.start();

@@ -11,7 +11,9 @@ public final class EngineMixin {
             + "(default: one per processor).")
     int threads;
 
-    @Option(names = "--spinning", description = "Let idle ONNX Runtime threads spin (lower latency, busy CPU).")
+    @Option(names = "--spinning", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Let idle ONNX Runtime threads spin between steps: lower latency, busier CPU "
+                    + "(default: on; --no-spinning turns it off).")
     boolean spinning;
 
     @Option(names = "--optimization", paramLabel = "LEVEL", description = "Graph optimisation: ${COMPLETION-CANDIDATES} "

@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import lambert.runtime.batch.MicroBatches;
 import lambert.runtime.bundle.BundleException;
 import lambert.runtime.bundle.Manifest;
@@ -52,6 +56,7 @@ public final class Model implements AutoCloseable {
     private final OnnxSession session;
     private final OutputDecoder decoder;
     private final ModelOptions options;
+    private ExecutorService pool;
     private volatile boolean closed;
 
     private Model(ModelBundle bundle, Manifest manifest, TextTokenizer tokenizer, OnnxSession session,
@@ -72,54 +77,65 @@ public final class Model implements AutoCloseable {
     /** Loads an opened bundle; every check failure is a {@link BundleException} naming the file. */
     public static Model open(ModelBundle bundle, ModelOptions options) {
         Manifest manifest = bundle.manifest();
+        // Three independent steps overlap: the file hashes and the tokenizer (its native library and
+        // tokenizer.json) on helper threads, the ONNX Runtime session on this one.
         CompletableFuture<List<String>> hashCheck = options.verifyHashes() && !bundle.inferred()
                 ? CompletableFuture.supplyAsync(bundle::hashMismatches, Model::runOnDaemon)
                 : CompletableFuture.completedFuture(List.of());
+        CompletableFuture<TextTokenizer> tokenizerLoad = CompletableFuture.supplyAsync(
+                () -> TextTokenizer.load(bundle.tokenizerPath(), manifest.maxLength()), Model::runOnDaemon);
         OnnxSession session = null;
         TextTokenizer tokenizer = null;
         try {
             try {
                 session = OnnxSession.open(bundle.modelPath(), options.engine(), manifest.preOptimized());
             } catch (OrtException e) {
-                List<String> mismatches = awaitHashes(hashCheck);
-                if (!mismatches.isEmpty()) {
-                    throw new BundleException(String.join("; ", mismatches), e);
-                }
+                throwIfHashesDiffer(hashCheck, e);
                 throw new BundleException("ONNX Runtime cannot load the model file " + bundle.modelPath() + ": "
                         + e.getMessage() + " (expected a complete ONNX model; was the file truncated or replaced?)",
                         e);
             }
-            List<String> mismatches = awaitHashes(hashCheck);
-            if (!mismatches.isEmpty()) {
-                throw new BundleException(String.join("; ", mismatches));
-            }
+            throwIfHashesDiffer(hashCheck, null);
             List<String> inputs = checkInputs(bundle, session);
             String output = chooseOutput(bundle, session);
-            tokenizer = TextTokenizer.load(bundle.tokenizerPath(), manifest.maxLength());
+            tokenizer = await(tokenizerLoad, "loading the tokenizer");
             int outputSize = probe(bundle, manifest.withModelFacts(inputs, output, manifest.outputSize()), session,
                     tokenizer);
             Manifest complete = manifest.withModelFacts(inputs, output, outputSize);
             return new Model(bundle, complete, tokenizer, session, options);
         } catch (RuntimeException e) {
+            if (tokenizer == null) {
+                tokenizerLoad.thenAccept(TextTokenizer::close);
+            }
             closeQuietly(tokenizer, session);
             throw e;
         }
     }
 
     private static void runOnDaemon(Runnable task) {
-        Thread thread = new Thread(task, "lambert-hash-check");
+        Thread thread = new Thread(task, "lambert-load");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private static List<String> awaitHashes(CompletableFuture<List<String>> check) {
+    private static void throwIfHashesDiffer(CompletableFuture<List<String>> hashCheck, Throwable cause) {
+        List<String> mismatches = await(hashCheck, "checking the bundle's hashes");
+        if (!mismatches.isEmpty()) {
+            throw new BundleException(String.join("; ", mismatches), cause);
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> future, String what) {
         try {
-            return check.get();
+            return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BundleException("interrupted while checking the bundle's hashes", e);
+            throw new BundleException("interrupted while " + what, e);
         } catch (ExecutionException e) {
-            throw new BundleException("checking the bundle's hashes failed: " + e.getCause().getMessage(), e);
+            if (e.getCause() instanceof BundleException) {
+                throw (BundleException) e.getCause();
+            }
+            throw new BundleException(what + " failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -261,34 +277,81 @@ public final class Model implements AutoCloseable {
         // Quantised models answer one text at a time, so that an answer never depends on its batch-mates.
         int maxRows = manifest.batchInvariant() ? options.maxBatchRows() : 1;
         List<int[]> batches = MicroBatches.plan(lengths, options.tokenBudget(), maxRows);
-        for (int[] batch : batches) {
-            List<Tokens> rows = new ArrayList<>(batch.length);
-            for (int index : batch) {
-                rows.add(tokens[index]);
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int b = next.getAndIncrement(); b < batches.size(); b = next.getAndIncrement()) {
+                runBatch(batches.get(b), texts, tokens, parameters, out);
             }
-            TokenBatch input = TokenBatch.of(rows, 0);
-            Output output;
-            try {
-                output = session.run(manifest.inputs(), manifest.output(), input);
-            } catch (OrtException e) {
-                throw new IllegalStateException("ONNX Runtime failed on a batch of " + input.rows() + " texts x "
-                        + input.width() + " tokens: " + e.getMessage(), e);
-            }
-            for (int row = 0; row < batch.length; row++) {
-                int index = batch[row];
-                out[index] = decoder.decode(output, row, texts.get(index), tokens[index], parameters);
-            }
+        };
+        int parallel = options.effectiveParallelism(maxRows);
+        int helpers = Math.min(parallel, batches.size()) - 1;
+        List<Future<?>> running = new ArrayList<>(Math.max(helpers, 0));
+        for (int i = 0; i < helpers; i++) {
+            running.add(pool(parallel - 1).submit(worker));
+        }
+        worker.run();
+        for (Future<?> f : running) {
+            awaitBatch(f);
         }
         long done = System.nanoTime();
         return new Predictions(Arrays.asList(out), totalTokens, truncated, batches.size(), tokenized - start,
                 done - tokenized);
     }
 
-    /** Frees the tokenizer and the session; calling it again does nothing. */
+    private void runBatch(int[] batch, List<String> texts, Tokens[] tokens, Parameters parameters,
+            Prediction[] out) {
+        List<Tokens> rows = new ArrayList<>(batch.length);
+        for (int index : batch) {
+            rows.add(tokens[index]);
+        }
+        TokenBatch input = TokenBatch.of(rows, 0);
+        Output output;
+        try {
+            output = session.run(manifest.inputs(), manifest.output(), input);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed on a batch of " + input.rows() + " texts x "
+                    + input.width() + " tokens: " + e.getMessage(), e);
+        }
+        for (int row = 0; row < batch.length; row++) {
+            int index = batch[row];
+            out[index] = decoder.decode(output, row, texts.get(index), tokens[index], parameters);
+        }
+    }
+
+    private static void awaitBatch(Future<?> future) {
+        try {
+            future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a micro-batch", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The helper threads for parallel micro-batches, created on first use, shut down by {@link #close()}. */
+    private synchronized ExecutorService pool(int threads) {
+        if (pool == null) {
+            pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "lambert-batch");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return pool;
+    }
+
+    /** Frees the tokenizer and the session and stops the helper threads; calling it again does nothing. */
     @Override
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            if (pool != null) {
+                pool.shutdownNow();
+            }
             closeQuietly(tokenizer, session);
         }
     }

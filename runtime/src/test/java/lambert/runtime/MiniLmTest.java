@@ -95,7 +95,7 @@ class MiniLmTest {
         for (int i = 0; i < 20; i++) {
             texts.add("sentence number " + i + " " + "word ".repeat(i));
         }
-        ModelOptions tight = new ModelOptions(ModelOptions.defaults().engine(), true, 64, 4);
+        ModelOptions tight = ModelOptions.defaults().withBatching(64, 4, 2);
         try (Model small = Model.open(TestModels.minilm(), tight)) {
             Predictions many = small.predict(texts, Parameters.defaults());
             Predictions few = fp32.predict(texts, Parameters.defaults());

@@ -17,9 +17,13 @@ public record EngineOptions(int threads, boolean spinning, Optimization optimiza
         }
     }
 
-    /** One thread per processor, no spinning, automatic optimisation level. */
+    /**
+     * One thread per processor, spinning, automatic optimisation level. Spinning measured on 2 cores
+     * (all-MiniLM-L6-v2, {@code EngineSweep}): warm single-text p50 2.0 ms instead of 2.6 ms (fp32) and
+     * 0.71 instead of 0.99 ms (int8). With one thread (a Lambda function of 1 vCPU or less) it changes nothing.
+     */
     public static EngineOptions defaults() {
-        return new EngineOptions(0, false, Optimization.AUTO);
+        return new EngineOptions(0, true, Optimization.AUTO);
     }
 
     /** The thread count to use: {@link #threads()} or the number of available processors. */

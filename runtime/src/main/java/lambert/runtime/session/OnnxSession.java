@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import lambert.runtime.natives.NativeLibraries;
 
 /**
  * An ONNX Runtime session over a model file, created from its path (ONNX Runtime maps the file
@@ -46,6 +47,7 @@ public final class OnnxSession implements AutoCloseable {
      * @throws OrtException if ONNX Runtime cannot load the file (not ONNX, truncated, unknown operator)
      */
     public static OnnxSession open(Path model, EngineOptions options, boolean preOptimized) throws OrtException {
+        NativeLibraries.prepareOnnxRuntime();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setIntraOpNumThreads(options.effectiveThreads());

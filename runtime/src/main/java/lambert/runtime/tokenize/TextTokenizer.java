@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import lambert.runtime.bundle.BundleException;
+import lambert.runtime.natives.NativeLibraries;
 
 /**
  * A Hugging Face fast tokenizer ({@code tokenizer.json}) through DJL's native binding, configured
@@ -31,7 +32,7 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** Loads {@code tokenizer.json}; texts longer than {@code maxLength} tokens are truncated. */
     public static TextTokenizer load(Path tokenizerJson, int maxLength) {
-        NativeLibraries.prepare();
+        NativeLibraries.prepareTokenizer();
         try {
             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
                     .optTokenizerPath(tokenizerJson)

@@ -1,0 +1,77 @@
+package lambert.benchmarks;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import lambert.cli.models.ModelResolver;
+import lambert.runtime.Model;
+import lambert.runtime.ModelOptions;
+import lambert.runtime.session.EngineOptions;
+import lambert.runtime.session.Optimization;
+import lambert.runtime.task.Parameters;
+
+/**
+ * lambert's own engine settings against each other, in one JVM: session creation time per
+ * optimisation level, then warm single-text latency and 256-text throughput over threads x spinning x
+ * micro-batch size. The figures behind lambert's defaults.
+ *
+ * <pre>
+ * ./mvnw -q -DskipTests -pl benchmarks -am package
+ * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+ *     lambert.benchmarks.EngineSweep [minilm|minilm-int8]
+ * </pre>
+ */
+public final class EngineSweep {
+    private EngineSweep() {}
+
+    public static void main(String[] args) throws Exception {
+        String name = args.length > 0 ? args[0] : "minilm";
+        Path bundle = new ModelResolver(ModelResolver.defaultHome()).resolve(name);
+        List<String> texts = MixedTexts.generate(256, 42);
+        System.out.println("model " + name);
+        for (Optimization level : List.of(Optimization.NONE, Optimization.BASIC, Optimization.EXTENDED,
+                Optimization.ALL)) {
+            ModelOptions options = ModelOptions.defaults().withEngine(new EngineOptions(0, false, level));
+            long best = Long.MAX_VALUE;
+            for (int i = 0; i < 3; i++) {
+                long s = System.nanoTime();
+                try (Model model = Model.open(bundle, options)) {
+                    best = Math.min(best, System.nanoTime() - s);
+                }
+            }
+            System.out.printf(Locale.ROOT, "load with optimisation %-8s best of 3: %6.0f ms%n", level, best / 1e6);
+        }
+        System.out.println("threads spinning rows parallel  warm_p50_ms  throughput_texts_per_s");
+        int processors = Runtime.getRuntime().availableProcessors();
+        for (int threads : new int[] {1, processors}) {
+            for (boolean spinning : new boolean[] {false, true}) {
+                for (int[] batching : new int[][] {{1, 1}, {8, 1}, {32, 1}, {1, processors}, {8, processors}}) {
+                    int rows = batching[0];
+                    ModelOptions options = ModelOptions.defaults()
+                            .withEngine(new EngineOptions(threads, spinning, Optimization.AUTO))
+                            .withBatching(8192, rows, batching[1]);
+                    try (Model model = Model.open(bundle, options)) {
+                        for (int i = 0; i < 100; i++) {
+                            model.predict(List.of(PeerProcess.TEXT), Parameters.defaults());
+                        }
+                        long[] nanos = new long[300];
+                        for (int i = 0; i < nanos.length; i++) {
+                            long s = System.nanoTime();
+                            model.predict(List.of(PeerProcess.TEXT), Parameters.defaults());
+                            nanos[i] = System.nanoTime() - s;
+                        }
+                        java.util.Arrays.sort(nanos);
+                        model.predict(texts, Parameters.defaults());
+                        long s = System.nanoTime();
+                        for (int r = 0; r < 3; r++) {
+                            model.predict(texts, Parameters.defaults());
+                        }
+                        double throughput = 3 * texts.size() / ((System.nanoTime() - s) / 1e9);
+                        System.out.printf(Locale.ROOT, "%7d %8s %4d %8d  %11.3f  %10.1f%n", threads, spinning, rows,
+                                batching[1], nanos[nanos.length / 2] / 1e6, throughput);
+                    }
+                }
+            }
+        }
+    }
+}
