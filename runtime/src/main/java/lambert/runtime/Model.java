@@ -56,11 +56,13 @@ public final class Model implements AutoCloseable {
     private final OnnxSession session;
     private final OutputDecoder decoder;
     private final ModelOptions options;
+    private final LoadTimings loadTimings;
     private ExecutorService pool;
     private volatile boolean closed;
 
     private Model(ModelBundle bundle, Manifest manifest, TextTokenizer tokenizer, OnnxSession session,
-            ModelOptions options) {
+            ModelOptions options, LoadTimings loadTimings) {
+        this.loadTimings = loadTimings;
         this.bundle = bundle;
         this.manifest = manifest;
         this.tokenizer = tokenizer;
@@ -79,11 +81,14 @@ public final class Model implements AutoCloseable {
         Manifest manifest = bundle.manifest();
         // Three independent steps overlap: the file hashes and the tokenizer (its native library and
         // tokenizer.json) on helper threads, the ONNX Runtime session on this one.
+        long start = System.nanoTime();
+        double[] helperMs = new double[2];
         CompletableFuture<List<String>> hashCheck = options.verifyHashes() && !bundle.inferred()
-                ? CompletableFuture.supplyAsync(bundle::hashMismatches, Model::runOnDaemon)
+                ? CompletableFuture.supplyAsync(() -> timed(bundle::hashMismatches, helperMs, 0), Model::runOnDaemon)
                 : CompletableFuture.completedFuture(List.of());
         CompletableFuture<TextTokenizer> tokenizerLoad = CompletableFuture.supplyAsync(
-                () -> TextTokenizer.load(bundle.tokenizerPath(), manifest.maxLength()), Model::runOnDaemon);
+                () -> timed(() -> TextTokenizer.load(bundle.tokenizerPath(), manifest.maxLength()), helperMs, 1),
+                Model::runOnDaemon);
         OnnxSession session = null;
         TextTokenizer tokenizer = null;
         try {
@@ -95,20 +100,35 @@ public final class Model implements AutoCloseable {
                         + e.getMessage() + " (expected a complete ONNX model; was the file truncated or replaced?)",
                         e);
             }
+            double sessionMs = (System.nanoTime() - start) / 1e6;
             throwIfHashesDiffer(hashCheck, null);
             List<String> inputs = checkInputs(bundle, session);
             String output = chooseOutput(bundle, session);
             tokenizer = await(tokenizerLoad, "loading the tokenizer");
+            long probeStart = System.nanoTime();
             int outputSize = probe(bundle, manifest.withModelFacts(inputs, output, manifest.outputSize()), session,
                     tokenizer);
+            long end = System.nanoTime();
             Manifest complete = manifest.withModelFacts(inputs, output, outputSize);
-            return new Model(bundle, complete, tokenizer, session, options);
+            LoadTimings timings = new LoadTimings(sessionMs, helperMs[1], helperMs[0], (end - probeStart) / 1e6,
+                    (end - start) / 1e6);
+            return new Model(bundle, complete, tokenizer, session, options, timings);
         } catch (RuntimeException e) {
             if (tokenizer == null) {
                 tokenizerLoad.thenAccept(TextTokenizer::close);
             }
             closeQuietly(tokenizer, session);
             throw e;
+        }
+    }
+
+    /** Runs {@code step}, storing its duration in ms at {@code slot}; the future's completion publishes it. */
+    private static <T> T timed(java.util.function.Supplier<T> step, double[] ms, int slot) {
+        long start = System.nanoTime();
+        try {
+            return step.get();
+        } finally {
+            ms[slot] = (System.nanoTime() - start) / 1e6;
         }
     }
 
@@ -234,6 +254,11 @@ public final class Model implements AutoCloseable {
     /** The bundle's manifest, completed with the model's input and output names and sizes. */
     public Manifest manifest() {
         return manifest;
+    }
+
+    /** Where the load time went. */
+    public LoadTimings loadTimings() {
+        return loadTimings;
     }
 
     /** The bundle this model was loaded from. */

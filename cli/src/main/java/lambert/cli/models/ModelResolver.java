@@ -10,7 +10,6 @@ import java.util.Map;
 import lambert.runtime.bundle.BundleException;
 import lambert.runtime.bundle.BundleWriter;
 import lambert.runtime.bundle.Manifest;
-import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.bundle.Pooling;
 import lambert.runtime.bundle.Task;
 import lambert.runtime.bundle.Version;
@@ -86,7 +85,7 @@ public final class ModelResolver {
         files.put("tokenizer.json", () -> openResource(model.tokenizerResource()));
         Manifest manifest = new Manifest(model.modelName(), Task.EMBED, "model.onnx", "tokenizer.json", 256,
                 Pooling.MEAN, true, List.of(), false, List.of("input_ids", "attention_mask", "token_type_ids"),
-                "last_hidden_state", 384, 30522, model.quantization(), "none", Map.of(), Version.CURRENT);
+                "last_hidden_state", 384, 30522, model.quantization(), "none", Map.of(), Map.of(), Version.CURRENT);
         BundleWriter.write(folder, manifest, files, true);
     }
 
@@ -96,10 +95,5 @@ public final class ModelResolver {
             throw new IOException("resource " + resource + " disappeared from the classpath");
         }
         return in;
-    }
-
-    /** Opens the bundle for a path or a built-in name. */
-    public ModelBundle open(String model) throws IOException {
-        return ModelBundle.open(resolve(model));
     }
 }

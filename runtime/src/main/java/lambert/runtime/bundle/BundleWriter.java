@@ -15,6 +15,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 
 /**
  * Writes a bundle folder all at once: the files are copied into a hidden staging folder next to
@@ -61,16 +63,19 @@ public final class BundleWriter {
         Files.createDirectories(parent);
         Path staging = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".partial-");
         try {
-            Map<String, String> hashes = new LinkedHashMap<>();
+            Map<String, String> sha256 = new LinkedHashMap<>();
+            Map<String, String> crc32 = new LinkedHashMap<>();
             for (Map.Entry<String, Source> e : files.entrySet()) {
                 Path out = staging.resolve(e.getKey()).normalize();
                 if (!out.startsWith(staging)) {
                     throw new IllegalArgumentException("bundle file name escapes the bundle: " + e.getKey());
                 }
                 Files.createDirectories(out.getParent());
-                hashes.put(e.getKey(), copyHashing(e.getValue(), out));
+                String[] sums = copyHashing(e.getValue(), out);
+                sha256.put(e.getKey(), sums[0]);
+                crc32.put(e.getKey(), sums[1]);
             }
-            Files.write(staging.resolve(Manifest.FILE_NAME), manifest.withHashes(hashes).toJson());
+            Files.write(staging.resolve(Manifest.FILE_NAME), manifest.withHashes(sha256, crc32).toJson());
             if (Files.exists(absolute)) {
                 Path old = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".old-");
                 Files.move(absolute, old.resolve("bundle"));
@@ -94,13 +99,15 @@ public final class BundleWriter {
         }
     }
 
-    private static String copyHashing(Source source, Path out) throws IOException {
-        MessageDigest digest = Sha256.newDigest();
-        try (InputStream in = new DigestInputStream(source.open(), digest);
+    /** Copies a source to a file; returns its SHA-256 and CRC32. */
+    private static String[] copyHashing(Source source, Path out) throws IOException {
+        MessageDigest digest = Checksums.newSha256();
+        CRC32 crc = new CRC32();
+        try (InputStream in = new CheckedInputStream(new DigestInputStream(source.open(), digest), crc);
                 OutputStream os = Files.newOutputStream(out)) {
             in.transferTo(os);
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return new String[] {HexFormat.of().formatHex(digest.digest()), Checksums.hex(crc)};
     }
 
     /** Deletes a folder and everything in it, quietly. */

@@ -81,7 +81,7 @@ final class HuggingFaceFolder {
                 ? "model" : dir.toAbsolutePath().normalize().getFileName().toString();
         return new Manifest(name, task, modelFile, "tokenizer.json", maxLength, pooling, normalize, labels, multiLabel,
                 List.of(), null, task == Task.EMBED ? 0 : labels.size(), TokenizerVocabulary.size(
-                        dir.resolve("tokenizer.json")), quantization, "none", Map.of(), Version.CURRENT);
+                        dir.resolve("tokenizer.json")), quantization, "none", Map.of(), Map.of(), Version.CURRENT);
     }
 
     private static List<String> labels(JsonFields config) {

@@ -31,6 +31,7 @@ import lambert.runtime.json.JsonException;
  * @param quantization {@code none} or a description of the weight quantisation
  * @param optimization the ONNX Runtime optimisation level the file was saved at, or {@code none}
  * @param sha256 hex SHA-256 of each bundle file by relative name
+ * @param crc32 hex CRC32 of each bundle file, what loading checks (see {@link Checksums})
  * @param lambertVersion the lambert version that wrote the manifest
  */
 public record Manifest(
@@ -50,6 +51,7 @@ public record Manifest(
         String quantization,
         String optimization,
         Map<String, String> sha256,
+        Map<String, String> crc32,
         String lambertVersion) {
 
     /** The manifest's file name inside a bundle folder. */
@@ -63,6 +65,7 @@ public record Manifest(
         labels = List.copyOf(labels);
         inputs = List.copyOf(inputs);
         sha256 = Map.copyOf(sha256);
+        crc32 = Map.copyOf(crc32);
     }
 
     /** Whether the file was saved already optimised, so sessions may open it with optimisation off. */
@@ -83,14 +86,15 @@ public record Manifest(
     /** A copy with the facts that only the loaded model can tell. */
     public Manifest withModelFacts(List<String> modelInputs, String modelOutput, int modelOutputSize) {
         return new Manifest(name, task, modelFile, tokenizerFile, maxLength, pooling, normalize, labels, multiLabel,
-                modelInputs, modelOutput, modelOutputSize, vocabSize, quantization, optimization, sha256,
+                modelInputs, modelOutput, modelOutputSize, vocabSize, quantization, optimization, sha256, crc32,
                 lambertVersion);
     }
 
-    /** A copy with other file hashes and the current lambert version (for writing a new bundle). */
-    public Manifest withHashes(Map<String, String> hashes) {
+    /** A copy with other file checksums and the current lambert version (for writing a new bundle). */
+    public Manifest withHashes(Map<String, String> sha256Sums, Map<String, String> crc32Sums) {
         return new Manifest(name, task, modelFile, tokenizerFile, maxLength, pooling, normalize, labels, multiLabel,
-                inputs, output, outputSize, vocabSize, quantization, optimization, hashes, Version.CURRENT);
+                inputs, output, outputSize, vocabSize, quantization, optimization, sha256Sums, crc32Sums,
+                Version.CURRENT);
     }
 
     /** Parses {@code lambert.json} content; errors name the field and what was found. */
@@ -145,6 +149,7 @@ public record Manifest(
                 f.string("quantization", "none"),
                 f.string("optimization", "none"),
                 f.stringMap("sha256"),
+                f.stringMap("crc32"),
                 f.string("lambert_version", "unknown"));
     }
 
@@ -185,11 +190,8 @@ public record Manifest(
             g.writeNumberField("vocab_size", vocabSize);
             g.writeStringField("quantization", quantization);
             g.writeStringField("optimization", optimization);
-            g.writeObjectFieldStart("sha256");
-            for (String file : sha256.keySet().stream().sorted().toList()) {
-                g.writeStringField(file, sha256.get(file));
-            }
-            g.writeEndObject();
+            writeSums(g, "sha256", sha256);
+            writeSums(g, "crc32", crc32);
             g.writeStringField("lambert_version", lambertVersion);
             g.writeEndObject();
         } catch (IOException e) {
@@ -197,5 +199,13 @@ public record Manifest(
         }
         out.write('\n');
         return out.toByteArray();
+    }
+
+    private static void writeSums(JsonGenerator g, String field, Map<String, String> sums) throws IOException {
+        g.writeObjectFieldStart(field);
+        for (String file : sums.keySet().stream().sorted().toList()) {
+            g.writeStringField(file, sums.get(file));
+        }
+        g.writeEndObject();
     }
 }

@@ -62,7 +62,8 @@ public record ModelBundle(Path dir, Manifest manifest, boolean inferred) {
     }
 
     /**
-     * Compares every hash the manifest lists with the file on disk.
+     * Compares every file the manifest lists with its checksum: CRC32 where the manifest has one (fast,
+     * see {@link Checksums}), SHA-256 otherwise.
      *
      * @return one line per file that does not match (empty when all match)
      */
@@ -70,11 +71,14 @@ public record ModelBundle(Path dir, Manifest manifest, boolean inferred) {
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, String> e : manifest.sha256().entrySet()) {
             Path file = resolveInside(e.getKey());
+            String crc = manifest.crc32().get(e.getKey());
             try {
-                String actual = Sha256.of(file);
-                if (!actual.equalsIgnoreCase(e.getValue())) {
-                    problems.add(file + " does not match its hash in " + Manifest.FILE_NAME + ": expected sha256 "
-                            + e.getValue() + ", found " + actual + " (the file was changed, truncated or damaged)");
+                String kind = crc != null ? "crc32" : "sha256";
+                String expected = crc != null ? crc : e.getValue();
+                String actual = crc != null ? Checksums.crc32(file) : Checksums.sha256(file);
+                if (!actual.equalsIgnoreCase(expected)) {
+                    problems.add(file + " does not match its hash in " + Manifest.FILE_NAME + ": expected " + kind + " "
+                            + expected + ", found " + actual + " (the file was changed, truncated or damaged)");
                 }
             } catch (IOException ex) {
                 problems.add("cannot read " + file + " to check its hash: " + ex.getMessage());

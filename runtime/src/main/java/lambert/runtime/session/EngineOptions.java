@@ -30,9 +30,4 @@ public record EngineOptions(int threads, boolean spinning, Optimization optimiza
     public int effectiveThreads() {
         return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     }
-
-    /** A copy with another thread count. */
-    public EngineOptions withThreads(int count) {
-        return new EngineOptions(count, spinning, optimization);
-    }
 }

@@ -23,9 +23,4 @@ public final class Texts {
         }
         return -1;
     }
-
-    /** Whether the text has nothing but whitespace (or nothing at all). */
-    public static boolean isBlank(String text) {
-        return text.isBlank();
-    }
 }

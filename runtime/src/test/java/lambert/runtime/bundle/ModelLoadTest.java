@@ -63,6 +63,17 @@ class ModelLoadTest {
     }
 
     @Test
+    void open_manifestWithOnlySha256IsCheckedWithSha256() throws Exception {
+        TinyModels tiny = classifier(30522);
+        Path manifest = tiny.bundle().dir().resolve(Manifest.FILE_NAME);
+        String json = Files.readString(manifest);
+        Files.writeString(manifest, json.substring(0, json.indexOf(",\n  \"crc32\"")) + ",\n  \"lambert_version\" : \"x\"\n}\n");
+        Files.writeString(tiny.bundle().tokenizerPath(), " ", StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> Model.open(tiny.bundle().dir(), ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class).hasMessageContaining("expected sha256");
+    }
+
+    @Test
     void open_truncatedModelIsReportedByHashBeforeOnnxRuntime() throws Exception {
         TinyModels tiny = classifier(30522);
         truncate(tiny.bundle().modelPath());
@@ -149,7 +160,8 @@ class ModelLoadTest {
         Manifest read = ModelBundle.open(tiny.bundle().dir()).manifest();
         assertThat(Manifest.parse(read.toJson())).isEqualTo(read);
         assertThat(read.sha256()).containsKeys("model.onnx", "tokenizer.json");
-        assertThat(read.sha256().get("model.onnx")).isEqualTo(Sha256.of(tiny.bundle().modelPath()));
+        assertThat(read.sha256().get("model.onnx")).isEqualTo(Checksums.sha256(tiny.bundle().modelPath()));
+        assertThat(read.crc32().get("tokenizer.json")).isEqualTo(Checksums.crc32(tiny.bundle().tokenizerPath()));
     }
 
     @Test

@@ -126,7 +126,7 @@ public record TinyModels(ModelBundle bundle, float[] table, int hidden, float[] 
         files.put("tokenizer.json", BundleWriter.file(TestModels.tokenizer()));
         Manifest manifest = new Manifest(dir.getFileName().toString(), task, "model.onnx", "tokenizer.json", 64,
                 Pooling.MEAN, false, labels, multiLabel, List.of("input_ids", "attention_mask", "token_type_ids"),
-                "logits", labels.size(), 30522, "none", "none", Map.of(), Version.CURRENT);
+                "logits", labels.size(), 30522, "none", "none", Map.of(), Map.of(), Version.CURRENT);
         ModelBundle bundle = BundleWriter.write(dir, manifest, files, true);
         return new TinyModels(bundle, table, hidden, weights, bias);
     }

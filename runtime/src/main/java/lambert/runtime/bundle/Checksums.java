@@ -1,0 +1,59 @@
+package lambert.runtime.bundle;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.zip.CRC32;
+
+/**
+ * File checksums, streamed (a model is never read into the heap whole). SHA-256 identifies a file
+ * for people and for deployment; CRC32, computed by the JDK's native zlib, is what loading checks,
+ * because it costs 27 ms for a 90 MB model in a fresh JVM where SHA-256 costs 140 ms or more before
+ * the JIT has compiled it. Both catch what a load-time check is for: a file truncated, damaged or
+ * swapped since the bundle was written.
+ */
+public final class Checksums {
+    private static final int BUFFER = 1 << 20;
+
+    private Checksums() {}
+
+    /** The lower-case hex SHA-256 of a file's bytes. */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest digest = newSha256();
+        byte[] buffer = new byte[BUFFER];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** The CRC32 of a file's bytes, as 8 lower-case hex digits. */
+    public static String crc32(Path file) throws IOException {
+        CRC32 crc = new CRC32();
+        byte[] buffer = new byte[BUFFER];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                crc.update(buffer, 0, n);
+            }
+        }
+        return hex(crc);
+    }
+
+    static String hex(CRC32 crc) {
+        return String.format("%08x", crc.getValue());
+    }
+
+    static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+}
