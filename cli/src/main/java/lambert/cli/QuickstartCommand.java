@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import lambert.cli.models.BuiltinModel;
 import lambert.cli.models.ModelResolver;
+import lambert.runtime.LoadTimings;
 import lambert.runtime.Model;
 import lambert.runtime.contract.Limits;
 import lambert.runtime.contract.Reply;
@@ -102,8 +103,10 @@ final class QuickstartCommand implements Callable<Integer> {
             t.line(t.bold("lambert quickstart") + "  " + title);
             t.line(String.format(Locale.ROOT, "  bundle    %s (%s)", bundle,
                     fresh ? String.format(Locale.ROOT, "materialised in %.0f ms", materialiseMs) : "cached"));
-            t.line(String.format(Locale.ROOT, "  load      %.0f ms  (hash check, ONNX Runtime session, tokenizer, probe; "
-                    + "%d threads)", loadMs, engine.modelOptions().engine().effectiveThreads()));
+            LoadTimings lt = loaded.loadTimings();
+            t.line(String.format(Locale.ROOT, "  load      %.0f ms  (ONNX Runtime session %.0f ms; alongside it: "
+                    + "tokenizer %.0f ms, checksums %.0f ms; probe %.0f ms; %d threads)", loadMs, lt.sessionMs(),
+                    lt.tokenizerMs(), lt.hashMs(), lt.probeMs(), engine.modelOptions().engine().effectiveThreads()));
             t.blank();
             t.line(t.bold("request") + "   " + REQUEST);
             t.line(t.bold("response") + "  " + abbreviate(new String(first.body(), StandardCharsets.UTF_8)));
