@@ -1,5 +1,6 @@
 /**
- * The AWS Lambda function around {@link lambert.runtime.contract.Service}: the handler, event shapes
- * and SnapStart priming. (Built in the Lambda function issue; the runtime it wraps is complete.)
+ * The AWS Lambda function around {@link lambert.runtime.contract.Service}: {@link lambert.lambda.Handler}
+ * loads the model at init, answers direct and HTTP-style events, logs one JSON line per invocation
+ * and primes the model for SnapStart.
  */
 package lambert.lambda;

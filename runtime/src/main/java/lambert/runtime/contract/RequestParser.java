@@ -33,16 +33,26 @@ public final class RequestParser {
 
     /** Parses and checks a request body. */
     public Request parse(byte[] body) {
-        if (body.length > limits.maxInputBytes()) {
-            throw RequestException.tooLarge(null, "the request has " + body.length + " bytes; the limit is "
-                    + limits.maxInputBytes() + " (LAMBERT_MAX_INPUT_BYTES)");
-        }
+        checkSize(body.length);
         Object tree;
         try {
             tree = Json.parse(body);
         } catch (JsonException e) {
             throw RequestException.invalid(null, "the request is not valid JSON: " + e.getMessage());
         }
+        return parse(tree);
+    }
+
+    /** Refuses a body of more bytes than the limit allows. */
+    public void checkSize(long bytes) {
+        if (bytes > limits.maxInputBytes()) {
+            throw RequestException.tooLarge(null, "the request has " + bytes + " bytes; the limit is "
+                    + limits.maxInputBytes() + " (LAMBERT_MAX_INPUT_BYTES)");
+        }
+    }
+
+    /** Checks a request already parsed from JSON (its size checked by the caller). */
+    public Request parse(Object tree) {
         if (!(tree instanceof Map)) {
             throw RequestException.invalid(null, "expected a JSON object such as {\"text\": \"...\"}, found "
                     + Json.typeName(tree));

@@ -38,6 +38,26 @@ public final class Service {
         return answer(request, requestId);
     }
 
+    /**
+     * Answers a request body already parsed from JSON (a direct Lambda invocation, whose event is the
+     * request), after checking the size it had as bytes.
+     */
+    public Reply handle(Object tree, long bytes, String requestId) {
+        Request request;
+        try {
+            parser.checkSize(bytes);
+            request = parser.parse(tree);
+        } catch (RequestException e) {
+            return error(e, requestId);
+        }
+        return answer(request, requestId);
+    }
+
+    /** The error reply for a request refused before it reached the parser (the caller's own checks). */
+    public static Reply refuse(RequestException e, String requestId) {
+        return error(e, requestId);
+    }
+
     /** Answers an already parsed request. */
     public Reply answer(Request request, String requestId) {
         try {

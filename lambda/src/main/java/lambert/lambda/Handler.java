@@ -1,0 +1,209 @@
+package lambert.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import lambert.lambda.events.EventKind;
+import lambert.lambda.events.HttpEvent;
+import lambert.lambda.events.HttpResponses;
+import lambert.runtime.Model;
+import lambert.runtime.bundle.Manifest;
+import lambert.runtime.contract.Reply;
+import lambert.runtime.contract.RequestException;
+import lambert.runtime.contract.Service;
+import lambert.runtime.json.Json;
+import lambert.runtime.json.JsonException;
+import lambert.runtime.task.Parameters;
+import org.crac.Core;
+import org.crac.Resource;
+
+/**
+ * The Lambda function: {@code lambert.lambda.Handler::handleRequest} on the managed Java runtime.
+ *
+ * <p>The model is loaded in the constructor, which Lambda runs in its INIT phase, never per request
+ * and never in a static initialiser. Direct invocations carry the request JSON as the event;
+ * API Gateway (REST and HTTP APIs), function URL and ALB events carry it as the POST body, plain
+ * or base64. HTTP-style events are answered with {@code {statusCode, headers, body}}: 200, 400 for
+ * bad input, 405 for a method other than POST (GET answers model information), 413 over a limit,
+ * 500 with the request id. A direct invocation with bad input gets the error body as its normal
+ * result (retrying bad input cannot help); a failure of the function itself throws
+ * {@link ModelFailedException}, so Lambda reports a function error.
+ *
+ * <p>SnapStart: the handler registers itself with CRaC; before the snapshot it primes the model
+ * (tokenizer and inference at several sequence lengths), after a restore it marks the next
+ * invocation as the first of its sandbox.
+ */
+public final class Handler implements RequestStreamHandler, Resource {
+    private static final List<Integer> PRIMING_WORDS = List.of(1, 16, 64, 200);
+
+    private final Settings settings;
+    private final Model model;
+    private final Service service;
+    private final InvocationLog log;
+    private final byte[] info;
+    private volatile boolean restored;
+
+    /** The constructor Lambda calls: settings from the environment, the model from the task root. */
+    public Handler() {
+        this(Settings.from(System.getenv()), System.getenv("LAMBDA_TASK_ROOT"));
+    }
+
+    /**
+     * A handler with explicit settings (tests, {@code lambert serve}).
+     *
+     * @param taskRoot the unpacked package, whose {@code native/} folder holds the native libraries; may be null
+     */
+    public Handler(Settings settings, String taskRoot) {
+        this.settings = settings;
+        useBundledNatives(taskRoot);
+        this.model = Model.open(settings.modelDir(), settings.model());
+        this.service = new Service(model, settings.limits());
+        this.log = new InvocationLog(System.out, settings.logLevel());
+        this.info = modelInfo(model.manifest());
+        Core.getGlobalContext().register(this);
+    }
+
+    /**
+     * Points ONNX Runtime and the tokenizer at the libraries {@code lambert package} stored unpacked in
+     * {@code native/}, so nothing is extracted at cold start. Explicit settings win.
+     */
+    private static void useBundledNatives(String taskRoot) {
+        if (taskRoot == null) {
+            return;
+        }
+        Path natives = Path.of(taskRoot, "native");
+        if (Files.isRegularFile(natives.resolve("libonnxruntime.so"))
+                && System.getProperty("onnxruntime.native.path") == null) {
+            System.setProperty("onnxruntime.native.path", natives.toString());
+        }
+        if (Files.isRegularFile(natives.resolve("libtokenizers.so")) && System.getenv("RUST_LIBRARY_PATH") == null
+                && System.getProperty("RUST_LIBRARY_PATH") == null) {
+            System.setProperty("RUST_LIBRARY_PATH", natives.toString());
+        }
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        long start = System.nanoTime();
+        String requestId = context == null ? null : context.getAwsRequestId();
+        byte[] event = input.readAllBytes();
+        Object tree;
+        try {
+            tree = Json.parse(event);
+        } catch (JsonException e) {
+            Reply reply = Service.refuse(RequestException.invalid(null, "the event is not valid JSON: "
+                    + e.getMessage()), requestId);
+            finish(output, reply, null, requestId, EventKind.DIRECT, 0, start);
+            return;
+        }
+        HttpEvent http = HttpEvent.of(tree);
+        Reply reply;
+        int texts = 0;
+        if (http == null) {
+            reply = service.handle(tree, event.length, requestId);
+        } else {
+            reply = answerHttp(http, requestId);
+        }
+        if (reply.predictions() != null) {
+            texts = reply.predictions().predictions().size();
+        }
+        finish(output, reply, http, requestId, http == null ? EventKind.DIRECT : http.kind(), texts, start);
+    }
+
+    private Reply answerHttp(HttpEvent http, String requestId) {
+        switch (http.method()) {
+            case "POST":
+                byte[] body;
+                try {
+                    body = http.bodyBytes();
+                } catch (IllegalArgumentException e) {
+                    return Service.refuse(RequestException.invalid("body", "the body is marked base64 but is not "
+                            + "valid base64: " + e.getMessage()), requestId);
+                }
+                if (body.length == 0) {
+                    return Service.refuse(RequestException.invalid("body", "the POST body is empty; send JSON such "
+                            + "as {\"text\": \"...\"}"), requestId);
+                }
+                return service.handle(body, requestId);
+            case "GET":
+                return new Reply(200, info, null, null);
+            default:
+                return Service.refuse(new RequestException(405, "MethodNotAllowed", null, "method " + http.method()
+                        + " is not allowed: POST a JSON request, or GET the model information"), requestId);
+        }
+    }
+
+    private void finish(OutputStream output, Reply reply, HttpEvent http, String requestId, EventKind kind,
+            int texts, long start) throws IOException {
+        boolean failed = reply.status() >= 500;
+        log.write(requestId, kind, reply, texts, System.nanoTime() - start);
+        restored = false;
+        if (http != null) {
+            Map<String, String> headers = reply.status() == 405 ? Map.of("allow", "GET, POST") : Map.of();
+            output.write(HttpResponses.write(http, reply.status(), reply.body(), headers));
+        } else if (failed) {
+            throw new ModelFailedException(new String(reply.body(), StandardCharsets.UTF_8));
+        } else {
+            output.write(reply.body());
+        }
+    }
+
+    /** What GET answers: the model's name, task, sizes and limits. */
+    private byte[] modelInfo(Manifest manifest) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = Json.generator(out)) {
+            g.writeStartObject();
+            g.writeStringField("model", manifest.name());
+            g.writeStringField("task", manifest.task().id());
+            g.writeNumberField("max_length", manifest.maxLength());
+            g.writeNumberField("output_size", manifest.outputSize());
+            g.writeArrayFieldStart("labels");
+            for (String label : manifest.labels()) {
+                g.writeString(label);
+            }
+            g.writeEndArray();
+            g.writeStringField("quantization", manifest.quantization());
+            g.writeNumberField("max_texts", settings.limits().maxTexts());
+            g.writeNumberField("max_input_bytes", settings.limits().maxInputBytes());
+            g.writeStringField("lambert_version", manifest.lambertVersion());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** SnapStart: runs the tokenizer and the model at several lengths so the snapshot holds warm code. */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        for (int words : PRIMING_WORDS) {
+            model.predict(List.of("lambert ".repeat(words).trim()), Parameters.defaults());
+        }
+    }
+
+    /** SnapStart: a restored copy starts a new sandbox; its first invocation is marked as such. */
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        restored = true;
+    }
+
+    /** Whether no invocation has run since the last restore from a snapshot. */
+    public boolean freshlyRestored() {
+        return restored;
+    }
+
+    /** The loaded model. */
+    public Model model() {
+        return model;
+    }
+}

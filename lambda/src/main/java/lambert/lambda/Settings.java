@@ -1,0 +1,98 @@
+package lambert.lambda;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import lambert.runtime.ModelOptions;
+import lambert.runtime.contract.Limits;
+import lambert.runtime.session.EngineOptions;
+import lambert.runtime.session.Optimization;
+
+/**
+ * The function's settings, read from environment variables once at init.
+ *
+ * <table>
+ *   <caption>Environment variables</caption>
+ *   <tr><th>variable</th><th>default</th></tr>
+ *   <tr><td>{@code LAMBERT_MODEL_DIR}</td><td>{@code $LAMBDA_TASK_ROOT/model}</td></tr>
+ *   <tr><td>{@code LAMBERT_THREADS}</td><td>0: one per processor the function gets</td></tr>
+ *   <tr><td>{@code LAMBERT_SPINNING}</td><td>{@code true}</td></tr>
+ *   <tr><td>{@code LAMBERT_MAX_TEXTS}</td><td>256</td></tr>
+ *   <tr><td>{@code LAMBERT_MAX_INPUT_BYTES}</td><td>1048576</td></tr>
+ *   <tr><td>{@code LAMBERT_VERIFY_CHECKSUMS}</td><td>{@code true}</td></tr>
+ *   <tr><td>{@code LAMBERT_LOG_LEVEL}</td><td>{@code INFO}: one line per invocation; {@code WARN}: failures only;
+ *       {@code OFF}</td></tr>
+ * </table>
+ *
+ * @param modelDir the bundle folder
+ * @param model how the model is loaded and run
+ * @param limits request limits
+ * @param logLevel what is logged per invocation
+ */
+public record Settings(Path modelDir, ModelOptions model, Limits limits, LogLevel logLevel) {
+    /** What the function logs per invocation. */
+    public enum LogLevel {
+        /** One line per invocation. */
+        INFO,
+        /** One line per failed invocation. */
+        WARN,
+        /** Nothing. */
+        OFF
+    }
+
+    /** Reads the settings; a malformed value fails with a message naming the variable. */
+    public static Settings from(Map<String, String> env) {
+        String taskRoot = env.getOrDefault("LAMBDA_TASK_ROOT", ".");
+        Path modelDir = Path.of(env.getOrDefault("LAMBERT_MODEL_DIR", Path.of(taskRoot, "model").toString()));
+        int threads = integer(env, "LAMBERT_THREADS", 0, 0);
+        boolean spinning = bool(env, "LAMBERT_SPINNING", true);
+        boolean verify = bool(env, "LAMBERT_VERIFY_CHECKSUMS", true);
+        ModelOptions defaults = ModelOptions.defaults();
+        ModelOptions model = new ModelOptions(new EngineOptions(threads, spinning, Optimization.AUTO), verify,
+                defaults.tokenBudget(), defaults.maxBatchRows(), defaults.parallelism());
+        Limits limits = new Limits(integer(env, "LAMBERT_MAX_TEXTS", Limits.defaults().maxTexts(), 1),
+                integer(env, "LAMBERT_MAX_INPUT_BYTES", Limits.defaults().maxInputBytes(), 1));
+        String level = env.getOrDefault("LAMBERT_LOG_LEVEL", "INFO").trim().toUpperCase(Locale.ROOT);
+        LogLevel logLevel;
+        try {
+            logLevel = LogLevel.valueOf(level);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("LAMBERT_LOG_LEVEL must be INFO, WARN or OFF, found \"" + level + "\"");
+        }
+        return new Settings(modelDir, model, limits, logLevel);
+    }
+
+    private static int integer(Map<String, String> env, String name, int fallback, int min) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed < min) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be an integer of at least " + min + ", found \"" + value
+                    + "\"");
+        }
+    }
+
+    private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true":
+            case "1":
+                return true;
+            case "false":
+            case "0":
+                return false;
+            default:
+                throw new IllegalArgumentException(name + " must be true or false, found \"" + value + "\"");
+        }
+    }
+}
