@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Lambert.VersionProvider.class,
         description = "Turns a BERT-family model into a small, fast, cheap AWS Lambda function on ONNX Runtime.",
-        subcommands = {QuickstartCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {QuickstartCommand.class, PredictCommand.class, PackageCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Lambert {
 
     /** Runs the command line and exits with its code. */

@@ -1,0 +1,117 @@
+package lambert.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import lambert.cli.models.ModelResolver;
+import lambert.cli.packaging.Architecture;
+import lambert.cli.packaging.PackageReport;
+import lambert.cli.packaging.PackageTooLargeException;
+import lambert.cli.packaging.Packager;
+import lambert.runtime.bundle.ModelBundle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lambert package}: a bundle to a function zip that AWS Lambda's managed Java runtime runs as
+ * it is, plus {@code function.json} and a size report.
+ *
+ * <pre>{@code
+ * lambert package --model minilm-int8 --arch x86_64 --out build/function.zip
+ * }</pre>
+ */
+@Command(name = "package", mixinStandardHelpOptions = true,
+        description = {"Packages a model as an AWS Lambda function zip (java17/java21/java25 managed runtimes).",
+            "Writes function.json next to the zip and prints a size report against Lambda's limits."})
+final class PackageCommand implements Callable<Integer> {
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "B",
+            description = "A bundle folder, a Hugging Face folder, or a built-in model: minilm, minilm-int8.")
+    String model;
+
+    @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "x86_64",
+            description = "x86_64 or arm64 (default: ${DEFAULT-VALUE}).")
+    String arch;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "ZIP", defaultValue = "function.zip",
+            description = "The zip to write (default: ${DEFAULT-VALUE}); replaced if it exists.")
+    Path out;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Architecture architecture;
+        try {
+            architecture = Architecture.parse(arch);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--arch: " + e.getMessage());
+        }
+        Terminal t = Terminal.of(spec);
+        t.progress("packaging " + model + " for " + architecture.lambdaName());
+        PackageReport report;
+        try {
+            report = Packager.build(ModelBundle.open(new ModelResolver(ModelResolver.defaultHome()).resolve(model)),
+                    architecture, out);
+        } catch (PackageTooLargeException e) {
+            t.clearProgress();
+            throw new CheckFailedException(e.getMessage());
+        }
+        t.clearProgress();
+        if (json) {
+            printJson(t, report);
+            return ExitCodes.OK;
+        }
+        boolean direct = report.zipBytes() <= PackageReport.DIRECT_UPLOAD_LIMIT;
+        t.line(t.bold(report.zip().toString()) + String.format(Locale.ROOT, "  %s zipped, %s unzipped",
+                mb(report.zipBytes()), mb(report.unzippedBytes())));
+        t.line(String.format(Locale.ROOT, "  limits    %s of 50 MB direct upload: %s;  %s of 250 MB unzipped: ok",
+                mb(report.zipBytes()), direct ? t.good("upload directly") : "upload via S3 (over 50 MB)",
+                mb(report.unzippedBytes())));
+        t.line("  largest   " + t.dim("unzipped -> zipped"));
+        report.entries().stream().limit(6).forEach(e -> t.line(String.format(Locale.ROOT, "    %-36s %9s -> %9s",
+                e.name(), mb(e.bytes()), mb(e.zippedBytes()))));
+        long saved = report.naiveUnzippedBytes() - report.unzippedBytes();
+        t.line(String.format(Locale.ROOT, "  pruning   every dependency jar as it is would be %s zipped, %s unzipped; "
+                + "saved %s unzipped (%.0f%%)", mb(report.naiveZipBytes()), mb(report.naiveUnzippedBytes()), mb(saved),
+                100.0 * saved / report.naiveUnzippedBytes()));
+        t.line("  sha256    " + report.sha256());
+        t.line("  config    " + report.config() + "  (handler, runtime, architecture, memory, environment)");
+        return ExitCodes.OK;
+    }
+
+    private static void printJson(Terminal t, PackageReport r) throws IOException {
+        try (var g = lambert.runtime.json.Json.generator(t.stream())) {
+            g.writeStartObject();
+            g.writeStringField("zip", r.zip().toString());
+            g.writeStringField("config", r.config().toString());
+            g.writeNumberField("zip_bytes", r.zipBytes());
+            g.writeNumberField("unzipped_bytes", r.unzippedBytes());
+            g.writeNumberField("naive_zip_bytes", r.naiveZipBytes());
+            g.writeNumberField("naive_unzipped_bytes", r.naiveUnzippedBytes());
+            g.writeBooleanField("direct_upload", r.zipBytes() <= PackageReport.DIRECT_UPLOAD_LIMIT);
+            g.writeStringField("sha256", r.sha256());
+            g.writeArrayFieldStart("entries");
+            for (PackageReport.Entry e : r.entries()) {
+                g.writeStartObject();
+                g.writeStringField("name", e.name());
+                g.writeNumberField("bytes", e.bytes());
+                g.writeNumberField("zipped_bytes", e.zippedBytes());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        t.stream().println();
+    }
+
+    static String mb(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0);
+    }
+}

@@ -1,0 +1,136 @@
+package lambert.cli.packaging;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import lambert.runtime.Model;
+import lambert.runtime.ModelOptions;
+import lambert.runtime.bundle.Checksums;
+import lambert.runtime.bundle.Manifest;
+import lambert.runtime.bundle.ModelBundle;
+import lambert.runtime.bundle.Version;
+
+/**
+ * Builds the function zip: {@code lib/*.jar} (the {@code lambda} module and its runtime dependencies,
+ * rewritten without what the function never loads), {@code native/} (ONNX Runtime's and the
+ * tokenizer's libraries for one architecture, unpacked), {@code model/} (the bundle, with a
+ * complete manifest). Deterministic, written to a temp file and moved into place.
+ *
+ * <pre>{@code
+ * PackageReport report = Packager.build(ModelBundle.open(dir), Architecture.X86_64, Path.of("function.zip"));
+ * }</pre>
+ */
+public final class Packager {
+    /**
+     * The memory {@code function.json} suggests until {@code lambert tune} has measured: 1769 MB is the
+     * size at which Lambda gives one full vCPU, which inference uses entirely.
+     */
+    static final int SUGGESTED_MEMORY_MB = 1769;
+
+    private Packager() {}
+
+    /** Packages {@code bundle}; refuses a bundle that does not load. */
+    public static PackageReport build(ModelBundle bundle, Architecture arch, Path out) throws IOException {
+        Manifest complete;
+        try (Model model = Model.open(bundle, ModelOptions.defaults())) {
+            complete = model.manifest();
+        }
+        List<ZipWriter.Item> items = new ArrayList<>();
+        long naiveZip = 0;
+        long naiveUnzipped = 0;
+        for (Map.Entry<String, Path> jar : FunctionJars.locate().entrySet()) {
+            String name = jar.getKey();
+            Path source = jar.getValue();
+            byte[] pruned = ZipWriter.rewriteJar(source, entry -> JarRules.keep(name, entry, arch));
+            items.add(ZipWriter.bytes("lib/" + name, pruned));
+            long original = Files.isDirectory(source) ? pruned.length : Files.size(source);
+            naiveZip += original;
+            naiveUnzipped += original;
+            for (String[] lib : JarRules.natives(name, arch)) {
+                items.add(ZipWriter.entry("native/" + lib[1], source, lib[0]));
+            }
+        }
+        Manifest packaged = new Manifest(complete.name(), complete.task(), "model.onnx", "tokenizer.json",
+                complete.maxLength(), complete.pooling(), complete.normalize(), complete.labels(),
+                complete.multiLabel(), complete.inputs(), complete.output(), complete.outputSize(),
+                complete.vocabSize(), complete.quantization(), complete.optimization(), Map.of(), Map.of(),
+                complete.lambertVersion())
+                .withHashes(Map.of("model.onnx", Checksums.sha256(bundle.modelPath()),
+                                "tokenizer.json", Checksums.sha256(bundle.tokenizerPath())),
+                        Map.of("model.onnx", Checksums.crc32(bundle.modelPath()),
+                                "tokenizer.json", Checksums.crc32(bundle.tokenizerPath())));
+        items.add(ZipWriter.file("model/model.onnx", bundle.modelPath()));
+        items.add(ZipWriter.file("model/tokenizer.json", bundle.tokenizerPath()));
+        items.add(ZipWriter.bytes("model/" + Manifest.FILE_NAME, packaged.toJson()));
+
+        Path target = out.toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
+        try {
+            List<long[]> sizes = ZipWriter.write(items, temp);
+            List<ZipWriter.Item> sorted = new ArrayList<>(items);
+            sorted.sort(Comparator.comparing(ZipWriter.Item::name));
+            List<PackageReport.Entry> entries = new ArrayList<>();
+            long unzipped = 0;
+            long modelZipped = 0;
+            for (int i = 0; i < sorted.size(); i++) {
+                entries.add(new PackageReport.Entry(sorted.get(i).name(), sizes.get(i)[0], sizes.get(i)[1]));
+                unzipped += sizes.get(i)[0];
+                if (sorted.get(i).name().startsWith("model/")) {
+                    modelZipped += sizes.get(i)[1];
+                    naiveUnzipped += sizes.get(i)[0];
+                }
+            }
+            naiveZip += modelZipped;
+            entries.sort(Comparator.comparingLong(PackageReport.Entry::bytes).reversed());
+            long zipBytes = Files.size(temp);
+            if (unzipped > PackageReport.UNZIPPED_LIMIT) {
+                throw new PackageTooLargeException(unzipped);
+            }
+            String sha = Checksums.sha256(temp);
+            move(temp, target);
+            Path config = target.resolveSibling(configName(target));
+            FunctionConfig function = new FunctionConfig(FunctionConfig.HANDLER, "java21", arch.lambdaName(),
+                    SUGGESTED_MEMORY_MB, 30, Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS),
+                    sha, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha)), zipBytes, unzipped,
+                    complete.name(), Version.CURRENT);
+            Path configTemp = Files.createTempFile(target.getParent(), ".function", ".json.partial");
+            Files.write(configTemp, function.toJson());
+            move(configTemp, config);
+            return new PackageReport(target, config, zipBytes, unzipped, entries, naiveZip, naiveUnzipped, sha);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** {@code function.json} for {@code function.zip}; {@code NAME.function.json} for {@code NAME.zip}. */
+    static String configName(Path zip) {
+        String name = zip.getFileName().toString();
+        return name.equals("function.zip") ? "function.json"
+                : (name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name) + ".function.json";
+    }
+
+
+    /** Moves a finished temp file into place, readable by all like any file a build writes. */
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.setPosixFilePermissions(from, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the default permissions stand
+        }
+        try {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package lambert.cli.packaging;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+
+/**
+ * Deterministic zips: entries sorted by name, one fixed timestamp, fixed Unix permissions (0644),
+ * default compression, no extra fields. The same inputs give the same bytes.
+ */
+final class ZipWriter {
+    /** The timestamp of every entry, as local DOS time (the same fields whatever the time zone). */
+    static final LocalDateTime FIXED_TIME = LocalDateTime.of(2000, 1, 1, 0, 0, 0);
+
+    /** One file of the zip. */
+    interface Item {
+        /** The entry name. */
+        String name();
+
+        /** Uncompressed size in bytes. */
+        long size();
+
+        /** Writes the content. */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private ZipWriter() {}
+
+    /** An item backed by a file. */
+    static Item file(String name, Path file) throws IOException {
+        long size = Files.size(file);
+        return new Item() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                Files.copy(file, out);
+            }
+        };
+    }
+
+    /** An item backed by bytes in memory. */
+    static Item bytes(String name, byte[] content) {
+        return new Item() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public long size() {
+                return content.length;
+            }
+
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                out.write(content);
+            }
+        };
+    }
+
+    /** An item backed by one entry of another zip. */
+    static Item entry(String name, Path zip, String entryName) throws IOException {
+        long size;
+        try (ZipFile source = new ZipFile(zip.toFile())) {
+            ZipEntry entry = source.getEntry(entryName);
+            if (entry == null) {
+                throw new IOException(zip.getFileName() + " has no " + entryName);
+            }
+            size = entry.getSize();
+        }
+        return new Item() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                try (ZipFile source = new ZipFile(zip.toFile());
+                        InputStream in = source.getInputStream(source.getEntry(entryName))) {
+                    in.transferTo(out);
+                }
+            }
+        };
+    }
+
+    /** Writes the items, sorted by name, to {@code out}; returns the compressed size of each. */
+    static List<long[]> write(List<Item> items, Path out) throws IOException {
+        List<Item> sorted = new ArrayList<>(items);
+        sorted.sort(Comparator.comparing(Item::name));
+        List<long[]> sizes = new ArrayList<>();
+        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(out.toFile())) {
+            for (Item item : sorted) {
+                ZipArchiveEntry entry = new ZipArchiveEntry(item.name());
+                entry.setTimeLocal(FIXED_TIME);
+                entry.setUnixMode(0100644);
+                entry.setMethod(ZipEntry.DEFLATED);
+                zip.putArchiveEntry(entry);
+                item.writeTo(zip);
+                zip.closeArchiveEntry();
+                sizes.add(new long[] {item.size(), entry.getCompressedSize()});
+            }
+        }
+        return sizes;
+    }
+
+    /** A copy of a jar (or of a classes folder, as a jar) with only the entries {@code keep} accepts. */
+    static byte[] rewriteJar(Path source, Predicate<String> keep) throws IOException {
+        List<String> names = new ArrayList<>();
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        if (Files.isDirectory(source)) {
+            try (var files = Files.walk(source)) {
+                files.filter(Files::isRegularFile).forEach(f -> names.add(
+                        source.relativize(f).toString().replace(java.io.File.separatorChar, '/')));
+            }
+            names.removeIf(keep.negate());
+            names.sort(null);
+            try (ZipOutputStream jar = new ZipOutputStream(buffer)) {
+                for (String name : names) {
+                    put(jar, name, Files.readAllBytes(source.resolve(name)));
+                }
+            }
+            return buffer.toByteArray();
+        }
+        try (ZipFile zip = new ZipFile(source.toFile())) {
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements();) {
+                ZipEntry entry = e.nextElement();
+                if (!entry.isDirectory() && keep.test(entry.getName())) {
+                    names.add(entry.getName());
+                }
+            }
+            names.sort(null);
+            try (ZipOutputStream jar = new ZipOutputStream(buffer)) {
+                for (String name : names) {
+                    try (InputStream in = zip.getInputStream(zip.getEntry(name))) {
+                        put(jar, name, in.readAllBytes());
+                    }
+                }
+            }
+        }
+        return buffer.toByteArray();
+    }
+
+    private static void put(ZipOutputStream jar, String name, byte[] content) throws IOException {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setTimeLocal(FIXED_TIME);
+        jar.putNextEntry(entry);
+        jar.write(content);
+        jar.closeEntry();
+    }
+}
