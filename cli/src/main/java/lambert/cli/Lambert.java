@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Lambert.VersionProvider.class,
         description = "Turns a BERT-family model into a small, fast, cheap AWS Lambda function on ONNX Runtime.",
-        subcommands = {QuickstartCommand.class, PredictCommand.class, PackageCommand.class,
+        subcommands = {QuickstartCommand.class, PredictCommand.class, PackageCommand.class, EmulateCommand.class,
             CommandLine.HelpCommand.class})
 public final class Lambert {
 

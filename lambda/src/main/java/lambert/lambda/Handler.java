@@ -86,9 +86,11 @@ public final class Handler implements RequestStreamHandler, Resource {
                 && System.getProperty("onnxruntime.native.path") == null) {
             System.setProperty("onnxruntime.native.path", natives.toString());
         }
-        if (Files.isRegularFile(natives.resolve("libtokenizers.so")) && System.getenv("RUST_LIBRARY_PATH") == null
+        Path tokenizers = natives.resolve("libtokenizers.so");
+        if (Files.isRegularFile(tokenizers) && System.getenv("RUST_LIBRARY_PATH") == null
                 && System.getProperty("RUST_LIBRARY_PATH") == null) {
-            System.setProperty("RUST_LIBRARY_PATH", natives.toString());
+            // The file itself, not its folder: DJL 0.38 probes a CUDA sub-folder for a folder and fails without CUDA.
+            System.setProperty("RUST_LIBRARY_PATH", tokenizers.toString());
         }
     }
 

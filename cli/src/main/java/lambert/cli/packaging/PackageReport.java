@@ -35,4 +35,12 @@ public record PackageReport(Path zip, Path config, long zipBytes, long unzippedB
     public PackageReport {
         entries = List.copyOf(entries);
     }
+
+    /** {@code function.json} for {@code function.zip}; {@code NAME.function.json} for {@code NAME.zip}. */
+    public static String configName(Path zip) {
+        String name = zip.getFileName().toString();
+        return name.equals("function.zip") ? "function.json"
+                : (name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name) + ".function.json";
+    }
+
 }

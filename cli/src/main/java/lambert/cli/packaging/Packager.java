@@ -98,7 +98,7 @@ public final class Packager {
             }
             String sha = Checksums.sha256(temp);
             move(temp, target);
-            Path config = target.resolveSibling(configName(target));
+            Path config = target.resolveSibling(PackageReport.configName(target));
             FunctionConfig function = new FunctionConfig(FunctionConfig.HANDLER, "java21", arch.lambdaName(),
                     SUGGESTED_MEMORY_MB, 30, Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS),
                     sha, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha)), zipBytes, unzipped,
@@ -111,14 +111,6 @@ public final class Packager {
             Files.deleteIfExists(temp);
         }
     }
-
-    /** {@code function.json} for {@code function.zip}; {@code NAME.function.json} for {@code NAME.zip}. */
-    static String configName(Path zip) {
-        String name = zip.getFileName().toString();
-        return name.equals("function.zip") ? "function.json"
-                : (name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name) + ".function.json";
-    }
-
 
     /** Moves a finished temp file into place, readable by all like any file a build writes. */
     private static void move(Path from, Path to) throws IOException {

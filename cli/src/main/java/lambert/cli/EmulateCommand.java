@@ -1,0 +1,204 @@
+package lambert.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import lambert.cli.emulator.Emulator;
+import lambert.cli.emulator.InitFailedException;
+import lambert.cli.emulator.Prices;
+import lambert.cli.emulator.Report;
+import lambert.cli.emulator.RuntimeJars;
+import lambert.runtime.json.Json;
+import lambert.runtime.json.JsonException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lambert emulate}: runs a function package on this machine exactly as Lambda runs it, through
+ * the official runtime interface client, and prints Lambda's own lines.
+ *
+ * <pre>{@code
+ * lambert emulate --package function.zip --memory 1769 --text "Hey, how are you?"
+ * lambert emulate --package function.zip --memory 512 --event apigw.json --invocations 200
+ * }</pre>
+ */
+@Command(name = "emulate", mixinStandardHelpOptions = true,
+        description = {"Runs a function zip as AWS Lambda would: Runtime API on 127.0.0.1, the official runtime "
+                + "interface client, the memory's share of CPU, START/END/REPORT lines."})
+final class EmulateCommand implements Callable<Integer> {
+    @Option(names = {"-p", "--package"}, required = true, paramLabel = "ZIP", description = "The function zip.")
+    Path zip;
+
+    @Option(names = "--memory", paramLabel = "MB", description = "Memory size, 128 to 10240 (default: function.json's, "
+            + "else 1769).")
+    Integer memory;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = "--text", paramLabel = "T", description = "Invoke with {\"text\": T}.")
+        String text;
+
+        @Option(names = "--event", paramLabel = "FILE", description = "Invoke with the event in FILE.")
+        Path event;
+    }
+
+    @Option(names = {"-n", "--invocations"}, paramLabel = "N", defaultValue = "1",
+            description = "Invoke N times in one environment and summarise (default: ${DEFAULT-VALUE}).")
+    int invocations;
+
+    @Option(names = "--timeout", paramLabel = "S", description = "Function timeout in seconds (default: function.json's, "
+            + "else 30).")
+    Integer timeout;
+
+    @Option(names = "--arm", description = "Price the summary for arm64 (default: the package's architecture).")
+    Boolean arm;
+
+    @Option(names = "--json", description = "Print a JSON summary instead of Lambda's lines.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!Files.isRegularFile(zip)) {
+            throw new NoSuchFileException(zip.toString());
+        }
+        if (invocations < 1) {
+            throw new UsageException("--invocations must be at least 1, found " + invocations);
+        }
+        Map<String, Object> config = readConfig(zip);
+        int memoryMb = memory != null ? memory : ((Number) config.getOrDefault("memory_mb", 1769L)).intValue();
+        if (memoryMb < 128 || memoryMb > 10240) {
+            throw new UsageException("--memory must be between 128 and 10240 MB (Lambda's range), found " + memoryMb);
+        }
+        int timeoutSeconds = timeout != null ? timeout : ((Number) config.getOrDefault("timeout_s", 30L)).intValue();
+        boolean armPrices = arm != null ? arm : "arm64".equals(config.get("architecture"));
+        byte[] event = input.text != null ? textEvent(input.text) : Files.readAllBytes(input.event);
+        @SuppressWarnings("unchecked")
+        Map<String, String> env = (Map<String, String>) config.getOrDefault("environment", Map.of());
+        String handler = (String) config.getOrDefault("handler", "lambert.lambda.Handler::handleRequest");
+
+        Terminal t = Terminal.of(spec);
+        List<Report> reports = new ArrayList<>();
+        int[] shown = {0};
+        boolean quiet = json;
+        try (Emulator emulator = new Emulator(zip, handler, env, memoryMb, timeoutSeconds, line -> {
+            if (!quiet && (reports.size() < 3 || reports.size() >= invocations - 1)) {
+                t.line(line);
+            } else if (!quiet && shown[0]++ == 0) {
+                t.line(t.dim("... (lines of the middle invocations left out)"));
+            }
+        }, RuntimeJars.locate())) {
+            try {
+                emulator.start();
+            } catch (InitFailedException e) {
+                throw new CheckFailedException("the function failed to initialise (" + e.errorType() + "): "
+                        + e.getMessage());
+            }
+            String cpu = emulator.cpuNote();
+            for (int i = 0; i < invocations; i++) {
+                try {
+                    reports.add(emulator.invoke(event));
+                } catch (InitFailedException e) {
+                    throw new CheckFailedException("the function failed to initialise again after a timeout ("
+                            + e.errorType() + "): " + e.getMessage());
+                }
+            }
+            Summary summary = Summary.of(reports, memoryMb, armPrices);
+            if (json) {
+                printJson(t, reports, summary, cpu);
+            } else {
+                t.blank();
+                t.line(t.bold("response") + "  " + QuickstartCommand.abbreviate(new String(reports.get(0).response(),
+                        StandardCharsets.UTF_8)));
+                t.line(t.bold("cpu") + "       " + cpu + (emulator.readOnlyTaskRoot() ? "; task root read-only"
+                        : "; task root writable (not running as root)"));
+                if (invocations > 1) {
+                    t.line(t.bold("summary") + String.format(Locale.ROOT, "   %d invocations, %d failed; duration p50 "
+                            + "%.2f ms, p90 %.2f ms, p99 %.2f ms; max memory used %d MB", reports.size(),
+                            summary.failed(), summary.latency().p50(), summary.latency().p90(),
+                            summary.latency().p99(), summary.maxMemoryMb()));
+                }
+                t.line(t.bold("cost") + String.format(Locale.ROOT, "      per million invocations at %d MB and the p50 "
+                        + "billed duration (%d ms): x86_64 $%.2f, arm64 $%.2f  (%s prices, us-east-1, requests "
+                        + "included)", memoryMb, summary.billedP50(), summary.x86PerMillion(), summary.armPerMillion(),
+                        Prices.US_EAST_1.date()));
+            }
+            return summary.failed() == 0 ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+        }
+    }
+
+    /** Figures over all invocations. */
+    record Summary(Latency latency, long billedP50, long maxMemoryMb, int failed, double x86PerMillion,
+            double armPerMillion) {
+        static Summary of(List<Report> reports, int memoryMb, boolean arm) {
+            long[] nanos = reports.stream().mapToLong(r -> (long) (r.durationMs() * 1e6)).toArray();
+            Latency latency = Latency.ofNanos(nanos);
+            long billed = (long) Math.ceil(latency.p50());
+            long memoryUsed = reports.stream().mapToLong(Report::maxMemoryUsedMb).max().orElse(-1);
+            int failed = (int) reports.stream().filter(r -> !r.status().equals("success")).count();
+            return new Summary(latency, billed, memoryUsed, failed, Prices.US_EAST_1.perMillion(billed, memoryMb, false),
+                    Prices.US_EAST_1.perMillion(billed, memoryMb, true));
+        }
+    }
+
+    static byte[] textEvent(String text) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (JsonGenerator g = Json.generator(out)) {
+            g.writeStartObject();
+            g.writeStringField("text", text);
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    /** {@code function.json} next to the zip, or an empty map if there is none. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> readConfig(Path zip) throws IOException {
+        Path config = zip.toAbsolutePath().resolveSibling(lambert.cli.packaging.PackageReport.configName(zip));
+        if (!Files.isRegularFile(config)) {
+            return new HashMap<>();
+        }
+        try {
+            return (Map<String, Object>) Json.parse(Files.readAllBytes(config));
+        } catch (JsonException | ClassCastException e) {
+            throw new UsageException(config + " is not a valid function.json: " + e.getMessage());
+        }
+    }
+
+    private static void printJson(Terminal t, List<Report> reports, Summary s, String cpu) throws IOException {
+        try (JsonGenerator g = Json.generator(t.stream())) {
+            g.writeStartObject();
+            g.writeNumberField("invocations", reports.size());
+            g.writeNumberField("failed", s.failed());
+            g.writeNumberField("init_duration_ms", reports.get(0).initDurationMs());
+            g.writeNumberField("first_duration_ms", reports.get(0).durationMs());
+            g.writeNumberField("duration_p50_ms", s.latency().p50());
+            g.writeNumberField("duration_p90_ms", s.latency().p90());
+            g.writeNumberField("duration_p99_ms", s.latency().p99());
+            g.writeNumberField("max_memory_used_mb", s.maxMemoryMb());
+            g.writeNumberField("billed_p50_ms", s.billedP50());
+            g.writeNumberField("usd_per_million_x86_64", s.x86PerMillion());
+            g.writeNumberField("usd_per_million_arm64", s.armPerMillion());
+            g.writeStringField("cpu", cpu);
+            g.writeStringField("first_response", new String(reports.get(0).response(), StandardCharsets.UTF_8));
+            g.writeEndObject();
+        }
+        t.stream().println();
+    }
+}

@@ -1,0 +1,250 @@
+package lambert.cli.emulator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * One Lambda execution environment on this machine: the package unpacked into a fresh task root
+ * (read-only for the function), a writable {@code /tmp}-like folder, the runtime's own jars in a
+ * runtime folder, and a JVM running the official runtime interface client with Lambda's environment
+ * variables, a heap sized from the memory setting, and, where the machine allows it, a cgroup CPU
+ * quota of memory/1769 vCPU. As root the function runs as {@code nobody}, so the task root really is
+ * read-only to it, as on Lambda.
+ */
+final class Sandbox implements AutoCloseable {
+    /** Lambda gives one full vCPU at this memory size, proportionally less below. */
+    static final int MB_PER_VCPU = 1769;
+    private static final Path CGROUP_CPU = Path.of("/sys/fs/cgroup/cpu");
+
+    private final Path root;
+    private final Path taskRoot;
+    private final Path tmp;
+    private final Path runtimeDir;
+    private Path cgroup;
+    private Process process;
+    private String cpuNote = "not limited";
+    private boolean readOnly;
+
+    private Sandbox(Path root) {
+        this.root = root;
+        this.taskRoot = root.resolve("task");
+        this.tmp = root.resolve("tmp");
+        this.runtimeDir = root.resolve("runtime");
+    }
+
+    /** Unpacks {@code zip} into a new sandbox; an entry that would land outside the task root is refused. */
+    static Sandbox create(Path zip, List<Path> runtimeJars) throws IOException {
+        Sandbox sandbox = new Sandbox(Files.createTempDirectory("lambert-emulate-"));
+        try {
+            Files.createDirectories(sandbox.taskRoot);
+            Files.createDirectories(sandbox.tmp);
+            Files.createDirectories(sandbox.runtimeDir.resolve("lib"));
+            unpack(zip, sandbox.taskRoot);
+            for (Path jar : runtimeJars) {
+                Files.copy(jar, sandbox.runtimeDir.resolve("lib").resolve(jar.getFileName()));
+            }
+            return sandbox;
+        } catch (IOException | RuntimeException e) {
+            sandbox.close();
+            throw e;
+        }
+    }
+
+    static void unpack(Path zip, Path target) throws IOException {
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            for (Enumeration<? extends ZipEntry> e = file.entries(); e.hasMoreElements();) {
+                ZipEntry entry = e.nextElement();
+                Path out = target.resolve(entry.getName()).normalize();
+                if (!out.startsWith(target) || entry.getName().startsWith("/")) {
+                    throw new IOException(zip + " has an entry that escapes the task root: \"" + entry.getName()
+                            + "\"; refusing to unpack it");
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(out);
+                    continue;
+                }
+                Files.createDirectories(out.getParent());
+                try (InputStream in = file.getInputStream(entry)) {
+                    Files.copy(in, out);
+                }
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(zip + " is not a valid zip: " + e.getMessage(), e);
+        }
+    }
+
+    /** The unpacked package ({@code LAMBDA_TASK_ROOT}). */
+    Path taskRoot() {
+        return taskRoot;
+    }
+
+    /**
+     * Starts the function's JVM.
+     *
+     * @param handler the handler string
+     * @param memoryMb the memory setting
+     * @param functionEnv the function's own environment variables
+     * @param runtimeApi {@code host:port} of the Runtime API
+     */
+    Process start(String handler, int memoryMb, Map<String, String> functionEnv, String runtimeApi)
+            throws IOException {
+        boolean asRoot = "root".equals(System.getProperty("user.name"));
+        boolean dropToNobody = asRoot && Files.isExecutable(Path.of("/usr/bin/setpriv"));
+        makeReadOnly(dropToNobody);
+        cgroup = createCpuCgroup(memoryMb);
+        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:MaxHeapSize=" + (memoryMb * 85L / 100) + "m", "-XX:+UseSerialGC", "-Xshare:auto",
+                "-Djava.io.tmpdir=" + tmp,
+                "-cp", runtimeDir.resolve("lib") + "/*:" + taskRoot + ":" + taskRoot.resolve("lib") + "/*",
+                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler));
+        StringBuilder script = new StringBuilder();
+        if (cgroup != null) {
+            script.append("echo $$ > ").append(cgroup.resolve("cgroup.procs")).append(" && ");
+        }
+        script.append("exec ");
+        if (dropToNobody) {
+            script.append("/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups ");
+        }
+        for (String arg : java) {
+            script.append('\'').append(arg.replace("'", "'\\''")).append("' ");
+        }
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", script.toString());
+        pb.environment().clear();
+        pb.environment().putAll(environment(handler, memoryMb, functionEnv, runtimeApi));
+        pb.redirectErrorStream(true);
+        pb.directory(taskRoot.toFile());
+        process = pb.start();
+        return process;
+    }
+
+    private Map<String, String> environment(String handler, int memoryMb, Map<String, String> functionEnv,
+            String runtimeApi) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("LANG", "en_US.UTF-8");
+        env.put("TZ", ":UTC");
+        env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+        env.put("LAMBDA_RUNTIME_DIR", runtimeDir.toString());
+        env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "lambert-emulated");
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memoryMb));
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/lambert-emulated");
+        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "emulated");
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_DEFAULT_REGION", "us-east-1");
+        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java" + Runtime.version().feature());
+        env.put("_HANDLER", handler);
+        env.putAll(functionEnv);
+        return env;
+    }
+
+    private void makeReadOnly(boolean enforced) throws IOException {
+        try (Stream<Path> paths = Files.walk(taskRoot)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p)
+                        ? "r-xr-xr-x" : "r--r--r--"));
+            }
+        }
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
+        readOnly = enforced;
+    }
+
+    private Path createCpuCgroup(int memoryMb) {
+        if (!Files.isWritable(CGROUP_CPU.resolve("cgroup.procs"))) {
+            cpuNote = "not limited: no writable cgroup v1 cpu controller at " + CGROUP_CPU + " (run as root)";
+            return null;
+        }
+        try {
+            Path group = Files.createDirectories(CGROUP_CPU.resolve("lambert-" + ProcessHandle.current().pid() + "-"
+                    + System.nanoTime()));
+            long period = 100_000;
+            long quota = Math.max(1000, Math.round(period * (double) memoryMb / MB_PER_VCPU));
+            Files.writeString(group.resolve("cpu.cfs_period_us"), Long.toString(period));
+            Files.writeString(group.resolve("cpu.cfs_quota_us"), Long.toString(quota));
+            cpuNote = String.format(Locale.ROOT, "%.2f vCPU (cgroup quota %d/%d us)", quota / (double) period, quota,
+                    period);
+            return group;
+        } catch (IOException e) {
+            cpuNote = "not limited: cannot create a cgroup (" + e.getMessage() + ")";
+            return null;
+        }
+    }
+
+    /** How the CPU is limited, for the report. */
+    String cpuNote() {
+        return cpuNote;
+    }
+
+    /** Whether the task root is read-only to the function (not when lambert itself is not root). */
+    boolean readOnlyEnforced() {
+        return readOnly;
+    }
+
+    /** The function process's peak resident memory in MB (VmHWM), or -1 if it cannot be read. */
+    long maxMemoryUsedMb() {
+        if (process == null) {
+            return -1;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return (Long.parseLong(line.replaceAll("[^0-9]", "")) + 1023) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (cgroup != null) {
+            try {
+                Files.deleteIfExists(cgroup);
+            } catch (IOException ignored) {
+                // the kernel removes an empty cgroup only once its last process is gone; nothing to do
+            }
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    p.toFile().setWritable(true);
+                    if (p.getParent() != null) {
+                        p.getParent().toFile().setWritable(true);
+                    }
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a leftover temp folder is harmless
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}
