@@ -1,0 +1,202 @@
+package lambert.cli.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import lambert.cli.packaging.Architecture;
+import lambert.cli.packaging.FunctionConfig;
+import lambert.cli.packaging.PackageReport;
+import lambert.cli.packaging.Packager;
+import lambert.runtime.bundle.ModelBundle;
+import lambert.runtime.json.Json;
+import lambert.runtime.testing.TestModels;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The real default model, packaged, run through the official Lambda runtime interface client in the
+ * emulator, with real-shaped events and bad input.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EmulatorTest {
+    private Path dir;
+    private PackageReport report;
+    private Emulator emulator;
+    private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+
+    @BeforeAll
+    void packageAndStart() throws Exception {
+        dir = Files.createTempDirectory("lambert-emulator-test");
+        report = Packager.build(ModelBundle.open(TestModels.minilmInt8()), Architecture.X86_64,
+                dir.resolve("function.zip"));
+        emulator = new Emulator(report.zip(), FunctionConfig.HANDLER, Map.of("JAVA_TOOL_OPTIONS",
+                FunctionConfig.JAVA_TOOL_OPTIONS, "LAMBERT_MAX_INPUT_BYTES", "4096"), 1769, 30, lines::add,
+                RuntimeJars.locate());
+        emulator.start();
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        emulator.close();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Test
+    void package_isUnderTheLimitsWithNativesForOneArchitecture() throws Exception {
+        assertThat(report.zipBytes()).isLessThan(PackageReport.DIRECT_UPLOAD_LIMIT);
+        assertThat(report.unzippedBytes()).isLessThan(100L * 1024 * 1024);
+        try (ZipFile zip = new ZipFile(report.zip().toFile())) {
+            List<String> names = Collections.list(zip.entries()).stream().map(ZipEntry::getName).toList();
+            assertThat(names).contains("native/libonnxruntime.so", "native/libonnxruntime4j_jni.so",
+                    "native/libtokenizers.so", "model/model.onnx", "model/tokenizer.json", "model/lambert.json");
+            assertThat(names).noneMatch(n -> n.contains("dylib") || n.contains(".dll") || n.contains("dSYM"));
+            assertThat(names).noneMatch(n -> n.startsWith("lib/picocli") || n.startsWith("lib/lambert-cli")
+                    || n.startsWith("lib/lambert-onnx") || n.startsWith("lib/protobuf"));
+            try (ZipFile ort = jarInside(zip, "lib/onnxruntime-")) {
+                assertThat(Collections.list(ort.entries())).noneMatch(e -> e.getName().startsWith("ai/onnxruntime/native"));
+            }
+        }
+        Map<?, ?> config = (Map<?, ?>) Json.parse(Files.readAllBytes(report.config()));
+        assertThat(config.get("handler")).isEqualTo("lambert.lambda.Handler::handleRequest");
+        assertThat(config.get("code_sha256")).isEqualTo(report.sha256());
+    }
+
+    @Test
+    void package_isByteIdenticalWhenBuiltTwice() throws Exception {
+        PackageReport again = Packager.build(ModelBundle.open(TestModels.minilmInt8()), Architecture.X86_64,
+                dir.resolve("again/function.zip"));
+        assertThat(again.sha256()).isEqualTo(report.sha256());
+        try (var files = Files.list(dir.resolve("again"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("function.zip",
+                    "function.json");
+        }
+    }
+
+    @Test
+    void emulate_directTextAnswersWithLambdaLines() throws Exception {
+        Report r = emulator.invoke("{\"text\": \"Hey, how are you?\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).isEqualTo("success");
+        Map<?, ?> body = parse(r.response());
+        assertThat((List<?>) body.get("embedding")).hasSize(384);
+        assertThat(r.maxMemoryUsedMb()).isPositive();
+        assertThat(lines).anyMatch(l -> l.startsWith("START RequestId: " + r.requestId()));
+        assertThat(lines).anyMatch(l -> l.startsWith("REPORT RequestId: " + r.requestId() + "\tDuration: "));
+        assertThat(lines).anyMatch(l -> l.contains("\"requestId\":\"" + r.requestId() + "\""));
+    }
+
+    @Test
+    void emulate_batchAnswersInOrder() throws Exception {
+        Map<?, ?> body = parse(emulator.invoke("{\"texts\": [\"one\", \"two\", \"three\"]}"
+                .getBytes(StandardCharsets.UTF_8)).response());
+        assertThat((List<?>) body.get("results")).hasSize(3);
+    }
+
+    @Test
+    void emulate_httpEventsGetHttpResponses() throws Exception {
+        for (String event : List.of("apigw-rest.json", "apigw-http.json", "function-url.json", "alb.json")) {
+            Report r = emulator.invoke(event(event).getBytes(StandardCharsets.UTF_8));
+            Map<?, ?> response = parse(r.response());
+            assertThat(response.get("statusCode")).as(event).isEqualTo(200L);
+            assertThat((String) response.get("body")).as(event).contains("\"task\":\"embed\"");
+        }
+    }
+
+    @Test
+    void emulate_badInputIsAnsweredNotCrashed() throws Exception {
+        assertThat(parse(emulator.invoke("not json".getBytes(StandardCharsets.UTF_8)).response()).get("errorType"))
+                .isEqualTo("InvalidRequest");
+        assertThat(parse(emulator.invoke("{\"text\": \"\"}".getBytes(StandardCharsets.UTF_8)).response())
+                .get("field")).isEqualTo("text");
+        assertThat(parse(emulator.invoke("{\"text\": \"bad \\ud800\"}".getBytes(StandardCharsets.UTF_8))
+                .response()).get("errorType")).isEqualTo("InvalidRequest");
+        Map<?, ?> tooLarge = parse(emulator.invoke(event("apigw-rest.json").replace("Hey, how are you?",
+                "x".repeat(5000)).getBytes(StandardCharsets.UTF_8)).response());
+        assertThat(tooLarge.get("statusCode")).isEqualTo(413L);
+        Map<?, ?> wrongMethod = parse(emulator.invoke(event("apigw-rest.json").replace("\"httpMethod\": \"POST\"",
+                "\"httpMethod\": \"DELETE\"").getBytes(StandardCharsets.UTF_8)).response());
+        assertThat(wrongMethod.get("statusCode")).isEqualTo(405L);
+        // still serving after all of that
+        assertThat(emulator.invoke("{\"text\": \"ok\"}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo("success");
+    }
+
+    @Test
+    void emulate_handlerThatFailsInInitIsReportedLikeLambda() throws Exception {
+        Path broken = dir.resolve("broken.zip");
+        copyReplacing(report.zip(), broken, "model/tokenizer.json", "{}".getBytes(StandardCharsets.UTF_8));
+        List<String> out = Collections.synchronizedList(new ArrayList<>());
+        try (Emulator failing = new Emulator(broken, FunctionConfig.HANDLER, Map.of(), 1769, 30, out::add,
+                RuntimeJars.locate())) {
+            assertThatThrownBy(failing::start).isInstanceOf(InitFailedException.class)
+                    .hasMessageContaining("tokenizer.json does not match its hash");
+        }
+        assertThat(out).anyMatch(l -> l.startsWith("INIT_REPORT Init Duration: ") && l.contains("Status: error"));
+    }
+
+    @Test
+    void emulate_zipEntryEscapingTheTaskRootIsRefused() throws Exception {
+        Path evil = dir.resolve("evil.zip");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(evil))) {
+            zip.putNextEntry(new ZipEntry("../../escaped.txt"));
+            zip.write("x".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        try (Emulator e = new Emulator(evil, FunctionConfig.HANDLER, Map.of(), 512, 3, l -> { }, RuntimeJars.locate())) {
+            assertThatThrownBy(e::start).isInstanceOf(IOException.class)
+                    .hasMessageContaining("escapes the task root: \"../../escaped.txt\"");
+        }
+    }
+
+    private static ZipFile jarInside(ZipFile zip, String prefix) throws IOException {
+        ZipEntry entry = Collections.list(zip.entries()).stream().filter(e -> e.getName().startsWith(prefix))
+                .findFirst().orElseThrow();
+        Path temp = Files.createTempFile("jar", ".jar");
+        try (InputStream in = zip.getInputStream(entry)) {
+            Files.copy(in, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        temp.toFile().deleteOnExit();
+        return new ZipFile(temp.toFile());
+    }
+
+    private static void copyReplacing(Path from, Path to, String name, byte[] content) throws IOException {
+        try (ZipFile source = new ZipFile(from.toFile());
+                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(to))) {
+            for (ZipEntry e : Collections.list(source.entries())) {
+                out.putNextEntry(new ZipEntry(e.getName()));
+                if (e.getName().equals(name)) {
+                    out.write(content);
+                } else {
+                    try (InputStream in = source.getInputStream(e)) {
+                        in.transferTo(out);
+                    }
+                }
+                out.closeEntry();
+            }
+        }
+    }
+
+    private static Map<?, ?> parse(byte[] json) throws Exception {
+        return (Map<?, ?>) Json.parse(json);
+    }
+
+    private static String event(String name) throws IOException {
+        try (InputStream in = EmulatorTest.class.getResourceAsStream("/events/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
