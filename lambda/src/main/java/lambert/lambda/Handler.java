@@ -123,15 +123,25 @@ public final class Handler implements RequestStreamHandler, Resource {
     }
 
     private Reply answerHttp(HttpEvent http, String requestId) {
-        switch (http.method()) {
+        byte[] body;
+        try {
+            body = http.method().equals("POST") ? http.bodyBytes() : new byte[0];
+        } catch (IllegalArgumentException e) {
+            return Service.refuse(RequestException.invalid("body", "the body is marked base64 but is not valid base64: "
+                    + e.getMessage()), requestId);
+        }
+        return handleHttp(http.method(), body, requestId);
+    }
+
+    /**
+     * Answers an HTTP request, whatever carried it (a Lambda HTTP event, or {@code lambert serve}):
+     * POST answers the JSON body, GET the model information, any other method 405.
+     *
+     * @return the reply; a 405 reply should carry the header {@code Allow: GET, POST}
+     */
+    public Reply handleHttp(String method, byte[] body, String requestId) {
+        switch (method) {
             case "POST":
-                byte[] body;
-                try {
-                    body = http.bodyBytes();
-                } catch (IllegalArgumentException e) {
-                    return Service.refuse(RequestException.invalid("body", "the body is marked base64 but is not "
-                            + "valid base64: " + e.getMessage()), requestId);
-                }
                 if (body.length == 0) {
                     return Service.refuse(RequestException.invalid("body", "the POST body is empty; send JSON such "
                             + "as {\"text\": \"...\"}"), requestId);
@@ -140,7 +150,7 @@ public final class Handler implements RequestStreamHandler, Resource {
             case "GET":
                 return new Reply(200, info, null, null);
             default:
-                return Service.refuse(new RequestException(405, "MethodNotAllowed", null, "method " + http.method()
+                return Service.refuse(new RequestException(405, "MethodNotAllowed", null, "method " + method
                         + " is not allowed: POST a JSON request, or GET the model information"), requestId);
         }
     }

@@ -1,20 +1,15 @@
 package lambert.cli.emulator;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * One Lambda execution environment on this machine: the package unpacked into a fresh task root
@@ -52,7 +47,7 @@ final class Sandbox implements AutoCloseable {
             Files.createDirectories(sandbox.taskRoot);
             Files.createDirectories(sandbox.tmp);
             Files.createDirectories(sandbox.runtimeDir.resolve("lib"));
-            unpack(zip, sandbox.taskRoot);
+            Unzip.into(zip, sandbox.taskRoot);
             for (Path jar : runtimeJars) {
                 Files.copy(jar, sandbox.runtimeDir.resolve("lib").resolve(jar.getFileName()));
             }
@@ -60,29 +55,6 @@ final class Sandbox implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             sandbox.close();
             throw e;
-        }
-    }
-
-    static void unpack(Path zip, Path target) throws IOException {
-        try (ZipFile file = new ZipFile(zip.toFile())) {
-            for (Enumeration<? extends ZipEntry> e = file.entries(); e.hasMoreElements();) {
-                ZipEntry entry = e.nextElement();
-                Path out = target.resolve(entry.getName()).normalize();
-                if (!out.startsWith(target) || entry.getName().startsWith("/")) {
-                    throw new IOException(zip + " has an entry that escapes the task root: \"" + entry.getName()
-                            + "\"; refusing to unpack it");
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(out);
-                    continue;
-                }
-                Files.createDirectories(out.getParent());
-                try (InputStream in = file.getInputStream(entry)) {
-                    Files.copy(in, out);
-                }
-            }
-        } catch (java.util.zip.ZipException e) {
-            throw new IOException(zip + " is not a valid zip: " + e.getMessage(), e);
         }
     }
 
@@ -231,20 +203,6 @@ final class Sandbox implements AutoCloseable {
                 // the kernel removes an empty cgroup only once its last process is gone; nothing to do
             }
         }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    p.toFile().setWritable(true);
-                    if (p.getParent() != null) {
-                        p.getParent().toFile().setWritable(true);
-                    }
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a leftover temp folder is harmless
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
+        Unzip.deleteTree(root);
     }
 }
