@@ -7,7 +7,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -16,21 +15,17 @@ import java.util.stream.Stream;
  * (read-only for the function), a writable {@code /tmp}-like folder, the runtime's own jars in a
  * runtime folder, and a JVM running the official runtime interface client with Lambda's environment
  * variables, a heap sized from the memory setting, and, where the machine allows it, a cgroup CPU
- * quota of memory/1769 vCPU. As root the function runs as {@code nobody}, so the task root really is
+ * quota of memory/1769 vCPU ({@link CpuQuota}). As root the function runs as {@code nobody}, so the task root really is
  * read-only to it, as on Lambda.
  */
 final class Sandbox implements AutoCloseable {
-    /** Lambda gives one full vCPU at this memory size, proportionally less below. */
-    static final int MB_PER_VCPU = 1769;
-    private static final Path CGROUP_CPU = Path.of("/sys/fs/cgroup/cpu");
 
     private final Path root;
     private final Path taskRoot;
     private final Path tmp;
     private final Path runtimeDir;
-    private Path cgroup;
+    private CpuQuota quota;
     private Process process;
-    private String cpuNote = "not limited";
     private boolean readOnly;
 
     private Sandbox(Path root) {
@@ -76,17 +71,13 @@ final class Sandbox implements AutoCloseable {
         boolean asRoot = "root".equals(System.getProperty("user.name"));
         boolean dropToNobody = asRoot && Files.isExecutable(Path.of("/usr/bin/setpriv"));
         makeReadOnly(dropToNobody);
-        cgroup = createCpuCgroup(memoryMb);
+        quota = CpuQuota.forMemory(memoryMb);
         List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:MaxHeapSize=" + (memoryMb * 85L / 100) + "m", "-XX:+UseSerialGC", "-Xshare:auto",
                 "-Djava.io.tmpdir=" + tmp,
                 "-cp", runtimeDir.resolve("lib") + "/*:" + taskRoot + ":" + taskRoot.resolve("lib") + "/*",
                 "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler));
-        StringBuilder script = new StringBuilder();
-        if (cgroup != null) {
-            script.append("echo $$ > ").append(cgroup.resolve("cgroup.procs")).append(" && ");
-        }
-        script.append("exec ");
+        StringBuilder script = new StringBuilder(quota.shellPrefix()).append("exec ");
         if (dropToNobody) {
             script.append("/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups ");
         }
@@ -138,30 +129,9 @@ final class Sandbox implements AutoCloseable {
         readOnly = enforced;
     }
 
-    private Path createCpuCgroup(int memoryMb) {
-        if (!Files.isWritable(CGROUP_CPU.resolve("cgroup.procs"))) {
-            cpuNote = "not limited: no writable cgroup v1 cpu controller at " + CGROUP_CPU + " (run as root)";
-            return null;
-        }
-        try {
-            Path group = Files.createDirectories(CGROUP_CPU.resolve("lambert-" + ProcessHandle.current().pid() + "-"
-                    + System.nanoTime()));
-            long period = 100_000;
-            long quota = Math.max(1000, Math.round(period * (double) memoryMb / MB_PER_VCPU));
-            Files.writeString(group.resolve("cpu.cfs_period_us"), Long.toString(period));
-            Files.writeString(group.resolve("cpu.cfs_quota_us"), Long.toString(quota));
-            cpuNote = String.format(Locale.ROOT, "%.2f vCPU (cgroup quota %d/%d us)", quota / (double) period, quota,
-                    period);
-            return group;
-        } catch (IOException e) {
-            cpuNote = "not limited: cannot create a cgroup (" + e.getMessage() + ")";
-            return null;
-        }
-    }
-
     /** How the CPU is limited, for the report. */
     String cpuNote() {
-        return cpuNote;
+        return quota == null ? "not started" : quota.note();
     }
 
     /** Whether the task root is read-only to the function (not when lambert itself is not root). */
@@ -196,12 +166,8 @@ final class Sandbox implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (cgroup != null) {
-            try {
-                Files.deleteIfExists(cgroup);
-            } catch (IOException ignored) {
-                // the kernel removes an empty cgroup only once its last process is gone; nothing to do
-            }
+        if (quota != null) {
+            quota.close();
         }
         Unzip.deleteTree(root);
     }
