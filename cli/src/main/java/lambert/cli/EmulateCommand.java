@@ -57,7 +57,8 @@ final class EmulateCommand implements Callable<Integer> {
     }
 
     @Option(names = {"-n", "--invocations"}, paramLabel = "N", defaultValue = "1",
-            description = "Invoke N times in one environment and summarise (default: ${DEFAULT-VALUE}).")
+            description = "Invoke N times in one environment and summarise (default: ${DEFAULT-VALUE}); after the "
+                    + "first, events are queued back to back, as for a busy function.")
     int invocations;
 
     @Option(names = "--timeout", paramLabel = "S", description = "Function timeout in seconds (default: function.json's, "
@@ -111,13 +112,14 @@ final class EmulateCommand implements Callable<Integer> {
                         + e.getMessage());
             }
             String cpu = emulator.cpuNote();
-            for (int i = 0; i < invocations; i++) {
-                try {
-                    reports.add(emulator.invoke(event));
-                } catch (InitFailedException e) {
-                    throw new CheckFailedException("the function failed to initialise again after a timeout ("
-                            + e.errorType() + "): " + e.getMessage());
+            try {
+                reports.add(emulator.invoke(event));
+                if (invocations > 1) {
+                    reports.addAll(emulator.invokeMany(event, invocations - 1));
                 }
+            } catch (InitFailedException e) {
+                throw new CheckFailedException("the function failed to initialise again after a timeout ("
+                        + e.errorType() + "): " + e.getMessage());
             }
             Summary summary = Summary.of(reports, memoryMb, armPrices);
             if (json) {

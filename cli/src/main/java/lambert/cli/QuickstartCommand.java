@@ -152,12 +152,11 @@ final class QuickstartCommand implements Callable<Integer> {
                         + e.getMessage());
             }
             byte[] event = REQUEST.getBytes(StandardCharsets.UTF_8);
-            for (int i = 0; i <= invocations; i++) {
-                try {
-                    reports.add(emulator.invoke(event));
-                } catch (InitFailedException e) {
-                    throw new CheckFailedException("the packaged function failed: " + e.getMessage());
-                }
+            try {
+                reports.add(emulator.invoke(event));
+                reports.addAll(emulator.invokeMany(event, invocations));
+            } catch (InitFailedException e) {
+                throw new CheckFailedException("the packaged function failed: " + e.getMessage());
             }
             t.clearProgress();
             return new Function(pkg, reports, emulator.cpuNote());

@@ -40,6 +40,7 @@ public final class Emulator implements AutoCloseable {
     private RuntimeApiServer api;
     private Thread logPump;
     private double pendingInitMs = -1;
+    private volatile long lastLogNanos;
 
     /**
      * @param zip the function package
@@ -148,6 +149,76 @@ public final class Emulator implements AutoCloseable {
         return report;
     }
 
+    /**
+     * Invokes the function {@code count} times with {@code event}, each event queued before the previous
+     * one is answered, so the function takes the next one as soon as it asks: back to back, as a busy
+     * Lambda environment does. Durations still run from each delivery to its answer.
+     */
+    public List<Report> invokeMany(byte[] event, int count) throws IOException, InitFailedException {
+        if (sandbox == null) {
+            start();
+        }
+        List<String> ids = new java.util.ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<RuntimeApiServer.Outcome>> futures = new java.util.ArrayList<>();
+        long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
+        for (int i = 0; i < count; i++) {
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            futures.add(api.invoke(new RuntimeApiServer.Invocation(id, event, deadline + i * 1000L * timeoutSeconds,
+                    "arn:aws:lambda:us-east-1:123456789012:function:lambert-emulated")));
+        }
+        List<Report> reports = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = ids.get(i);
+            RuntimeApiServer.Outcome result;
+            try {
+                result = awaitDelivered(id, futures.get(i));
+            } catch (TimeoutException e) {
+                sink.accept(String.format(java.util.Locale.ROOT, "%s Task timed out after %d.00 seconds", id,
+                        timeoutSeconds));
+                stop();
+                for (int rest = i; rest < count; rest++) {
+                    reports.add(invoke(event));
+                }
+                return reports;
+            }
+            double durationMs = (result.receivedNanos() - api.deliveredAt(id)) / 1e6;
+            double initMs = pendingInitMs;
+            pendingInitMs = -1;
+            Report report = new Report(id, durationMs, (long) Math.ceil(durationMs + Math.max(initMs, 0)), memoryMb,
+                    sandbox.maxMemoryUsedMb(), initMs, result.error() ? "error" : "success", result.body());
+            sink.accept("START RequestId: " + id + " Version: $LATEST");
+            sink.accept("END RequestId: " + id);
+            sink.accept(report.line());
+            reports.add(report);
+        }
+        return reports;
+    }
+
+    /** Waits for an outcome, allowing the function timeout from the moment the event was delivered. */
+    private RuntimeApiServer.Outcome awaitDelivered(String id,
+            java.util.concurrent.CompletableFuture<RuntimeApiServer.Outcome> future)
+            throws IOException, TimeoutException {
+        while (true) {
+            Long delivered = api.deliveredAt(id);
+            long waitMs = delivered == null ? 50
+                    : timeoutSeconds * 1000L - (System.nanoTime() - delivered) / 1_000_000;
+            if (delivered != null && waitMs <= 0) {
+                throw new TimeoutException();
+            }
+            try {
+                return future.get(Math.max(1, Math.min(waitMs, 50)), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // not yet: check the deadline again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the function", e);
+            } catch (ExecutionException e) {
+                throw new IOException("the Runtime API failed: " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+    }
+
     /** How the CPU of the current environment is limited. */
     public String cpuNote() {
         return sandbox == null ? "no environment" : sandbox.cpuNote();
@@ -162,6 +233,7 @@ public final class Emulator implements AutoCloseable {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                lastLogNanos = System.nanoTime();
                 sink.accept(line);
             }
         } catch (IOException ignored) {
@@ -169,10 +241,16 @@ public final class Emulator implements AutoCloseable {
         }
     }
 
-    /** Gives the log pump a moment to print what the function wrote before its answer. */
+    /**
+     * Gives the log pump a moment to print what the function wrote before its answer: returns once
+     * the pump has been quiet for a millisecond (at most 10 ms).
+     */
     private void drainLog() {
+        long deadline = System.nanoTime() + 10_000_000;
         try {
-            Thread.sleep(15);
+            while (System.nanoTime() < deadline && System.nanoTime() - lastLogNanos < 1_000_000) {
+                Thread.sleep(0, 200_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
