@@ -41,6 +41,7 @@ public final class Emulator implements AutoCloseable {
     private Thread logPump;
     private double pendingInitMs = -1;
     private volatile long lastLogNanos;
+    private final Map<String, Report> reports = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param zip the function package
@@ -66,7 +67,17 @@ public final class Emulator implements AutoCloseable {
     public void start() throws IOException, InitFailedException {
         stop();
         sandbox = Sandbox.create(zip, runtimeJars);
-        api = new RuntimeApiServer();
+        api = new RuntimeApiServer(new RuntimeApiServer.Listener() {
+            @Override
+            public void delivered(String requestId) {
+                sink.accept("START RequestId: " + requestId + " Version: $LATEST");
+            }
+
+            @Override
+            public void answered(String requestId, RuntimeApiServer.Outcome outcome) {
+                report(requestId, outcome);
+            }
+        });
         long start = System.nanoTime();
         Process process = sandbox.start(handler, memoryMb, environment, api.address());
         logPump = new Thread(() -> pump(process), "lambert-function-log");
@@ -112,40 +123,33 @@ public final class Emulator implements AutoCloseable {
             start();
         }
         String requestId = UUID.randomUUID().toString();
-        sink.accept("START RequestId: " + requestId + " Version: $LATEST");
         long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
         var outcome = api.invoke(new RuntimeApiServer.Invocation(requestId, event, deadline,
                 "arn:aws:lambda:us-east-1:123456789012:function:lambert-emulated"));
-        RuntimeApiServer.Outcome result;
-        String status;
         try {
-            result = outcome.get(timeoutSeconds, TimeUnit.SECONDS);
-            status = result.error() ? "error" : "success";
+            outcome.get(timeoutSeconds, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            result = null;
-            status = "timeout";
+            return timedOut(requestId);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the function", e);
         } catch (ExecutionException e) {
             throw new IOException("the Runtime API failed: " + e.getCause().getMessage(), e.getCause());
         }
-        long end = result == null ? System.nanoTime() : result.receivedNanos();
+        return reports.remove(requestId);
+    }
+
+    /** Reports a timed-out invocation like Lambda and discards the environment (the next call is a cold start). */
+    private Report timedOut(String requestId) {
         Long delivered = api.deliveredAt(requestId);
-        double durationMs = delivered == null ? timeoutSeconds * 1000.0 : (end - delivered) / 1e6;
-        drainLog();
-        double initMs = pendingInitMs;
-        pendingInitMs = -1;
-        long billed = (long) Math.ceil(durationMs + Math.max(initMs, 0));
-        Report report = new Report(requestId, durationMs, billed, memoryMb, sandbox.maxMemoryUsedMb(), initMs, status,
-                result == null ? new byte[0] : result.body());
-        if (status.equals("timeout")) {
-            sink.accept(String.format(java.util.Locale.ROOT, "%s Task timed out after %d.00 seconds", requestId,
-                    timeoutSeconds));
-            stop();
-        }
+        double durationMs = delivered == null ? timeoutSeconds * 1000.0 : (System.nanoTime() - delivered) / 1e6;
+        Report report = new Report(requestId, durationMs, (long) Math.ceil(durationMs), memoryMb,
+                sandbox.maxMemoryUsedMb(), takeInit(), "timeout", new byte[0]);
+        sink.accept(String.format(java.util.Locale.ROOT, "%s Task timed out after %d.00 seconds", requestId,
+                timeoutSeconds));
         sink.accept("END RequestId: " + requestId);
         sink.accept(report.line());
+        stop();
         return report;
     }
 
@@ -170,27 +174,16 @@ public final class Emulator implements AutoCloseable {
         List<Report> reports = new java.util.ArrayList<>();
         for (int i = 0; i < count; i++) {
             String id = ids.get(i);
-            RuntimeApiServer.Outcome result;
             try {
-                result = awaitDelivered(id, futures.get(i));
+                awaitDelivered(id, futures.get(i));
             } catch (TimeoutException e) {
-                sink.accept(String.format(java.util.Locale.ROOT, "%s Task timed out after %d.00 seconds", id,
-                        timeoutSeconds));
-                stop();
-                for (int rest = i; rest < count; rest++) {
+                reports.add(timedOut(id));
+                for (int rest = i + 1; rest < count; rest++) {
                     reports.add(invoke(event));
                 }
                 return reports;
             }
-            double durationMs = (result.receivedNanos() - api.deliveredAt(id)) / 1e6;
-            double initMs = pendingInitMs;
-            pendingInitMs = -1;
-            Report report = new Report(id, durationMs, (long) Math.ceil(durationMs + Math.max(initMs, 0)), memoryMb,
-                    sandbox.maxMemoryUsedMb(), initMs, result.error() ? "error" : "success", result.body());
-            sink.accept("START RequestId: " + id + " Version: $LATEST");
-            sink.accept("END RequestId: " + id);
-            sink.accept(report.line());
-            reports.add(report);
+            reports.add(this.reports.remove(id));
         }
         return reports;
     }
@@ -219,6 +212,26 @@ public final class Emulator implements AutoCloseable {
         }
     }
 
+    /** Builds, prints and keeps the report of an answered invocation (on the Runtime API's thread). */
+    private void report(String requestId, RuntimeApiServer.Outcome outcome) {
+        Long delivered = api.deliveredAt(requestId);
+        double durationMs = delivered == null ? 0 : (outcome.receivedNanos() - delivered) / 1e6;
+        double initMs = takeInit();
+        drainLog();
+        Report report = new Report(requestId, durationMs, (long) Math.ceil(durationMs + Math.max(initMs, 0)), memoryMb,
+                sandbox.maxMemoryUsedMb(), initMs, outcome.error() ? "error" : "success", outcome.body());
+        sink.accept("END RequestId: " + requestId);
+        sink.accept(report.line());
+        reports.put(requestId, report);
+    }
+
+    /** The init duration to report with the next answer (a cold start), once; -1 after that. */
+    private synchronized double takeInit() {
+        double initMs = pendingInitMs;
+        pendingInitMs = -1;
+        return initMs;
+    }
+
     /** How the CPU of the current environment is limited. */
     public String cpuNote() {
         return sandbox == null ? "no environment" : sandbox.cpuNote();
@@ -243,13 +256,13 @@ public final class Emulator implements AutoCloseable {
 
     /**
      * Gives the log pump a moment to print what the function wrote before its answer: returns once
-     * the pump has been quiet for a millisecond (at most 10 ms).
+     * the pump has been quiet for 0.2 ms (at most 5 ms), so the answer is not held up for long.
      */
     private void drainLog() {
-        long deadline = System.nanoTime() + 10_000_000;
+        long deadline = System.nanoTime() + 5_000_000;
         try {
-            while (System.nanoTime() < deadline && System.nanoTime() - lastLogNanos < 1_000_000) {
-                Thread.sleep(0, 200_000);
+            while (System.nanoTime() < deadline && System.nanoTime() - lastLogNanos < 200_000) {
+                Thread.sleep(0, 50_000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

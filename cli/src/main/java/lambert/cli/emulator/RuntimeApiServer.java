@@ -39,7 +39,19 @@ final class RuntimeApiServer implements AutoCloseable {
     private final CompletableFuture<Outcome> initError = new CompletableFuture<>();
     private final Map<String, Long> deliveredNanos = new ConcurrentHashMap<>();
 
-    RuntimeApiServer() throws IOException {
+    /** Told when an event is handed to the function and when its answer arrives, in that order. */
+    interface Listener {
+        /** Just before the event with this id is handed to the function. */
+        void delivered(String requestId);
+
+        /** When the answer arrives, before the function is told it was received (and may ask for more). */
+        void answered(String requestId, Outcome outcome);
+    }
+
+    private final Listener listener;
+
+    RuntimeApiServer(Listener listener) throws IOException {
+        this.listener = listener;
         // Without TCP_NODELAY every reply waits out the client's delayed ACK: about 40 ms per invocation.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -100,7 +112,9 @@ final class RuntimeApiServer implements AutoCloseable {
                     return;
                 }
                 boolean error = parts[2].equals("error");
-                outcome.complete(new Outcome(error, body, error ? errorType(exchange) : null, System.nanoTime()));
+                Outcome result = new Outcome(error, body, error ? errorType(exchange) : null, System.nanoTime());
+                listener.answered(parts[1], result);
+                outcome.complete(result);
                 reply(exchange, 202, "{\"status\":\"OK\"}");
             } else {
                 reply(exchange, 404, "{\"errorMessage\":\"no such Runtime API path: " + path + "\"}");
@@ -129,6 +143,7 @@ final class RuntimeApiServer implements AutoCloseable {
                 + "-" + invocation.requestId().replace("-", "").substring(0, 24) + ";Parent=0000000000000001;Sampled=0");
         headers.add("Lambda-Runtime-Client-Context", "{}");
         headers.add("Lambda-Runtime-Cognito-Identity", "{}");
+        listener.delivered(invocation.requestId());
         deliveredNanos.put(invocation.requestId(), System.nanoTime());
         exchange.sendResponseHeaders(200, invocation.payload().length);
         try (OutputStream out = exchange.getResponseBody()) {
