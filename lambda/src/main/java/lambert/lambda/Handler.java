@@ -89,7 +89,6 @@ public final class Handler implements RequestStreamHandler, Resource {
         Path tokenizers = natives.resolve("libtokenizers.so");
         if (Files.isRegularFile(tokenizers) && System.getenv("RUST_LIBRARY_PATH") == null
                 && System.getProperty("RUST_LIBRARY_PATH") == null) {
-            // The file itself, not its folder: DJL 0.38 probes a CUDA sub-folder for a folder and fails without CUDA.
             System.setProperty("RUST_LIBRARY_PATH", tokenizers.toString());
         }
     }

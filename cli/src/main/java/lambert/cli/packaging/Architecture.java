@@ -5,20 +5,18 @@ import java.util.Locale;
 /** A Lambda instruction set architecture and the names each native library uses for it. */
 public enum Architecture {
     /** Intel/AMD 64-bit. */
-    X86_64("x86_64", "linux-x64", "linux-x86_64", "linux-x86-64"),
+    X86_64("x86_64", "linux-x64", "linux-x86_64"),
     /** Graviton (64-bit ARM): 20% cheaper per GB-second. */
-    ARM64("arm64", "linux-aarch64", "linux-aarch64", "linux-aarch64");
+    ARM64("arm64", "linux-aarch64", "linux-aarch64");
 
     private final String lambdaName;
     private final String onnxRuntimeDir;
     private final String tokenizerDir;
-    private final String jnaDir;
 
-    Architecture(String lambdaName, String onnxRuntimeDir, String tokenizerDir, String jnaDir) {
+    Architecture(String lambdaName, String onnxRuntimeDir, String tokenizerDir) {
         this.lambdaName = lambdaName;
         this.onnxRuntimeDir = onnxRuntimeDir;
         this.tokenizerDir = tokenizerDir;
-        this.jnaDir = jnaDir;
     }
 
     /** Lambda's name: {@code x86_64} or {@code arm64}. */
@@ -34,11 +32,6 @@ public enum Architecture {
     /** The folder of this architecture's library in the DJL tokenizers jar. */
     String tokenizerDir() {
         return tokenizerDir;
-    }
-
-    /** The folder of this architecture's library in the JNA jar. */
-    String jnaDir() {
-        return jnaDir;
     }
 
     /** Parses {@code x86_64} or {@code arm64} (also {@code amd64}, {@code aarch64}). */

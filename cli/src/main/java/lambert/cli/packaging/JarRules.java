@@ -9,7 +9,20 @@ import java.util.List;
  * model-zoo listings, Maven metadata and signatures that rewriting would invalidate.
  */
 final class JarRules {
+    /**
+     * Dependencies of DJL's api jar that the function never loads: lambert calls the tokenizer's JNI
+     * class directly, so DJL's CUDA probe (JNA), its downloads (commons-compress, commons-io,
+     * commons-codec) and its JSON (gson) stay out. The emulator tests run the package without them.
+     */
+    private static final List<String> NEVER_LOADED = List.of("jna-", "commons-compress-", "commons-io-",
+            "commons-codec-", "gson-", "error_prone_annotations-");
+
     private JarRules() {}
+
+    /** Whether a dependency jar goes into the package at all. */
+    static boolean ship(String jar) {
+        return NEVER_LOADED.stream().noneMatch(jar::startsWith);
+    }
 
     /** Whether an entry of a dependency jar goes into its rewritten copy. */
     static boolean keep(String jar, String entry, Architecture arch) {
@@ -25,19 +38,7 @@ final class JarRules {
             return entry.equals("native/lib/tokenizers.properties")
                     || !(entry.startsWith("native/") || entry.startsWith("nlp/") || entry.startsWith("cv/"));
         }
-        if (jar.startsWith("jna-")) {
-            return !entry.startsWith("com/sun/jna/") || !isJnaNative(entry) || entry.startsWith(
-                    "com/sun/jna/" + arch.jnaDir() + "/");
-        }
         return true;
-    }
-
-    private static boolean isJnaNative(String entry) {
-        String rest = entry.substring("com/sun/jna/".length());
-        int slash = rest.indexOf('/');
-        return slash > 0 && (rest.startsWith("linux-") || rest.startsWith("darwin") || rest.startsWith("win32-")
-                || rest.startsWith("sunos-") || rest.startsWith("freebsd-") || rest.startsWith("openbsd-")
-                || rest.startsWith("aix-") || rest.startsWith("dragonflybsd-"));
     }
 
     /** Native libraries to take out of a jar into {@code native/}: entry name, then file name. */

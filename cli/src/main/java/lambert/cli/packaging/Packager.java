@@ -50,11 +50,18 @@ public final class Packager {
         for (Map.Entry<String, Path> jar : FunctionJars.locate().entrySet()) {
             String name = jar.getKey();
             Path source = jar.getValue();
-            byte[] pruned = ZipWriter.rewriteJar(source, entry -> JarRules.keep(name, entry, arch));
-            items.add(ZipWriter.bytes("lib/" + name, pruned));
-            long original = Files.isDirectory(source) ? pruned.length : Files.size(source);
+            long original = Files.isDirectory(source) ? 0 : Files.size(source);
             naiveZip += original;
             naiveUnzipped += original;
+            if (!JarRules.ship(name)) {
+                continue;
+            }
+            byte[] pruned = ZipWriter.rewriteJar(source, entry -> JarRules.keep(name, entry, arch));
+            items.add(ZipWriter.bytes("lib/" + name, pruned));
+            if (Files.isDirectory(source)) {
+                naiveZip += pruned.length;
+                naiveUnzipped += pruned.length;
+            }
             for (String[] lib : JarRules.natives(name, arch)) {
                 items.add(ZipWriter.entry("native/" + lib[1], source, lib[0]));
             }

@@ -22,23 +22,51 @@ import java.util.Locale;
  *       {@code java.io.tmpdir/lambert-native} and reused by later processes: ONNX Runtime's own
  *       loader would copy its 22 MB library to a new temp file on every start (about 100 ms).
  *       Nothing is ever written outside the temp directory.
- *   <li>DJL is told it is offline and that its telemetry is off.
+ *   <li>The tokenizer library is loaded by lambert, not by DJL's loader: DJL's would first probe for
+ *       CUDA through JNA, and it can download, which a function must never do.
  * </ul>
  */
 public final class NativeLibraries {
     private static final String ORT_PATH = "onnxruntime.native.path";
     private static boolean ortPrepared;
+    private static boolean tokenizerLoaded;
 
     private NativeLibraries() {}
 
-    /** Prepares DJL's tokenizer library; call before the first DJL tokenizer class loads. */
-    public static synchronized void prepareTokenizer() {
-        setIfAbsent("ai.djl.offline", "true");
-        setIfAbsent("OPT_OUT_TRACKING", "true");
-        if (configured("RUST_LIBRARY_PATH") || configured("ENGINE_CACHE_DIR")) {
+    /**
+     * Loads the Hugging Face tokenizers library that DJL's JNI class ({@code TokenizersLibrary}) binds to,
+     * without DJL's own loader, which probes for CUDA through JNA first (about 100 ms at cold start).
+     * {@code RUST_LIBRARY_PATH} (the file, or its folder) wins; otherwise the library is extracted from
+     * the DJL jar once into the temp directory and reused.
+     */
+    public static synchronized void loadTokenizer() throws IOException {
+        if (tokenizerLoaded) {
             return;
         }
-        System.setProperty("ENGINE_CACHE_DIR", cacheRoot().toString());
+        String libName = System.mapLibraryName("tokenizers");
+        String given = System.getProperty("RUST_LIBRARY_PATH", System.getenv("RUST_LIBRARY_PATH"));
+        Path library;
+        if (given != null && !given.isBlank()) {
+            Path path = Path.of(given);
+            library = Files.isDirectory(path) ? path.resolve(libName) : path;
+            if (!Files.isRegularFile(library)) {
+                throw new IOException("RUST_LIBRARY_PATH is " + given + " but there is no " + libName + " there");
+            }
+        } else {
+            String classifier = tokenizerPlatform();
+            if (classifier == null) {
+                throw new IOException("no tokenizer library for " + System.getProperty("os.name") + " "
+                        + System.getProperty("os.arch") + "; set RUST_LIBRARY_PATH to one");
+            }
+            Path dir = cacheRoot().resolve("tokenizers-" + resourceText("native/lib/tokenizers.properties")
+                    .replaceAll("(?s).*version=([^\\s]+).*", "$1") + "-" + classifier);
+            if (!Files.isRegularFile(dir.resolve(libName))) {
+                extract(List.of("native/lib/" + classifier + "/cpu/" + libName), dir);
+            }
+            library = dir.resolve(libName);
+        }
+        System.load(library.toAbsolutePath().toString());
+        tokenizerLoaded = true;
     }
 
     /** Prepares ONNX Runtime's libraries; call before the first ONNX Runtime class loads. */
@@ -61,7 +89,8 @@ public final class NativeLibraries {
         Path dir = cacheRoot().resolve("onnxruntime-" + build + "-" + platform);
         try {
             if (!Files.isRegularFile(dir.resolve(names[1]))) {
-                extract(platform, List.of(names), dir);
+                String folder = "ai/onnxruntime/native/" + platform + "/";
+                extract(List.of(folder + names[0], folder + names[1]), dir);
             }
             System.setProperty(ORT_PATH, dir.toString());
         } catch (IOException e) {
@@ -69,17 +98,19 @@ public final class NativeLibraries {
         }
     }
 
-    private static void extract(String platform, List<String> names, Path dir) throws IOException {
+    /** Copies classpath resources into {@code dir} (by file name), all at once: staged, then renamed. */
+    private static void extract(List<String> resources, Path dir) throws IOException {
         Files.createDirectories(dir.getParent());
         Path staging = Files.createTempDirectory(dir.getParent(), dir.getFileName() + ".partial-");
+        String last = resources.get(resources.size() - 1);
+        String lastName = last.substring(last.lastIndexOf('/') + 1);
         try {
-            for (String name : names) {
-                String resource = "ai/onnxruntime/native/" + platform + "/" + name;
+            for (String resource : resources) {
                 try (InputStream in = NativeLibraries.class.getClassLoader().getResourceAsStream(resource)) {
                     if (in == null) {
                         throw new IOException("no " + resource + " on the classpath");
                     }
-                    Files.copy(in, staging.resolve(name));
+                    Files.copy(in, staging.resolve(resource.substring(resource.lastIndexOf('/') + 1)));
                 }
             }
             try {
@@ -88,7 +119,7 @@ public final class NativeLibraries {
                 Files.move(staging, dir);
             }
         } catch (IOException e) {
-            if (Files.isRegularFile(dir.resolve(names.get(1)))) {
+            if (Files.isRegularFile(dir.resolve(lastName))) {
                 return; // another process won the race
             }
             throw e;
@@ -106,15 +137,26 @@ public final class NativeLibraries {
 
     /** The ONNX Runtime build's git commit (a resource in its jar), to key the cache folder. */
     private static String ortBuild() {
-        try (InputStream in = NativeLibraries.class.getClassLoader().getResourceAsStream("GIT_COMMIT_ID")) {
-            if (in == null) {
-                return null;
-            }
-            String id = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
-            return id.matches("[0-9a-f]{7,64}") ? id.substring(0, 12) : null;
+        String id = resourceText("GIT_COMMIT_ID").trim();
+        return id.matches("[0-9a-f]{7,64}") ? id.substring(0, 12) : null;
+    }
+
+    /** A small classpath resource as text, or "" if it is missing. */
+    private static String resourceText(String resource) {
+        try (InputStream in = NativeLibraries.class.getClassLoader().getResourceAsStream(resource)) {
+            return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** DJL's name for this platform's tokenizer build, or null if its jar has none. */
+    static String tokenizerPlatform() {
+        String ort = ortPlatform();
+        if (ort == null) {
             return null;
         }
+        return ort.replace("linux-x64", "linux-x86_64");
     }
 
     /** ONNX Runtime's name for this platform, or null if lambert does not know it. */
@@ -139,13 +181,4 @@ public final class NativeLibraries {
         return Path.of(System.getProperty("java.io.tmpdir"), "lambert-native");
     }
 
-    private static boolean configured(String name) {
-        return System.getenv(name) != null || System.getProperty(name) != null;
-    }
-
-    private static void setIfAbsent(String name, String value) {
-        if (System.getenv(name) == null && System.getProperty(name) == null) {
-            System.setProperty(name, value);
-        }
-    }
 }

@@ -1,18 +1,24 @@
 package lambert.runtime.tokenize;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import lambert.runtime.bundle.BundleException;
 import lambert.runtime.natives.NativeLibraries;
 
 /**
- * A Hugging Face fast tokenizer ({@code tokenizer.json}) through DJL's native binding, configured
- * the way lambert needs it: special tokens added, truncation at the model's maximum length (and
- * reported), and no padding whatever the file says: batches are padded to their longest text later.
+ * A Hugging Face fast tokenizer ({@code tokenizer.json}), configured the way lambert needs it:
+ * special tokens added, truncation at the model's maximum length (and reported), and no padding
+ * whatever the file says: batches are padded to their longest text later.
+ *
+ * <p>It calls the Hugging Face tokenizers library through DJL's JNI binding ({@code TokenizersLibrary},
+ * pinned with DJL's version) but not through DJL's {@code HuggingFaceTokenizer} wrapper, whose loader
+ * probes for CUDA through JNA and may download: about 100 ms of a cold start, and network access a
+ * function must not have. Thread-safe: the native tokenizer is immutable once configured.
  *
  * <pre>{@code
  * try (TextTokenizer tokenizer = TextTokenizer.load(Path.of("tokenizer.json"), 256)) {
@@ -21,33 +27,45 @@ import lambert.runtime.natives.NativeLibraries;
  * }</pre>
  */
 public final class TextTokenizer implements AutoCloseable {
-    private final HuggingFaceTokenizer tokenizer;
-    private final int maxLength;
-    private volatile boolean closed;
+    private static final TokenizersLibrary LIB = TokenizersLibrary.LIB;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength) {
-        this.tokenizer = tokenizer;
+    private final long handle;
+    private final int maxLength;
+    private boolean closed;
+
+    private TextTokenizer(long handle, int maxLength) {
+        this.handle = handle;
         this.maxLength = maxLength;
     }
 
     /** Loads {@code tokenizer.json}; texts longer than {@code maxLength} tokens are truncated. */
     public static TextTokenizer load(Path tokenizerJson, int maxLength) {
-        NativeLibraries.prepareTokenizer();
         try {
-            HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
-                    .optTokenizerPath(tokenizerJson)
-                    .optAddSpecialTokens(true)
-                    .optTruncation(true)
-                    .optMaxLength(maxLength)
-                    .optPadding(false)
-                    .build();
-            return new TextTokenizer(tokenizer, maxLength);
+            NativeLibraries.loadTokenizer();
+        } catch (IOException | UnsatisfiedLinkError e) {
+            throw new BundleException("the tokenizer's native library cannot be loaded: " + e.getMessage(), e);
+        }
+        String json;
+        try {
+            json = Files.readString(tokenizerJson, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new BundleException("cannot read tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
+        }
+        long handle;
+        try {
+            handle = LIB.createTokenizerFromString(json);
         } catch (RuntimeException e) {
             throw new BundleException("tokenizer " + tokenizerJson + " could not be loaded: " + e.getMessage()
                     + " (expected a Hugging Face tokenizer.json)", e);
         }
+        try {
+            LIB.disablePadding(handle);
+            LIB.setTruncation(handle, maxLength, "LONGEST_FIRST", 0);
+        } catch (RuntimeException e) {
+            LIB.deleteTokenizer(handle);
+            throw new BundleException("tokenizer " + tokenizerJson + " refused its settings: " + e.getMessage(), e);
+        }
+        return new TextTokenizer(handle, maxLength);
     }
 
     /** The maximum number of tokens per text, special tokens included. */
@@ -57,7 +75,12 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** Tokenizes one text. */
     public Tokens encode(String text) {
-        return toTokens(text, tokenizer.encode(text));
+        long encoding = LIB.encode(handle, text, true);
+        try {
+            return toTokens(text, encoding);
+        } finally {
+            LIB.deleteEncoding(encoding);
+        }
     }
 
     /** Tokenizes several texts (in parallel inside the native library); results in the same order. */
@@ -65,22 +88,28 @@ public final class TextTokenizer implements AutoCloseable {
         if (texts.size() == 1) {
             return new Tokens[] {encode(texts.get(0))};
         }
-        Encoding[] encodings = tokenizer.batchEncode(texts);
+        long[] encodings = LIB.batchEncode(handle, texts.toArray(new String[0]), true);
         Tokens[] out = new Tokens[encodings.length];
-        for (int i = 0; i < encodings.length; i++) {
-            out[i] = toTokens(texts.get(i), encodings[i]);
+        try {
+            for (int i = 0; i < encodings.length; i++) {
+                out[i] = toTokens(texts.get(i), encodings[i]);
+            }
+        } finally {
+            for (long encoding : encodings) {
+                LIB.deleteEncoding(encoding);
+            }
         }
         return out;
     }
 
-    private static Tokens toTokens(String text, Encoding encoding) {
-        long[] specialMask = encoding.getSpecialTokenMask();
+    private static Tokens toTokens(String text, long encoding) {
+        long[] specialMask = LIB.getSpecialTokenMask(encoding);
         boolean[] special = new boolean[specialMask.length];
         for (int i = 0; i < special.length; i++) {
             special[i] = specialMask[i] != 0;
         }
         // The native library counts Unicode code points; Java strings index UTF-16 units.
-        CharSpan[] spans = encoding.getCharTokenSpans();
+        CharSpan[] spans = LIB.getTokenCharSpans(encoding);
         int[] utf16 = hasSupplementary(text) ? codePointToUtf16(text) : null;
         int[] starts = new int[spans.length];
         int[] ends = new int[spans.length];
@@ -93,7 +122,8 @@ public final class TextTokenizer implements AutoCloseable {
                 ends[i] = utf16 == null ? spans[i].getEnd() : utf16[spans[i].getEnd()];
             }
         }
-        return new Tokens(encoding.getIds(), encoding.getTypeIds(), special, starts, ends, encoding.exceedMaxLength());
+        return new Tokens(LIB.getTokenIds(encoding), LIB.getTypeIds(encoding), special, starts, ends,
+                LIB.getOverflowCount(encoding) > 0);
     }
 
     private static boolean hasSupplementary(String text) {
@@ -121,7 +151,7 @@ public final class TextTokenizer implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            tokenizer.close();
+            LIB.deleteTokenizer(handle);
         }
     }
 }

@@ -102,6 +102,15 @@ class ModelLoadTest {
     }
 
     @Test
+    void open_tokenizerThatIsNotATokenizerIsRefusedWithoutCrashing() throws Exception {
+        Path hf = huggingFaceCopy();
+        Files.writeString(hf.resolve("tokenizer.json"), "{\"model\": {\"vocab\": {\"a\": 0}}, \"not\": \"a tokenizer\"}");
+        assertThatThrownBy(() -> Model.open(hf, ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("tokenizer.json could not be loaded");
+    }
+
+    @Test
     void open_tokenizerLargerThanTheEmbeddingTableIsRefused() throws Exception {
         TinyModels tiny = classifier(1000);
         assertThatThrownBy(() -> Model.open(tiny.bundle().dir(), ModelOptions.defaults()))
