@@ -31,7 +31,7 @@ public final class TextTokenizer implements AutoCloseable {
 
     private final long handle;
     private final int maxLength;
-    private boolean closed;
+    private volatile boolean closed;
 
     private TextTokenizer(long handle, int maxLength) {
         this.handle = handle;
@@ -73,8 +73,14 @@ public final class TextTokenizer implements AutoCloseable {
         return maxLength;
     }
 
-    /** Tokenizes one text. */
+    /**
+     * Tokenizes one text.
+     *
+     * @throws IllegalArgumentException if the text has an unpaired UTF-16 surrogate (not valid Unicode;
+     *     the native library would abort the process on it)
+     */
     public Tokens encode(String text) {
+        requireValid(text, 0);
         long encoding = LIB.encode(handle, text, true);
         try {
             return toTokens(text, encoding);
@@ -88,6 +94,9 @@ public final class TextTokenizer implements AutoCloseable {
         if (texts.size() == 1) {
             return new Tokens[] {encode(texts.get(0))};
         }
+        for (int i = 0; i < texts.size(); i++) {
+            requireValid(texts.get(i), i);
+        }
         long[] encodings = LIB.batchEncode(handle, texts.toArray(new String[0]), true);
         Tokens[] out = new Tokens[encodings.length];
         try {
@@ -100,6 +109,17 @@ public final class TextTokenizer implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    private void requireValid(String text, int index) {
+        if (closed) {
+            throw new IllegalStateException("the tokenizer is closed");
+        }
+        int bad = Texts.firstUnpairedSurrogate(text);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("text " + index + " has an unpaired UTF-16 surrogate at index " + bad
+                    + "; it is not valid Unicode");
+        }
     }
 
     private static Tokens toTokens(String text, long encoding) {
