@@ -26,59 +26,32 @@ final class ZipWriter {
     /** The timestamp of every entry, as local DOS time (the same fields whatever the time zone). */
     static final LocalDateTime FIXED_TIME = LocalDateTime.of(2000, 1, 1, 0, 0, 0);
 
-    /** One file of the zip. */
-    interface Item {
-        /** The entry name. */
-        String name();
-
-        /** Uncompressed size in bytes. */
-        long size();
-
-        /** Writes the content. */
+    /** Writes an item's content. */
+    @FunctionalInterface
+    interface Content {
+        /** Writes the content to {@code out}. */
         void writeTo(OutputStream out) throws IOException;
     }
+
+    /**
+     * One file of the zip.
+     *
+     * @param name the entry name
+     * @param size uncompressed size in bytes
+     * @param content writes the bytes
+     */
+    record Item(String name, long size, Content content) {}
 
     private ZipWriter() {}
 
     /** An item backed by a file. */
     static Item file(String name, Path file) throws IOException {
-        long size = Files.size(file);
-        return new Item() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public long size() {
-                return size;
-            }
-
-            @Override
-            public void writeTo(OutputStream out) throws IOException {
-                Files.copy(file, out);
-            }
-        };
+        return new Item(name, Files.size(file), out -> Files.copy(file, out));
     }
 
     /** An item backed by bytes in memory. */
     static Item bytes(String name, byte[] content) {
-        return new Item() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public long size() {
-                return content.length;
-            }
-
-            @Override
-            public void writeTo(OutputStream out) throws IOException {
-                out.write(content);
-            }
-        };
+        return new Item(name, content.length, out -> out.write(content));
     }
 
     /** An item backed by one entry of another zip. */
@@ -91,25 +64,12 @@ final class ZipWriter {
             }
             size = entry.getSize();
         }
-        return new Item() {
-            @Override
-            public String name() {
-                return name;
+        return new Item(name, size, out -> {
+            try (ZipFile source = new ZipFile(zip.toFile());
+                    InputStream in = source.getInputStream(source.getEntry(entryName))) {
+                in.transferTo(out);
             }
-
-            @Override
-            public long size() {
-                return size;
-            }
-
-            @Override
-            public void writeTo(OutputStream out) throws IOException {
-                try (ZipFile source = new ZipFile(zip.toFile());
-                        InputStream in = source.getInputStream(source.getEntry(entryName))) {
-                    in.transferTo(out);
-                }
-            }
-        };
+        });
     }
 
     /** Writes the items, sorted by name, to {@code out}; returns the compressed size of each. */
@@ -124,7 +84,7 @@ final class ZipWriter {
                 entry.setUnixMode(0100644);
                 entry.setMethod(ZipEntry.DEFLATED);
                 zip.putArchiveEntry(entry);
-                item.writeTo(zip);
+                item.content().writeTo(zip);
                 zip.closeArchiveEntry();
                 sizes.add(new long[] {item.size(), entry.getCompressedSize()});
             }
