@@ -149,6 +149,45 @@ class EmulatorTest {
     }
 
     @Test
+    void emulate_invocationOverTheTimeoutIsCutAndTheNextOneStartsCold() throws Exception {
+        StringBuilder texts = new StringBuilder("{\"texts\": [");
+        for (int i = 0; i < 200; i++) {
+            texts.append(i == 0 ? "" : ", ").append('"').append("slow ".repeat(250)).append(i).append('"');
+        }
+        byte[] heavy = texts.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+        List<String> out = Collections.synchronizedList(new ArrayList<>());
+        // 256 MB gets 0.14 vCPU: 200 texts of 256 tokens take far longer than the 1 s timeout.
+        try (Emulator slow = new Emulator(report.zip(), FunctionConfig.HANDLER, Map.of(), 256, 1, out::add,
+                RuntimeJars.locate())) {
+            Report timedOut = slow.invoke(heavy);
+            assertThat(timedOut.status()).isEqualTo("timeout");
+            assertThat(out).anyMatch(l -> l.contains("Task timed out after 1.00 seconds"));
+            Report next = slow.invoke("{\"text\": \"hi\"}".getBytes(StandardCharsets.UTF_8));
+            assertThat(next.status()).isEqualTo("success");
+            assertThat(next.initDurationMs()).as("a new environment after a timeout").isPositive();
+        }
+    }
+
+    @Test
+    void package_forArm64CarriesArm64Libraries() throws Exception {
+        PackageReport arm = Packager.build(ModelBundle.open(TestModels.minilmInt8()), Architecture.ARM64,
+                dir.resolve("arm/function.zip"));
+        try (ZipFile zip = new ZipFile(arm.zip().toFile())) {
+            for (String lib : List.of("native/libonnxruntime.so", "native/libonnxruntime4j_jni.so",
+                    "native/libtokenizers.so")) {
+                byte[] header = new byte[20];
+                try (InputStream in = zip.getInputStream(zip.getEntry(lib))) {
+                    assertThat(in.readNBytes(header, 0, 20)).isEqualTo(20);
+                }
+                // ELF e_machine, little-endian at offset 18: 0xB7 is AArch64 (0x3E would be x86-64)
+                assertThat(header[18] & 0xff).as(lib).isEqualTo(0xB7);
+            }
+        }
+        Map<?, ?> config = (Map<?, ?>) Json.parse(Files.readAllBytes(arm.config()));
+        assertThat(config.get("architecture")).isEqualTo("arm64");
+    }
+
+    @Test
     void emulate_zipEntryEscapingTheTaskRootIsRefused() throws Exception {
         Path evil = dir.resolve("evil.zip");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(evil))) {
