@@ -1,24 +1,14 @@
 package lambert.cli;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import lambert.cli.models.ModelResolver;
 import lambert.lambda.Handler;
 import lambert.lambda.Settings;
-import lambert.runtime.contract.Reply;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,41 +72,21 @@ final class ServeCommand implements Callable<Integer> {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("LAMBERT_MODEL_DIR", modelDir.toString());
         Handler handler = new Handler(Settings.from(env), null);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 64);
-        server.setExecutor(pool);
-        server.createContext("/", exchange -> answer(handler, exchange));
+        LocalServer server = LocalServer.start(handler, host, port, threads);
         CountDownLatch stopped = new CountDownLatch(1);
         Path cleanup = unpacked;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop(1);
-            pool.shutdownNow();
+            server.close();
             handler.model().close();
             if (cleanup != null) {
                 lambert.cli.emulator.Unzip.deleteTree(cleanup);
             }
             stopped.countDown();
         }));
-        server.start();
         Terminal t = Terminal.of(spec);
-        t.line("lambert serve: " + handler.model().manifest().name() + " on http://" + host + ":"
-                + server.getAddress().getPort() + "/  (POST JSON, GET model info; Ctrl-C stops)");
+        t.line("lambert serve: " + handler.model().manifest().name() + " on http://" + host + ":" + server.port()
+                + "/  (POST JSON, GET model info; Ctrl-C stops)");
         stopped.await();
         return ExitCodes.OK;
-    }
-
-    private static void answer(Handler handler, HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            Reply reply = handler.handleHttp(exchange.getRequestMethod(), body, UUID.randomUUID().toString());
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            if (reply.status() == 405) {
-                exchange.getResponseHeaders().add("Allow", "GET, POST");
-            }
-            exchange.sendResponseHeaders(reply.status(), reply.body().length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(reply.body());
-            }
-        }
     }
 }
