@@ -61,7 +61,7 @@ public final class VerifyTexts {
         List<String> texts = new ArrayList<>(List.of(SEEDS));
         while (texts.size() < 1100) {
             int kind = random.nextInt(10);
-            int pieces = kind < 5 ? 1 + random.nextInt(2) : kind < 8 ? 3 + random.nextInt(6) : 15 + random.nextInt(30);
+            int pieces = kind < 5 ? 1 + random.nextInt(2) : kind < 8 ? 3 + random.nextInt(6) : 30 + random.nextInt(41);
             StringBuilder text = new StringBuilder();
             for (int i = 0; i < pieces; i++) {
                 if (i > 0) {
