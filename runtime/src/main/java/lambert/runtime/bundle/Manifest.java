@@ -90,6 +90,18 @@ public record Manifest(
                 lambertVersion);
     }
 
+    /** A copy for a model file saved at another optimisation level, named {@code modelFile}. */
+    public Manifest withOptimization(String level, String file) {
+        return new Manifest(name, task, file, tokenizerFile, maxLength, pooling, normalize, labels, multiLabel,
+                inputs, output, outputSize, vocabSize, quantization, level, sha256, crc32, lambertVersion);
+    }
+
+    /** A copy whose tokenizer file is named {@code file}. */
+    public Manifest withTokenizer(String file) {
+        return new Manifest(name, task, modelFile, file, maxLength, pooling, normalize, labels, multiLabel,
+                inputs, output, outputSize, vocabSize, quantization, optimization, sha256, crc32, lambertVersion);
+    }
+
     /** A copy with other file checksums and the current lambert version (for writing a new bundle). */
     public Manifest withHashes(Map<String, String> sha256Sums, Map<String, String> crc32Sums) {
         return new Manifest(name, task, modelFile, tokenizerFile, maxLength, pooling, normalize, labels, multiLabel,

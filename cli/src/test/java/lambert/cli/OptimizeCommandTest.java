@@ -1,0 +1,58 @@
+package lambert.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import lambert.cli.verify.Thresholds;
+import lambert.cli.verify.Verifier;
+import lambert.cli.verify.VerifyReport;
+import lambert.cli.verify.VerifyTexts;
+import lambert.runtime.Model;
+import lambert.runtime.ModelOptions;
+import lambert.runtime.bundle.ModelBundle;
+import lambert.runtime.testing.TestModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class OptimizeCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void optimize_writesAPreOptimisedBundleThatAnswersTheSame() throws Exception {
+        Path out = dir.resolve("opt");
+        assertThat(run("optimize", "--model", TestModels.minilmInt8().toString(), "--out", out.toString()))
+                .isEqualTo(0);
+        ModelBundle bundle = ModelBundle.open(out);
+        assertThat(bundle.manifest().optimization()).isEqualTo("extended");
+        assertThat(bundle.manifest().preOptimized()).isTrue();
+        try (Model original = Model.open(TestModels.minilmInt8(), ModelOptions.defaults());
+                Model optimised = Model.open(bundle, ModelOptions.defaults())) {
+            VerifyReport r = Verifier.compare(original, optimised, VerifyTexts.builtIn().subList(0, 100), 1);
+            assertThat(Thresholds.converted().failures(r)).isEmpty();
+        }
+    }
+
+    @Test
+    void optimize_existingOutputIsKeptWithoutForce() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("taken"));
+        Files.writeString(out.resolve("keep.txt"), "mine");
+        StringWriter err = new StringWriter();
+        CommandLine cli = Lambert.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("optimize", "--model", TestModels.minilmInt8().toString(), "--out", out.toString()))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("exists").contains("--force");
+        assertThat(Files.readString(out.resolve("keep.txt"))).isEqualTo("mine");
+    }
+
+    private static int run(String... args) {
+        CommandLine cli = Lambert.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        return cli.execute(args);
+    }
+}
