@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
         versionProvider = Lambert.VersionProvider.class,
         description = "Turns a BERT-family model into a small, fast, cheap AWS Lambda function on ONNX Runtime.",
         subcommands = {QuickstartCommand.class, PredictCommand.class, PackageCommand.class, EmulateCommand.class,
-            ServeCommand.class, VerifyCommand.class, OptimizeCommand.class,
+            ServeCommand.class, VerifyCommand.class, OptimizeCommand.class, QuantizeCommand.class,
             CommandLine.HelpCommand.class})
 public final class Lambert {
 

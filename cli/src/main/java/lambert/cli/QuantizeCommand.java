@@ -1,0 +1,115 @@
+package lambert.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import lambert.cli.models.ModelResolver;
+import lambert.cli.verify.Verifier;
+import lambert.cli.verify.VerifyReport;
+import lambert.cli.verify.VerifyTexts;
+import lambert.onnx.io.ModelFiles;
+import lambert.onnx.quantize.QuantizeException;
+import lambert.onnx.quantize.QuantizeOptions;
+import lambert.onnx.quantize.Quantizer;
+import lambert.runtime.Model;
+import lambert.runtime.ModelOptions;
+import lambert.runtime.bundle.BundleWriter;
+import lambert.runtime.bundle.Manifest;
+import lambert.runtime.bundle.ModelBundle;
+import lambert.runtime.bundle.Task;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lambert quantize}: dynamic int8 quantisation in Java, as a graph rewrite, into a new bundle;
+ * then a quick comparison with the original on 200 verify texts.
+ *
+ * <pre>{@code
+ * lambert quantize --model minilm --out build/minilm-q8
+ * }</pre>
+ */
+@Command(name = "quantize", mixinStandardHelpOptions = true,
+        description = {"Quantises a model's MatMul weights (and its word-embedding table) to int8, with "
+                + "activations quantised at run time, into a new bundle.",
+            "Then compares it with the original on 200 of the verify texts (lambert verify for all of them)."})
+final class QuantizeCommand implements Callable<Integer> {
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "B", description = "The float model.")
+    String model;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "B2", description = "The bundle to write.")
+    Path out;
+
+    @Option(names = "--per-tensor", description = "One weight scale per matrix instead of one per output column.")
+    boolean perTensor;
+
+    @Option(names = "--no-embeddings", description = "Keep the word-embedding table in float.")
+    boolean noEmbeddings;
+
+    @Option(names = "--force", description = "Replace the output bundle if it exists.")
+    boolean force;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        ModelBundle source = ModelBundle.open(new ModelResolver(ModelResolver.defaultHome()).resolve(model));
+        if (Files.exists(out) && !force) {
+            throw new UsageException(out + " exists; choose another --out or add --force");
+        }
+        QuantizeOptions options = new QuantizeOptions(!perTensor, !noEmbeddings);
+        Manifest manifest;
+        try (Model loaded = Model.open(source, ModelOptions.defaults())) {
+            manifest = loaded.manifest();
+        }
+        Terminal t = Terminal.of(spec);
+        t.progress("quantising " + source.modelPath());
+        Quantizer.Result result;
+        try {
+            result = Quantizer.quantize(ModelFiles.read(source.modelPath()), options);
+        } catch (QuantizeException e) {
+            throw new UsageException(source.modelPath() + ": " + e.getMessage());
+        }
+        Path temp = Files.createTempFile("lambert-quantized", ".onnx");
+        try {
+            ModelFiles.write(result.model(), temp);
+            String description = "int8 dynamic, " + (options.perChannel() ? "per-channel" : "per-tensor")
+                    + " weights" + (result.embeddingTables() > 0 ? ", int8 embeddings" : "") + " (lambert)";
+            Map<String, BundleWriter.Source> files = new LinkedHashMap<>();
+            files.put("model.onnx", BundleWriter.file(temp));
+            files.put("tokenizer.json", BundleWriter.file(source.tokenizerPath()));
+            Manifest quantised = new Manifest(manifest.name() + "-q8", manifest.task(), "model.onnx", "tokenizer.json",
+                    manifest.maxLength(), manifest.pooling(), manifest.normalize(), manifest.labels(),
+                    manifest.multiLabel(), manifest.inputs(), manifest.output(), manifest.outputSize(),
+                    manifest.vocabSize(), description, "none", Map.of(), Map.of(), manifest.lambertVersion());
+            ModelBundle written = BundleWriter.write(out, quantised, files, force);
+            t.progress("comparing with the original");
+            VerifyReport check;
+            try (Model original = Model.open(source, ModelOptions.defaults());
+                    Model candidate = Model.open(written, ModelOptions.defaults())) {
+                check = Verifier.compare(original, candidate, VerifyTexts.builtIn().subList(0, 200), 1);
+            }
+            t.clearProgress();
+            t.line(t.bold(written.dir().toString()) + "  " + description);
+            t.line(String.format(Locale.ROOT, "  rewrote   %d MatMuls to DynamicQuantizeMatMul, %d embedding tables "
+                    + "to int8", result.matmuls(), result.embeddingTables()));
+            t.line(String.format(Locale.ROOT, "  size      %s -> %s", PackageCommand.mb(Files.size(source.modelPath())),
+                    PackageCommand.mb(Files.size(written.modelPath()))));
+            t.line(check.task() == Task.EMBED
+                    ? String.format(Locale.ROOT, "  accuracy  on 200 verify texts: mean cosine %.5f, min %.5f",
+                            check.meanCosine(), check.minCosine())
+                    : String.format(Locale.ROOT, "  accuracy  on 200 verify texts: label agreement %.4f",
+                            check.labelAgreement()));
+            t.line(t.dim("  full check: ./lambert verify --reference " + model + " --candidate " + out));
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        return ExitCodes.OK;
+    }
+}

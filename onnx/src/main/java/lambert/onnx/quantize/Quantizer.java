@@ -1,0 +1,224 @@
+package lambert.onnx.quantize;
+
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import lambert.onnx.proto.Onnx;
+
+/**
+ * Dynamic int8 quantisation as a graph rewrite. Every {@code MatMul} whose second input is a constant
+ * 2-D float weight becomes ONNX Runtime's {@code com.microsoft.DynamicQuantizeMatMul}: int8 weights with
+ * symmetric scales (per output column, or one per matrix) and activations quantised at run time. The
+ * word-embedding table, optionally, becomes int8 with one scale per row, read back with {@code Gather},
+ * {@code Cast} and {@code Mul}, all standard ONNX. Names, inputs, outputs and the opset stay as they were.
+ *
+ * <pre>{@code
+ * Onnx.Model int8 = Quantizer.quantize(ModelFiles.read(fp32), QuantizeOptions.defaults()).model();
+ * }</pre>
+ */
+public final class Quantizer {
+    private static final String MS_DOMAIN = "com.microsoft";
+    private static final Set<String> QUANTISED_OPS = Set.of("MatMulInteger", "DynamicQuantizeMatMul",
+            "QLinearMatMul", "MatMulNBits", "DynamicQuantizeLinear", "DequantizeLinear");
+
+    /**
+     * The rewritten model and what was rewritten.
+     *
+     * @param model the quantised model
+     * @param matmuls how many MatMuls now run in int8
+     * @param embeddingTables how many embedding tables are now int8
+     */
+    public record Result(Onnx.Model model, int matmuls, int embeddingTables) {}
+
+    private Quantizer() {}
+
+    /** Quantises {@code model}; refuses one with nothing to quantise or already quantised. */
+    public static Result quantize(Onnx.Model model, QuantizeOptions options) throws QuantizeException {
+        Onnx.Graph graph = model.getGraph();
+        for (Onnx.Node node : graph.getNodeList()) {
+            if (QUANTISED_OPS.contains(node.getOpType())) {
+                throw new QuantizeException("the model is already quantised (it has a " + node.getOpType()
+                        + " node, " + node.getName() + "); quantise its float original instead");
+            }
+        }
+        Map<String, Onnx.Tensor> initializers = new HashMap<>();
+        for (Onnx.Tensor t : graph.getInitializerList()) {
+            initializers.put(t.getName(), t);
+        }
+        Map<String, Integer> uses = new HashMap<>();
+        for (Onnx.Node node : graph.getNodeList()) {
+            for (String input : node.getInputList()) {
+                uses.merge(input, 1, Integer::sum);
+            }
+        }
+        Set<String> graphInputs = new HashSet<>();
+        for (Onnx.ValueInfo input : graph.getInputList()) {
+            graphInputs.add(input.getName());
+        }
+        long defaultOpset = model.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty())
+                .mapToLong(Onnx.OperatorSetId::getVersion).findFirst().orElse(11);
+
+        Onnx.Graph.Builder out = graph.toBuilder().clearNode().clearInitializer();
+        Set<String> replaced = new HashSet<>();
+        int matmuls = 0;
+        int tables = 0;
+        for (Onnx.Node node : graph.getNodeList()) {
+            Onnx.Tensor weight = node.getInputCount() == 2 ? initializers.get(node.getInput(1)) : null;
+            if (node.getOpType().equals("MatMul") && node.getDomain().isEmpty() && isFloatMatrix(weight)
+                    && uses.get(weight.getName()) == 1) {
+                Quantized q = quantizeColumns(weight, options.perChannel());
+                String base = weight.getName();
+                out.addInitializer(tensor(base + "_quantized", Onnx.Tensor.DataType.INT8, q.values, weight.getDims(0),
+                        weight.getDims(1)));
+                long[] scaleDims = options.perChannel() ? new long[] {weight.getDims(1)} : new long[0];
+                out.addInitializer(floats(base + "_scale", q.scales, scaleDims));
+                out.addInitializer(tensor(base + "_zero_point", Onnx.Tensor.DataType.INT8,
+                        new byte[q.scales.length], scaleDims));
+                out.addNode(Onnx.Node.newBuilder().setOpType("DynamicQuantizeMatMul").setDomain(MS_DOMAIN)
+                        .setName(node.getName().isEmpty() ? base + "_DynamicQuantizeMatMul" : node.getName())
+                        .addInput(node.getInput(0)).addInput(base + "_quantized").addInput(base + "_scale")
+                        .addInput(base + "_zero_point").addAllOutput(node.getOutputList()));
+                replaced.add(base);
+                matmuls++;
+            } else if (options.embeddings() && node.getOpType().equals("Gather") && node.getDomain().isEmpty()
+                    && isFloatMatrix(weight = initializers.get(node.getInput(0))) && weight.getDims(0) >= 1000
+                    && graphInputs.contains(node.getInput(1)) && uses.get(weight.getName()) == 1) {
+                addInt8Embedding(out, node, weight, defaultOpset);
+                replaced.add(weight.getName());
+                tables++;
+            } else {
+                out.addNode(node);
+            }
+        }
+        if (matmuls == 0) {
+            throw new QuantizeException("the model has no MatMul with a constant 2-D float weight: nothing to quantise");
+        }
+        for (Onnx.Tensor t : graph.getInitializerList()) {
+            if (!replaced.contains(t.getName())) {
+                out.addInitializer(t);
+            }
+        }
+        Onnx.Model.Builder result = model.toBuilder().setGraph(out);
+        if (model.getOpsetImportList().stream().noneMatch(o -> o.getDomain().equals(MS_DOMAIN))) {
+            result.addOpsetImport(Onnx.OperatorSetId.newBuilder().setDomain(MS_DOMAIN).setVersion(1));
+        }
+        return new Result(result.build(), matmuls, tables);
+    }
+
+    /** Gather(table_q, ids) → Cast → Mul by Gather(scales, ids) unsqueezed: the rows read back in float. */
+    private static void addInt8Embedding(Onnx.Graph.Builder out, Onnx.Node gather, Onnx.Tensor table, long opset) {
+        String base = table.getName();
+        int rows = (int) table.getDims(0);
+        int width = (int) table.getDims(1);
+        float[] values = readFloats(table);
+        byte[] q = new byte[values.length];
+        float[] scales = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            float max = 0;
+            for (int c = 0; c < width; c++) {
+                max = Math.max(max, Math.abs(values[r * width + c]));
+            }
+            scales[r] = max == 0 ? 1f : max / 127f;
+            for (int c = 0; c < width; c++) {
+                q[r * width + c] = (byte) Math.max(-127, Math.min(127, Math.round(values[r * width + c] / scales[r])));
+            }
+        }
+        out.addInitializer(tensor(base + "_quantized", Onnx.Tensor.DataType.INT8, q, rows, width));
+        out.addInitializer(floats(base + "_row_scale", scales, rows));
+        String ids = gather.getInput(1);
+        String output = gather.getOutput(0);
+        out.addNode(node("Gather", base + "_gather_q", List.of(base + "_quantized", ids), base + "_rows_q"));
+        out.addNode(node("Cast", base + "_cast", List.of(base + "_rows_q"), base + "_rows_f")
+                .addAttribute(Onnx.Attribute.newBuilder().setName("to").setType(Onnx.Attribute.Type.INT)
+                        .setI(Onnx.Tensor.DataType.FLOAT_VALUE)));
+        out.addNode(node("Gather", base + "_gather_scale", List.of(base + "_row_scale", ids), base + "_scales"));
+        Onnx.Node.Builder unsqueeze;
+        if (opset >= 13) {
+            out.addInitializer(longs(base + "_last_axis", new long[] {-1}, 1));
+            unsqueeze = node("Unsqueeze", base + "_unsqueeze", List.of(base + "_scales", base + "_last_axis"),
+                    base + "_scales_3d");
+        } else {
+            unsqueeze = node("Unsqueeze", base + "_unsqueeze", List.of(base + "_scales"), base + "_scales_3d")
+                    .addAttribute(Onnx.Attribute.newBuilder().setName("axes").setType(Onnx.Attribute.Type.INTS)
+                            .addInts(-1));
+        }
+        out.addNode(unsqueeze);
+        out.addNode(node("Mul", base + "_dequantize", List.of(base + "_rows_f", base + "_scales_3d"), output));
+    }
+
+    private static Onnx.Node.Builder node(String op, String name, List<String> inputs, String output) {
+        return Onnx.Node.newBuilder().setOpType(op).setName(name).addAllInput(inputs).addOutput(output);
+    }
+
+    private record Quantized(byte[] values, float[] scales) {}
+
+    /** Symmetric int8 of a [K, N] matrix: one scale per column, or one for all. */
+    private static Quantized quantizeColumns(Onnx.Tensor weight, boolean perColumn) {
+        int k = (int) weight.getDims(0);
+        int n = (int) weight.getDims(1);
+        float[] w = readFloats(weight);
+        float[] scales = new float[perColumn ? n : 1];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < n; j++) {
+                int s = perColumn ? j : 0;
+                scales[s] = Math.max(scales[s], Math.abs(w[i * n + j]));
+            }
+        }
+        for (int s = 0; s < scales.length; s++) {
+            scales[s] = scales[s] == 0 ? 1f : scales[s] / 127f;
+        }
+        byte[] q = new byte[w.length];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < n; j++) {
+                float scale = scales[perColumn ? j : 0];
+                q[i * n + j] = (byte) Math.max(-127, Math.min(127, Math.round(w[i * n + j] / scale)));
+            }
+        }
+        return new Quantized(q, scales);
+    }
+
+    private static boolean isFloatMatrix(Onnx.Tensor t) {
+        return t != null && t.getDataType() == Onnx.Tensor.DataType.FLOAT_VALUE && t.getDimsCount() == 2
+                && t.getDataLocation() != Onnx.Tensor.DataLocation.EXTERNAL;
+    }
+
+    static float[] readFloats(Onnx.Tensor t) {
+        if (t.getFloatDataCount() > 0) {
+            float[] out = new float[t.getFloatDataCount()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = t.getFloatData(i);
+            }
+            return out;
+        }
+        ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        float[] out = new float[raw.remaining() / Float.BYTES];
+        raw.asFloatBuffer().get(out);
+        return out;
+    }
+
+    private static Onnx.Tensor tensor(String name, Onnx.Tensor.DataType type, byte[] raw, long... dims) {
+        Onnx.Tensor.Builder t = Onnx.Tensor.newBuilder().setName(name).setDataType(type.getNumber())
+                .setRawData(ByteString.copyFrom(raw));
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        return t.build();
+    }
+
+    private static Onnx.Tensor floats(String name, float[] values, long... dims) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        return tensor(name, Onnx.Tensor.DataType.FLOAT, bytes.array(), dims);
+    }
+
+    private static Onnx.Tensor longs(String name, long[] values, long... dims) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asLongBuffer().put(values);
+        return tensor(name, Onnx.Tensor.DataType.INT64, bytes.array(), dims);
+    }
+}
