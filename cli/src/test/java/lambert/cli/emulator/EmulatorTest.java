@@ -156,12 +156,13 @@ class EmulatorTest {
         }
         byte[] heavy = texts.append("]}").toString().getBytes(StandardCharsets.UTF_8);
         List<String> out = Collections.synchronizedList(new ArrayList<>());
-        // 256 MB gets 0.14 vCPU: 200 texts of 256 tokens take far longer than the 1 s timeout.
-        try (Emulator slow = new Emulator(report.zip(), FunctionConfig.HANDLER, Map.of(), 256, 1, out::add,
+        // 256 MB gets 0.14 vCPU: 200 texts of 256 tokens take far longer than the 3 s timeout (about 10 s),
+        // while a cold "hi" takes well under it (about 0.7 s).
+        try (Emulator slow = new Emulator(report.zip(), FunctionConfig.HANDLER, Map.of(), 256, 3, out::add,
                 RuntimeJars.locate())) {
             Report timedOut = slow.invoke(heavy);
             assertThat(timedOut.status()).isEqualTo("timeout");
-            assertThat(out).anyMatch(l -> l.contains("Task timed out after 1.00 seconds"));
+            assertThat(out).anyMatch(l -> l.contains("Task timed out after 3.00 seconds"));
             Report next = slow.invoke("{\"text\": \"hi\"}".getBytes(StandardCharsets.UTF_8));
             assertThat(next.status()).isEqualTo("success");
             assertThat(next.initDurationMs()).as("a new environment after a timeout").isPositive();
