@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import lambert.cli.models.DerivedBundle;
 import lambert.cli.models.ModelResolver;
+import lambert.runtime.bundle.ModelBundle;
 import lambert.cli.verify.Verifier;
 import lambert.cli.verify.VerifyReport;
 import lambert.cli.verify.VerifyTexts;
@@ -17,8 +19,6 @@ import lambert.onnx.quantize.QuantizeOptions;
 import lambert.onnx.quantize.Quantizer;
 import lambert.runtime.Model;
 import lambert.runtime.ModelOptions;
-import lambert.runtime.bundle.BundleWriter;
-import lambert.runtime.bundle.Manifest;
 import lambert.runtime.session.EngineOptions;
 import lambert.runtime.session.Optimization;
 import lambert.runtime.task.Parameters;
@@ -123,10 +123,9 @@ public final class Int8Comparison {
         for (Map.Entry<String, Path> m : models.entrySet()) {
             Path optimised = work.resolve("optimised-" + m.getValue().getFileName());
             Optimizer.optimize(m.getValue().resolve("model.onnx"), work.resolve("opt.onnx"), Optimizer.Level.EXTENDED);
-            Manifest manifest = lambert.runtime.bundle.ModelBundle.open(m.getValue()).manifest();
-            BundleWriter.write(optimised, manifest.withOptimization("extended", "model.onnx")
-                    .withTokenizer("tokenizer.json"), Map.of("model.onnx", BundleWriter.file(work.resolve("opt.onnx")),
-                    "tokenizer.json", BundleWriter.file(m.getValue().resolve("tokenizer.json"))), true);
+            ModelBundle source = ModelBundle.open(m.getValue());
+            DerivedBundle.write(optimised, DerivedBundle.manifestOf(source).withOptimization("extended", "model.onnx"),
+                    work.resolve("opt.onnx"), source, true);
             double raw = bestLoadMs(m.getValue(), Optimization.ALL);
             double pre = bestLoadMs(optimised, Optimization.AUTO);
             System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.2f |%n", m.getKey(), raw, pre, pre / raw);
@@ -150,17 +149,9 @@ public final class Int8Comparison {
                 QuantizeOptions.defaults());
         Path onnx = Files.createTempFile("lambert-q8", ".onnx");
         ModelFiles.write(result.model(), onnx);
-        Manifest source;
-        try (Model model = Model.open(fp32, ModelOptions.defaults())) {
-            source = model.manifest();
-        }
-        Manifest manifest = new Manifest(source.name() + "-q8", source.task(), "model.onnx", "tokenizer.json",
-                source.maxLength(), source.pooling(), source.normalize(), source.labels(), source.multiLabel(),
-                source.inputs(), source.output(), source.outputSize(), source.vocabSize(),
-                "int8 dynamic, per-channel weights, int8 embeddings (lambert)", "none", Map.of(), Map.of(),
-                source.lambertVersion());
-        BundleWriter.write(out, manifest, Map.of("model.onnx", BundleWriter.file(onnx),
-                "tokenizer.json", BundleWriter.file(fp32.resolve("tokenizer.json"))), true);
+        ModelBundle source = ModelBundle.open(fp32);
+        DerivedBundle.write(out, DerivedBundle.manifestOf(source).quantized("all-MiniLM-L6-v2-q8",
+                "int8 dynamic, per-channel weights, int8 embeddings (lambert)"), onnx, source, true);
         Files.delete(onnx);
         return out;
     }

@@ -3,15 +3,13 @@ package lambert.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import lambert.cli.models.DerivedBundle;
 import lambert.cli.models.ModelResolver;
 import lambert.onnx.optimize.Optimizer;
 import lambert.runtime.Model;
 import lambert.runtime.ModelOptions;
-import lambert.runtime.bundle.BundleWriter;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.session.EngineOptions;
@@ -52,23 +50,19 @@ final class OptimizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ModelBundle source = ModelBundle.open(new ModelResolver(ModelResolver.defaultHome()).resolve(model));
-        if (Files.exists(out) && !force) {
-            throw new UsageException(out + " exists; choose another --out or add --force");
+        try {
+            DerivedBundle.requireWritable(out, force);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
-        Manifest manifest;
-        try (Model loaded = Model.open(source, ModelOptions.defaults())) {
-            manifest = loaded.manifest();
-        }
+        Manifest manifest = DerivedBundle.manifestOf(source);
         Terminal t = Terminal.of(spec);
         t.progress("optimising at " + level.id());
         Path temp = Files.createTempFile("lambert-optimized", ".onnx");
         try {
             Optimizer.optimize(source.modelPath(), temp, level);
-            Map<String, BundleWriter.Source> files = new LinkedHashMap<>();
-            files.put("model.onnx", BundleWriter.file(temp));
-            files.put("tokenizer.json", BundleWriter.file(source.tokenizerPath()));
-            ModelBundle written = BundleWriter.write(out, manifest.withOptimization(level.id(), "model.onnx")
-                    .withTokenizer("tokenizer.json"), files, force);
+            ModelBundle written = DerivedBundle.write(out, manifest.withOptimization(level.id(), "model.onnx"), temp,
+                    source, force);
             double before = bestLoadMs(source, Optimization.ALL);
             double after = bestLoadMs(written, Optimization.AUTO);
             t.clearProgress();

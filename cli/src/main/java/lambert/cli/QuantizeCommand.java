@@ -3,10 +3,9 @@ package lambert.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import lambert.cli.models.DerivedBundle;
 import lambert.cli.models.ModelResolver;
 import lambert.cli.verify.Verifier;
 import lambert.cli.verify.VerifyReport;
@@ -17,7 +16,6 @@ import lambert.onnx.quantize.QuantizeOptions;
 import lambert.onnx.quantize.Quantizer;
 import lambert.runtime.Model;
 import lambert.runtime.ModelOptions;
-import lambert.runtime.bundle.BundleWriter;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.bundle.Task;
@@ -60,14 +58,13 @@ final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ModelBundle source = ModelBundle.open(new ModelResolver(ModelResolver.defaultHome()).resolve(model));
-        if (Files.exists(out) && !force) {
-            throw new UsageException(out + " exists; choose another --out or add --force");
+        try {
+            DerivedBundle.requireWritable(out, force);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
         QuantizeOptions options = new QuantizeOptions(!perTensor, !noEmbeddings);
-        Manifest manifest;
-        try (Model loaded = Model.open(source, ModelOptions.defaults())) {
-            manifest = loaded.manifest();
-        }
+        Manifest manifest = DerivedBundle.manifestOf(source);
         Terminal t = Terminal.of(spec);
         t.progress("quantising " + source.modelPath());
         Quantizer.Result result;
@@ -81,14 +78,8 @@ final class QuantizeCommand implements Callable<Integer> {
             ModelFiles.write(result.model(), temp);
             String description = "int8 dynamic, " + (options.perChannel() ? "per-channel" : "per-tensor")
                     + " weights" + (result.embeddingTables() > 0 ? ", int8 embeddings" : "") + " (lambert)";
-            Map<String, BundleWriter.Source> files = new LinkedHashMap<>();
-            files.put("model.onnx", BundleWriter.file(temp));
-            files.put("tokenizer.json", BundleWriter.file(source.tokenizerPath()));
-            Manifest quantised = new Manifest(manifest.name() + "-q8", manifest.task(), "model.onnx", "tokenizer.json",
-                    manifest.maxLength(), manifest.pooling(), manifest.normalize(), manifest.labels(),
-                    manifest.multiLabel(), manifest.inputs(), manifest.output(), manifest.outputSize(),
-                    manifest.vocabSize(), description, "none", Map.of(), Map.of(), manifest.lambertVersion());
-            ModelBundle written = BundleWriter.write(out, quantised, files, force);
+            ModelBundle written = DerivedBundle.write(out, manifest.quantized(manifest.name() + "-q8", description),
+                    temp, source, force);
             t.progress("comparing with the original");
             VerifyReport check;
             try (Model original = Model.open(source, ModelOptions.defaults());

@@ -106,7 +106,8 @@ public final class GraphBuilder {
                 .build();
     }
 
-    private static Onnx.Tensor tensor(String name, Onnx.Tensor.DataType type, byte[] raw, long... dims) {
+    /** A tensor with raw little-endian data. */
+    public static Onnx.Tensor tensor(String name, Onnx.Tensor.DataType type, byte[] raw, long... dims) {
         Onnx.Tensor.Builder t = Onnx.Tensor.newBuilder().setName(name).setDataType(type.getNumber())
                 .setRawData(ByteString.copyFrom(raw));
         for (long d : dims) {

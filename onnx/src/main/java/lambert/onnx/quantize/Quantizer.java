@@ -1,6 +1,5 @@
 package lambert.onnx.quantize;
 
-import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
@@ -8,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import lambert.onnx.graph.GraphBuilder;
 import lambert.onnx.proto.Onnx;
 
 /**
@@ -73,11 +73,11 @@ public final class Quantizer {
                     && uses.get(weight.getName()) == 1) {
                 Quantized q = quantizeColumns(weight, options.perChannel());
                 String base = weight.getName();
-                out.addInitializer(tensor(base + "_quantized", Onnx.Tensor.DataType.INT8, q.values, weight.getDims(0),
-                        weight.getDims(1)));
+                out.addInitializer(GraphBuilder.tensor(base + "_quantized", Onnx.Tensor.DataType.INT8, q.values,
+                        weight.getDims(0), weight.getDims(1)));
                 long[] scaleDims = options.perChannel() ? new long[] {weight.getDims(1)} : new long[0];
                 out.addInitializer(floats(base + "_scale", q.scales, scaleDims));
-                out.addInitializer(tensor(base + "_zero_point", Onnx.Tensor.DataType.INT8,
+                out.addInitializer(GraphBuilder.tensor(base + "_zero_point", Onnx.Tensor.DataType.INT8,
                         new byte[q.scales.length], scaleDims));
                 out.addNode(Onnx.Node.newBuilder().setOpType("DynamicQuantizeMatMul").setDomain(MS_DOMAIN)
                         .setName(node.getName().isEmpty() ? base + "_DynamicQuantizeMatMul" : node.getName())
@@ -128,7 +128,7 @@ public final class Quantizer {
                 q[r * width + c] = (byte) Math.max(-127, Math.min(127, Math.round(values[r * width + c] / scales[r])));
             }
         }
-        out.addInitializer(tensor(base + "_quantized", Onnx.Tensor.DataType.INT8, q, rows, width));
+        out.addInitializer(GraphBuilder.tensor(base + "_quantized", Onnx.Tensor.DataType.INT8, q, rows, width));
         out.addInitializer(floats(base + "_row_scale", scales, rows));
         String ids = gather.getInput(1);
         String output = gather.getOutput(0);
@@ -201,24 +201,15 @@ public final class Quantizer {
         return out;
     }
 
-    private static Onnx.Tensor tensor(String name, Onnx.Tensor.DataType type, byte[] raw, long... dims) {
-        Onnx.Tensor.Builder t = Onnx.Tensor.newBuilder().setName(name).setDataType(type.getNumber())
-                .setRawData(ByteString.copyFrom(raw));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        return t.build();
-    }
-
     private static Onnx.Tensor floats(String name, float[] values, long... dims) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
-        return tensor(name, Onnx.Tensor.DataType.FLOAT, bytes.array(), dims);
+        return GraphBuilder.tensor(name, Onnx.Tensor.DataType.FLOAT, bytes.array(), dims);
     }
 
     private static Onnx.Tensor longs(String name, long[] values, long... dims) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asLongBuffer().put(values);
-        return tensor(name, Onnx.Tensor.DataType.INT64, bytes.array(), dims);
+        return GraphBuilder.tensor(name, Onnx.Tensor.DataType.INT64, bytes.array(), dims);
     }
 }

@@ -96,6 +96,16 @@ public record Manifest(
                 inputs, output, outputSize, vocabSize, quantization, level, sha256, crc32, lambertVersion);
     }
 
+    /**
+     * A copy for a quantised model: another name, files named {@code model.onnx} and
+     * {@code tokenizer.json}, the quantisation described, no optimisation, no checksums yet.
+     */
+    public Manifest quantized(String newName, String description) {
+        return new Manifest(newName, task, "model.onnx", "tokenizer.json", maxLength, pooling, normalize, labels,
+                multiLabel, inputs, output, outputSize, vocabSize, description, "none", Map.of(), Map.of(),
+                lambertVersion);
+    }
+
     /** A copy whose tokenizer file is named {@code file}. */
     public Manifest withTokenizer(String file) {
         return new Manifest(name, task, modelFile, file, maxLength, pooling, normalize, labels, multiLabel,
