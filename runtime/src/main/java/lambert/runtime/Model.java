@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import lambert.runtime.batch.MicroBatches;
 import lambert.runtime.bundle.BundleException;
 import lambert.runtime.bundle.Manifest;
@@ -57,6 +58,7 @@ public final class Model implements AutoCloseable {
     private final OutputDecoder decoder;
     private final ModelOptions options;
     private final LoadTimings loadTimings;
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private ExecutorService pool;
     private volatile boolean closed;
 
@@ -279,9 +281,19 @@ public final class Model implements AutoCloseable {
      * @throws TextTooLongException if truncation is off and a text is too long
      */
     public Predictions predict(List<String> texts, Parameters parameters) {
-        if (closed) {
-            throw new IllegalStateException("the model is closed");
+        // The read lock keeps close() from freeing the native tokenizer and session under a running call.
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the model is closed");
+            }
+            return run(texts, parameters);
+        } finally {
+            lifecycle.readLock().unlock();
         }
+    }
+
+    private Predictions run(List<String> texts, Parameters parameters) {
         long start = System.nanoTime();
         Tokens[] tokens = tokenizer.encode(texts);
         long tokenized = System.nanoTime();
@@ -369,15 +381,25 @@ public final class Model implements AutoCloseable {
         return pool;
     }
 
-    /** Frees the tokenizer and the session and stops the helper threads; calling it again does nothing. */
+    /**
+     * Frees the tokenizer and the session and stops the helper threads, once the calls under way have
+     * finished; calling it again does nothing.
+     */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            if (pool != null) {
-                pool.shutdownNow();
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                synchronized (this) {
+                    if (pool != null) {
+                        pool.shutdownNow();
+                    }
+                }
+                closeQuietly(tokenizer, session);
             }
-            closeQuietly(tokenizer, session);
+        } finally {
+            lifecycle.writeLock().unlock();
         }
     }
 

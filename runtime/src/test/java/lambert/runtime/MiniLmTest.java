@@ -125,6 +125,27 @@ class MiniLmTest {
         assertThat(p.truncated()).isEqualTo(1);
     }
 
+    @Test
+    void close_waitsForCallsUnderWayAndLaterCallsAreRefused() throws Exception {
+        Model model = Model.open(TestModels.minilmInt8(), ModelOptions.defaults());
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            texts.add("a long enough sentence to keep the model busy for a while " + i);
+        }
+        java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Predictions> running = caller.submit(() -> model.predict(texts,
+                    Parameters.defaults()));
+            Thread.sleep(5);
+            model.close();
+            assertThat(running.get().predictions()).hasSize(64);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.predict(List.of("late"),
+                    Parameters.defaults())).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        } finally {
+            caller.shutdownNow();
+        }
+    }
+
     private static double cosine(Model model, String a, String b) {
         List<float[]> v = embed(model, List.of(a, b));
         return Embedding.cosine(v.get(0), v.get(1));
