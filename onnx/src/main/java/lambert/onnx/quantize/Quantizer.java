@@ -12,7 +12,8 @@ import lambert.onnx.proto.Onnx;
 
 /**
  * Dynamic int8 quantisation as a graph rewrite. Every {@code MatMul} whose second input is a constant
- * 2-D float weight becomes ONNX Runtime's {@code com.microsoft.DynamicQuantizeMatMul}: int8 weights with
+ * 2-D float weight, and every {@code Gemm} that is such a MatMul plus a constant bias, becomes ONNX
+ * Runtime's {@code com.microsoft.DynamicQuantizeMatMul}: int8 weights with
  * symmetric scales (per output column, or one per matrix) and activations quantised at run time. The
  * word-embedding table, optionally, becomes int8 with one scale per row, read back with {@code Gather},
  * {@code Cast} and {@code Mul}, all standard ONNX. Names, inputs, outputs and the opset stay as they were.
@@ -85,6 +86,30 @@ public final class Quantizer {
                         .addInput(base + "_zero_point").addAllOutput(node.getOutputList()));
                 replaced.add(base);
                 matmuls++;
+            } else if (isPlainGemm(node, initializers, uses)) {
+                Onnx.Tensor b = initializers.get(node.getInput(1));
+                boolean transB = attribute(node, "transB", 0) == 1;
+                Onnx.Tensor weights = transB ? transpose(b) : b;
+                Quantized q = quantizeColumns(weights, options.perChannel());
+                String base = b.getName();
+                long columns = weights.getDims(1);
+                out.addInitializer(GraphBuilder.tensor(base + "_quantized", Onnx.Tensor.DataType.INT8, q.values,
+                        weights.getDims(0), columns));
+                long[] scaleDims = options.perChannel() ? new long[] {columns} : new long[0];
+                out.addInitializer(floats(base + "_scale", q.scales, scaleDims));
+                out.addInitializer(GraphBuilder.tensor(base + "_zero_point", Onnx.Tensor.DataType.INT8,
+                        new byte[q.scales.length], scaleDims));
+                Onnx.Node.Builder quantised = Onnx.Node.newBuilder().setOpType("DynamicQuantizeMatMul")
+                        .setDomain(MS_DOMAIN).setName(node.getName().isEmpty() ? base + "_DynamicQuantizeMatMul"
+                                : node.getName())
+                        .addInput(node.getInput(0)).addInput(base + "_quantized").addInput(base + "_scale")
+                        .addInput(base + "_zero_point").addAllOutput(node.getOutputList());
+                if (node.getInputCount() == 3) {
+                    quantised.addInput(node.getInput(2));
+                }
+                out.addNode(quantised);
+                replaced.add(base);
+                matmuls++;
             } else if (options.embeddings() && node.getOpType().equals("Gather") && node.getDomain().isEmpty()
                     && isFloatMatrix(weight = initializers.get(node.getInput(0))) && weight.getDims(0) >= 1000
                     && graphInputs.contains(node.getInput(1)) && uses.get(weight.getName()) == 1) {
@@ -96,7 +121,8 @@ public final class Quantizer {
             }
         }
         if (matmuls == 0) {
-            throw new QuantizeException("the model has no MatMul with a constant 2-D float weight: nothing to quantise");
+            throw new QuantizeException("the model has no MatMul or Gemm with a constant 2-D float weight: nothing to "
+                    + "quantise");
         }
         for (Onnx.Tensor t : graph.getInitializerList()) {
             if (!replaced.contains(t.getName())) {
@@ -108,6 +134,56 @@ public final class Quantizer {
             result.addOpsetImport(Onnx.OperatorSetId.newBuilder().setDomain(MS_DOMAIN).setVersion(1));
         }
         return new Result(result.build(), matmuls, tables);
+    }
+
+    /**
+     * A Gemm that is a MatMul plus an optional 1-D bias: constant 2-D float B used only here, A not
+     * transposed, alpha and beta 1, and C (if any) a 1-D constant of B's output width.
+     */
+    private static boolean isPlainGemm(Onnx.Node node, Map<String, Onnx.Tensor> initializers,
+            Map<String, Integer> uses) {
+        if (!node.getOpType().equals("Gemm") || !node.getDomain().isEmpty() || node.getInputCount() < 2) {
+            return false;
+        }
+        Onnx.Tensor b = initializers.get(node.getInput(1));
+        if (!isFloatMatrix(b) || uses.get(b.getName()) != 1 || attribute(node, "transA", 0) != 0
+                || attributeFloat(node, "alpha", 1f) != 1f || attributeFloat(node, "beta", 1f) != 1f) {
+            return false;
+        }
+        if (node.getInputCount() == 3) {
+            Onnx.Tensor c = initializers.get(node.getInput(2));
+            long width = attribute(node, "transB", 0) == 1 ? b.getDims(0) : b.getDims(1);
+            return c != null && c.getDimsCount() == 1 && c.getDims(0) == width;
+        }
+        return true;
+    }
+
+    private static long attribute(Onnx.Node node, String name, long fallback) {
+        return node.getAttributeList().stream().filter(a -> a.getName().equals(name)).mapToLong(Onnx.Attribute::getI)
+                .findFirst().orElse(fallback);
+    }
+
+    private static float attributeFloat(Onnx.Node node, String name, float fallback) {
+        for (Onnx.Attribute a : node.getAttributeList()) {
+            if (a.getName().equals(name)) {
+                return a.getF();
+            }
+        }
+        return fallback;
+    }
+
+    /** The transpose of a 2-D float tensor, same name. */
+    private static Onnx.Tensor transpose(Onnx.Tensor t) {
+        int rows = (int) t.getDims(0);
+        int cols = (int) t.getDims(1);
+        float[] in = readFloats(t);
+        float[] out = new float[in.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[c * rows + r] = in[r * cols + c];
+            }
+        }
+        return floats(t.getName(), out, cols, rows);
     }
 
     /** Gather(table_q, ids) → Cast → Mul by Gather(scales, ids) unsqueezed: the rows read back in float. */
