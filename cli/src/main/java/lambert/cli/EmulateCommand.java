@@ -96,13 +96,22 @@ final class EmulateCommand implements Callable<Integer> {
 
         Terminal t = Terminal.of(spec);
         List<Report> reports = new ArrayList<>();
-        int[] shown = {0};
+        int[] reported = {0};
+        boolean[] elided = {false};
         boolean quiet = json;
         try (Emulator emulator = new Emulator(zip, handler, env, memoryMb, timeoutSeconds, line -> {
-            if (!quiet && (reports.size() < 3 || reports.size() >= invocations - 1)) {
+            if (quiet) {
+                return;
+            }
+            // Lambda's lines and the function's log for the first three and the last invocation.
+            if (reported[0] < 3 || reported[0] >= invocations - 1) {
                 t.line(line);
-            } else if (!quiet && shown[0]++ == 0) {
+            } else if (!elided[0]) {
+                elided[0] = true;
                 t.line(t.dim("... (lines of the middle invocations left out)"));
+            }
+            if (line.startsWith("REPORT ")) {
+                reported[0]++;
             }
         }, RuntimeJars.locate())) {
             try {
