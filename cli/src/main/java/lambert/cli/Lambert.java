@@ -39,6 +39,7 @@ public final class Lambert {
     /** The configured picocli command line: errors become one line and a documented exit code. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Lambert());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("lambert: " + describe(e));
             return exitCode(e);

@@ -49,6 +49,11 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--no-embeddings", description = "Keep the word-embedding table in float.")
     boolean noEmbeddings;
 
+    @Option(names = "--method", paramLabel = "M", defaultValue = "CONTRIB", description = "CONTRIB: ONNX Runtime's "
+            + "fused DynamicQuantizeMatMul (default); STANDARD: DynamicQuantizeLinear + MatMulInteger + Cast + Mul, "
+            + "standard ONNX ops only.")
+    QuantizeOptions.Method method;
+
     @Option(names = "--force", description = "Replace the output bundle if it exists.")
     boolean force;
 
@@ -63,7 +68,7 @@ final class QuantizeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        QuantizeOptions options = new QuantizeOptions(!perTensor, !noEmbeddings);
+        QuantizeOptions options = new QuantizeOptions(!perTensor, !noEmbeddings, method);
         Manifest manifest = DerivedBundle.manifestOf(source);
         Terminal t = Terminal.of(spec);
         t.progress("quantising " + source.modelPath());
@@ -77,7 +82,8 @@ final class QuantizeCommand implements Callable<Integer> {
         try {
             ModelFiles.write(result.model(), temp);
             String description = "int8 dynamic, " + (options.perChannel() ? "per-channel" : "per-tensor")
-                    + " weights" + (result.embeddingTables() > 0 ? ", int8 embeddings" : "") + " (lambert)";
+                    + " weights" + (result.embeddingTables() > 0 ? ", int8 embeddings" : "")
+                    + (method == QuantizeOptions.Method.STANDARD ? ", standard ops" : "") + " (lambert)";
             ModelBundle written = DerivedBundle.write(out, manifest.quantized(manifest.name() + "-q8", description),
                     temp, source, force);
             t.progress("comparing with the original");
@@ -88,8 +94,9 @@ final class QuantizeCommand implements Callable<Integer> {
             }
             t.clearProgress();
             t.line(t.bold(written.dir().toString()) + "  " + description);
-            t.line(String.format(Locale.ROOT, "  rewrote   %d MatMuls to DynamicQuantizeMatMul, %d embedding tables "
-                    + "to int8", result.matmuls(), result.embeddingTables()));
+            t.line(String.format(Locale.ROOT, "  rewrote   %d MatMuls to %s, %d embedding tables to int8",
+                    result.matmuls(), method == QuantizeOptions.Method.CONTRIB ? "DynamicQuantizeMatMul"
+                            : "MatMulInteger", result.embeddingTables()));
             t.line(String.format(Locale.ROOT, "  size      %s -> %s", PackageCommand.mb(Files.size(source.modelPath())),
                     PackageCommand.mb(Files.size(written.modelPath()))));
             t.line(check.task() == Task.EMBED

@@ -72,43 +72,14 @@ public final class Quantizer {
             Onnx.Tensor weight = node.getInputCount() == 2 ? initializers.get(node.getInput(1)) : null;
             if (node.getOpType().equals("MatMul") && node.getDomain().isEmpty() && isFloatMatrix(weight)
                     && uses.get(weight.getName()) == 1) {
-                Quantized q = quantizeColumns(weight, options.perChannel());
-                String base = weight.getName();
-                out.addInitializer(GraphBuilder.tensor(base + "_quantized", Onnx.Tensor.DataType.INT8, q.values,
-                        weight.getDims(0), weight.getDims(1)));
-                long[] scaleDims = options.perChannel() ? new long[] {weight.getDims(1)} : new long[0];
-                out.addInitializer(floats(base + "_scale", q.scales, scaleDims));
-                out.addInitializer(GraphBuilder.tensor(base + "_zero_point", Onnx.Tensor.DataType.INT8,
-                        new byte[q.scales.length], scaleDims));
-                out.addNode(Onnx.Node.newBuilder().setOpType("DynamicQuantizeMatMul").setDomain(MS_DOMAIN)
-                        .setName(node.getName().isEmpty() ? base + "_DynamicQuantizeMatMul" : node.getName())
-                        .addInput(node.getInput(0)).addInput(base + "_quantized").addInput(base + "_scale")
-                        .addInput(base + "_zero_point").addAllOutput(node.getOutputList()));
-                replaced.add(base);
+                addQuantizedMatMul(out, node, weight, null, options);
+                replaced.add(weight.getName());
                 matmuls++;
             } else if (isPlainGemm(node, initializers, uses)) {
                 Onnx.Tensor b = initializers.get(node.getInput(1));
-                boolean transB = attribute(node, "transB", 0) == 1;
-                Onnx.Tensor weights = transB ? transpose(b) : b;
-                Quantized q = quantizeColumns(weights, options.perChannel());
-                String base = b.getName();
-                long columns = weights.getDims(1);
-                out.addInitializer(GraphBuilder.tensor(base + "_quantized", Onnx.Tensor.DataType.INT8, q.values,
-                        weights.getDims(0), columns));
-                long[] scaleDims = options.perChannel() ? new long[] {columns} : new long[0];
-                out.addInitializer(floats(base + "_scale", q.scales, scaleDims));
-                out.addInitializer(GraphBuilder.tensor(base + "_zero_point", Onnx.Tensor.DataType.INT8,
-                        new byte[q.scales.length], scaleDims));
-                Onnx.Node.Builder quantised = Onnx.Node.newBuilder().setOpType("DynamicQuantizeMatMul")
-                        .setDomain(MS_DOMAIN).setName(node.getName().isEmpty() ? base + "_DynamicQuantizeMatMul"
-                                : node.getName())
-                        .addInput(node.getInput(0)).addInput(base + "_quantized").addInput(base + "_scale")
-                        .addInput(base + "_zero_point").addAllOutput(node.getOutputList());
-                if (node.getInputCount() == 3) {
-                    quantised.addInput(node.getInput(2));
-                }
-                out.addNode(quantised);
-                replaced.add(base);
+                Onnx.Tensor weights = attribute(node, "transB", 0) == 1 ? transpose(b) : b;
+                addQuantizedMatMul(out, node, weights, node.getInputCount() == 3 ? node.getInput(2) : null, options);
+                replaced.add(b.getName());
                 matmuls++;
             } else if (options.embeddings() && node.getOpType().equals("Gather") && node.getDomain().isEmpty()
                     && isFloatMatrix(weight = initializers.get(node.getInput(0))) && weight.getDims(0) >= 1000
@@ -134,6 +105,54 @@ public final class Quantizer {
             result.addOpsetImport(Onnx.OperatorSetId.newBuilder().setDomain(MS_DOMAIN).setVersion(1));
         }
         return new Result(result.build(), matmuls, tables);
+    }
+
+    /**
+     * Replaces {@code node} (a MatMul, or a Gemm as MatMul plus {@code bias}) by its int8 form: ONNX
+     * Runtime's {@code DynamicQuantizeMatMul}, or in standard ONNX ops {@code DynamicQuantizeLinear},
+     * {@code MatMulInteger}, {@code Cast} and {@code Mul} by the product of the two scales (then
+     * {@code Add} for a bias). The output keeps the node's name.
+     *
+     * @param weights the [K, N] float weight as the MatMul uses it (already transposed for a Gemm)
+     */
+    private static void addQuantizedMatMul(Onnx.Graph.Builder out, Onnx.Node node, Onnx.Tensor weights, String bias,
+            QuantizeOptions options) {
+        Quantized q = quantizeColumns(weights, options.perChannel());
+        String base = weights.getName();
+        long columns = weights.getDims(1);
+        long[] scaleDims = options.perChannel() ? new long[] {columns} : new long[0];
+        out.addInitializer(GraphBuilder.tensor(base + "_quantized", Onnx.Tensor.DataType.INT8, q.values,
+                weights.getDims(0), columns));
+        out.addInitializer(floats(base + "_scale", q.scales, scaleDims));
+        String output = node.getOutput(0);
+        String name = node.getName().isEmpty() ? base : node.getName();
+        if (options.method() == QuantizeOptions.Method.CONTRIB) {
+            out.addInitializer(GraphBuilder.tensor(base + "_zero_point", Onnx.Tensor.DataType.INT8,
+                    new byte[q.scales.length], scaleDims));
+            Onnx.Node.Builder quantised = Onnx.Node.newBuilder().setOpType("DynamicQuantizeMatMul")
+                    .setDomain(MS_DOMAIN).setName(name).addInput(node.getInput(0)).addInput(base + "_quantized")
+                    .addInput(base + "_scale").addInput(base + "_zero_point").addOutput(output);
+            if (bias != null) {
+                quantised.addInput(bias);
+            }
+            out.addNode(quantised);
+            return;
+        }
+        String a = node.getInput(0);
+        String product = bias == null ? output : name + "_product";
+        out.addNode(Onnx.Node.newBuilder().setOpType("DynamicQuantizeLinear").setName(name + "_quantize_input")
+                .addInput(a).addOutput(name + "_input_q").addOutput(name + "_input_scale")
+                .addOutput(name + "_input_zero_point"));
+        out.addNode(node("MatMulInteger", name + "_matmul_integer", List.of(name + "_input_q", base + "_quantized",
+                name + "_input_zero_point"), name + "_int32"));
+        out.addNode(node("Cast", name + "_cast", List.of(name + "_int32"), name + "_float")
+                .addAttribute(Onnx.Attribute.newBuilder().setName("to").setType(Onnx.Attribute.Type.INT)
+                        .setI(Onnx.Tensor.DataType.FLOAT_VALUE)));
+        out.addNode(node("Mul", name + "_scales", List.of(name + "_input_scale", base + "_scale"), name + "_scale"));
+        out.addNode(node("Mul", name + "_dequantize", List.of(name + "_float", name + "_scale"), product));
+        if (bias != null) {
+            out.addNode(node("Add", name + "_bias", List.of(product, bias), output));
+        }
     }
 
     /**

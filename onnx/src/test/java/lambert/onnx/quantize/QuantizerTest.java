@@ -23,6 +23,15 @@ class QuantizerTest {
 
     @Test
     void quantize_gemmWithTransposedWeightAndBiasStaysCloseToFloat() throws Exception {
+        checkGemm(QuantizeOptions.defaults(), "DynamicQuantizeMatMul");
+    }
+
+    @Test
+    void quantize_standardOpsGiveTheSameKindOfAnswer() throws Exception {
+        checkGemm(new QuantizeOptions(true, true, QuantizeOptions.Method.STANDARD), "MatMulInteger");
+    }
+
+    private void checkGemm(QuantizeOptions options, String expectedOp) throws Exception {
         Random random = new Random(4);
         int k = 16;
         int n = 8;
@@ -40,10 +49,10 @@ class QuantizerTest {
         g.initializer("b", bias, n);
         g.node("Gemm", List.of("x", "w", "b"), "y", GraphBuilder.attribute("transB", 1L));
         g.output("y", Onnx.Tensor.DataType.FLOAT, "batch", n);
-        Quantizer.Result result = Quantizer.quantize(g.build(), QuantizeOptions.defaults());
+        Quantizer.Result result = Quantizer.quantize(g.build(), options);
         assertThat(result.matmuls()).isEqualTo(1);
-        assertThat(result.model().getGraph().getNodeList()).extracting(Onnx.Node::getOpType)
-                .containsExactly("DynamicQuantizeMatMul");
+        assertThat(result.model().getGraph().getNodeList()).extracting(Onnx.Node::getOpType).contains(expectedOp)
+                .doesNotContain("Gemm");
         Path file = dir.resolve("q.onnx");
         ModelFiles.write(result.model(), file);
 
