@@ -12,8 +12,8 @@ import lambert.runtime.task.Parameters;
 
 /**
  * lambert's own engine settings against each other, in one JVM: session creation time per
- * optimisation level, then warm single-text latency and 256-text throughput over threads x spinning x
- * micro-batch size. The figures behind lambert's defaults.
+ * optimisation level, warm latency with idle time between calls, then warm single-text latency and
+ * 256-text throughput over threads x spinning x micro-batch size. The figures behind lambert's defaults.
  *
  * <pre>
  * ./mvnw -q -DskipTests -pl benchmarks -am package
@@ -41,6 +41,7 @@ public final class EngineSweep {
             }
             System.out.printf(Locale.ROOT, "load with optimisation %-8s best of 3: %6.0f ms%n", level, best / 1e6);
         }
+        idleGaps(bundle);
         System.out.println("threads spinning rows parallel  warm_p50_ms  throughput_texts_per_s");
         int processors = Runtime.getRuntime().availableProcessors();
         for (int threads : new int[] {1, processors}) {
@@ -71,6 +72,35 @@ public final class EngineSweep {
                                 batching[1], nanos[nanos.length / 2] / 1e6, throughput);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * The same single-text call back to back and with idle time between calls (1 thread): what the
+     * CPU does between calls shows in the latency, which is why the emulator queues invocations
+     * back to back when it compares with a peer's back-to-back loop.
+     */
+    private static void idleGaps(Path bundle) throws InterruptedException {
+        ModelOptions options = ModelOptions.defaults().withEngine(new EngineOptions(1, true, Optimization.AUTO));
+        try (Model model = Model.open(bundle, options)) {
+            List<String> text = List.of(PeerProcess.TEXT);
+            for (int i = 0; i < 300; i++) {
+                model.predict(text, Parameters.defaults());
+            }
+            for (int gapMs : new int[] {0, 2, 15}) {
+                long[] nanos = new long[300];
+                for (int i = 0; i < nanos.length; i++) {
+                    if (gapMs > 0) {
+                        Thread.sleep(gapMs);
+                    }
+                    long s = System.nanoTime();
+                    model.predict(text, Parameters.defaults());
+                    nanos[i] = System.nanoTime() - s;
+                }
+                java.util.Arrays.sort(nanos);
+                System.out.printf(Locale.ROOT, "idle %2d ms between calls, 1 thread: warm p50 %.3f ms%n", gapMs,
+                        nanos[nanos.length / 2] / 1e6);
             }
         }
     }

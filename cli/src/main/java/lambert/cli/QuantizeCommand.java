@@ -63,11 +63,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ModelBundle source = ModelBundle.open(new ModelResolver(ModelResolver.defaultHome()).resolve(model));
-        try {
-            DerivedBundle.requireWritable(out, force);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        DerivedBundle.requireWritable(out, force);
         QuantizeOptions options = new QuantizeOptions(!perTensor, !noEmbeddings, method);
         Manifest manifest = DerivedBundle.manifestOf(source);
         Terminal t = Terminal.of(spec);

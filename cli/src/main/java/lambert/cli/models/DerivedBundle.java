@@ -1,6 +1,7 @@
 package lambert.cli.models;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,10 +20,10 @@ import lambert.runtime.bundle.ModelBundle;
 public final class DerivedBundle {
     private DerivedBundle() {}
 
-    /** Refuses an existing output unless it may be replaced. */
-    public static void requireWritable(Path out, boolean force) {
+    /** Refuses an existing output unless it may be replaced (exit code 2, like any bad argument). */
+    public static void requireWritable(Path out, boolean force) throws FileAlreadyExistsException {
         if (Files.exists(out) && !force) {
-            throw new IllegalArgumentException(out + " exists; choose another --out or add --force");
+            throw new FileAlreadyExistsException(out.toString(), null, "choose another --out or add --force");
         }
     }
 

@@ -4,11 +4,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import lambert.onnx.io.ModelFiles;
 
 /**
  * ONNX Runtime's graph optimisations run once, offline, and saved: the model is opened at the given
@@ -56,11 +55,7 @@ public final class Optimizer {
             if (Files.size(temp) == 0) {
                 throw new IOException("ONNX Runtime wrote no optimised model for " + in);
             }
-            try {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            ModelFiles.replace(temp, target);
         } finally {
             Files.deleteIfExists(temp);
         }
