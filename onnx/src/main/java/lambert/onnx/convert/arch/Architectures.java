@@ -33,7 +33,8 @@ public final class Architectures {
 
     private static final List<EncoderFamily> FAMILIES = List.of(
             new BertArchitecture(BertArchitecture.Flavour.BERT),
-            new BertArchitecture(BertArchitecture.Flavour.ROBERTA));
+            new BertArchitecture(BertArchitecture.Flavour.ROBERTA),
+            new DistilBertArchitecture());
 
     private Architectures() {}
 

@@ -14,12 +14,14 @@ import org.junit.jupiter.api.Test;
 
 /** Choosing the architecture from {@code model_type} and the head from {@code architectures} and the weights. */
 class ArchitecturesTest {
+    private static final List<String> FAMILIES = List.of("bert", "roberta", "distilbert");
+
     @Test
     void forConfig_knownModelTypes() throws Exception {
         for (String type : Architectures.supportedModelTypes()) {
             assertThat(Architectures.forConfig(ModelConfig.of(Map.of("model_type", type))).modelTypes()).contains(type);
         }
-        assertThat(Architectures.supportedModelTypes()).contains("bert", "roberta");
+        assertThat(Architectures.supportedModelTypes()).contains("bert", "roberta", "xlm-roberta", "distilbert");
     }
 
     @Test
@@ -32,19 +34,21 @@ class ArchitecturesTest {
 
     @Test
     void headFor_followsArchitectures() throws Exception {
-        for (Head head : Head.values()) {
-            assertThat(Architectures.headFor(TinyCheckpoints.bert(head, 1), Optional.empty())).isEqualTo(head);
-            assertThat(Architectures.headFor(TinyCheckpoints.roberta(head, 1), Optional.empty())).isEqualTo(head);
+        for (String type : FAMILIES) {
+            for (Head head : Head.values()) {
+                assertThat(Architectures.headFor(TinyCheckpoints.of(type, head, 1), Optional.empty()))
+                        .as("%s %s", type, head).isEqualTo(head);
+            }
         }
     }
 
     @Test
     void headFor_withoutArchitecturesReadsTheWeights() throws Exception {
-        for (Head head : Head.values()) {
-            Checkpoint bert = TinyCheckpoints.withConfig(TinyCheckpoints.bert(head, 1), "architectures", null);
-            assertThat(Architectures.headFor(bert, Optional.empty())).as("bert %s", head).isEqualTo(head);
-            Checkpoint roberta = TinyCheckpoints.withConfig(TinyCheckpoints.roberta(head, 1), "architectures", null);
-            assertThat(Architectures.headFor(roberta, Optional.empty())).as("roberta %s", head).isEqualTo(head);
+        for (String type : FAMILIES) {
+            for (Head head : Head.values()) {
+                Checkpoint bare = TinyCheckpoints.withConfig(TinyCheckpoints.of(type, head, 1), "architectures", null);
+                assertThat(Architectures.headFor(bare, Optional.empty())).as("%s %s", type, head).isEqualTo(head);
+            }
         }
     }
 
