@@ -34,7 +34,8 @@ public final class Architectures {
     private static final List<EncoderFamily> FAMILIES = List.of(
             new BertArchitecture(BertArchitecture.Flavour.BERT),
             new BertArchitecture(BertArchitecture.Flavour.ROBERTA),
-            new DistilBertArchitecture());
+            new DistilBertArchitecture(),
+            new MobileBertArchitecture());
 
     private Architectures() {}
 

@@ -84,9 +84,97 @@ public final class TinyCheckpoints {
         return new TinyCheckpoints(seed).distilbertLike(head);
     }
 
-    /** MobileBERT, added with its architecture. */
+    /**
+     * A tiny MobileBERT with the real structure: hidden 32, embedding 16 with trigram input,
+     * bottlenecks of 16 with the key/query bottleneck shared, 4 heads, intermediate 32, 3
+     * feed-forward networks, NoNorm, ReLU, pooler with tanh.
+     */
     public static Checkpoint mobilebert(Head head, long seed) {
-        throw new UnsupportedOperationException("mobilebert");
+        return mobilebert(head, seed, Map.of());
+    }
+
+    /**
+     * A tiny MobileBERT whose config fields {@code overrides} replace the defaults above
+     * ({@code use_bottleneck}, {@code normalization_type}, {@code trigram_input}...); the weights
+     * follow the resulting config.
+     */
+    public static Checkpoint mobilebert(Head head, long seed, Map<String, ?> overrides) {
+        Map<String, Object> config = config("mobilebert", "MobileBert", head);
+        config.put("vocab_size", (long) VOCAB);
+        config.put("hidden_size", 32L);
+        config.put("embedding_size", 16L);
+        config.put("trigram_input", true);
+        config.put("use_bottleneck", true);
+        config.put("intra_bottleneck_size", 16L);
+        config.put("true_hidden_size", 16L);
+        config.put("use_bottleneck_attention", false);
+        config.put("key_query_shared_bottleneck", true);
+        config.put("num_feedforward_networks", 3L);
+        config.put("normalization_type", "no_norm");
+        config.put("classifier_activation", true);
+        config.put("num_hidden_layers", 2L);
+        config.put("num_attention_heads", 4L);
+        config.put("intermediate_size", 32L);
+        config.put("hidden_act", "relu");
+        config.put("max_position_embeddings", (long) MAX_SEQUENCE);
+        config.put("type_vocab_size", 2L);
+        config.put("layer_norm_eps", 1e-12);
+        config.put("pad_token_id", 0L);
+        config.putAll(overrides);
+        MobileBertSizes s;
+        try {
+            s = MobileBertSizes.of(ModelConfig.of(config));
+        } catch (lambert.onnx.convert.ConvertException e) {
+            throw new IllegalArgumentException("overrides " + overrides + " make an invalid config: " + e.getMessage(), e);
+        }
+        return new TinyCheckpoints(seed).mobilebertLike(head, config, s);
+    }
+
+    private Checkpoint mobilebertLike(Head head, Map<String, Object> config, MobileBertSizes s) {
+        int h = s.hidden();
+        int t = s.trueHidden();
+        int in = s.intermediate();
+        String p = head == Head.ENCODER ? "" : "mobilebert.";
+        table(p + "embeddings.word_embeddings.weight", VOCAB, s.embedding());
+        table(p + "embeddings.position_embeddings.weight", s.positions(), h);
+        table(p + "embeddings.token_type_embeddings.weight", s.typeVocab(), h);
+        if (s.transformsEmbeddings()) {
+            linear(p + "embeddings.embedding_transformation", h, s.embeddedInput());
+        }
+        norm(p + "embeddings.LayerNorm", h);
+        for (int i = 0; i < s.layers(); i++) {
+            String l = p + "encoder.layer." + i + ".";
+            linear(l + "attention.self.query", t, t);
+            linear(l + "attention.self.key", t, t);
+            linear(l + "attention.self.value", t, s.valueInput());
+            linear(l + "attention.output.dense", t, t);
+            norm(l + "attention.output.LayerNorm", t);
+            linear(l + "intermediate.dense", in, t);
+            linear(l + "output.dense", t, in);
+            norm(l + "output.LayerNorm", t);
+            if (s.bottleneck()) {
+                linear(l + "output.bottleneck.dense", h, t);
+                norm(l + "output.bottleneck.LayerNorm", h);
+                linear(l + "bottleneck.input.dense", t, h);
+                norm(l + "bottleneck.input.LayerNorm", t);
+                if (s.sharedKeyQuery()) {
+                    linear(l + "bottleneck.attention.dense", t, h);
+                    norm(l + "bottleneck.attention.LayerNorm", t);
+                }
+            }
+            for (int f = 0; f < s.feedForwards() - 1; f++) {
+                linear(l + "ffn." + f + ".intermediate.dense", in, t);
+                linear(l + "ffn." + f + ".output.dense", t, in);
+                norm(l + "ffn." + f + ".output.LayerNorm", t);
+            }
+        }
+        if (head != Head.TOKEN_CLASSIFICATION && s.classifierActivation()) {
+            linear(p + "pooler.dense", h, h);
+        }
+        if (head != Head.ENCODER) {
+            linear("classifier", labels(head), h);
+        }
+        return new Checkpoint(ModelConfig.of(config), weights);
     }
 
     private Checkpoint distilbertLike(Head head) {

@@ -26,7 +26,7 @@ class ArchitectureConformanceTest {
 
     static Stream<Arguments> architecturesAndHeads() {
         List<Arguments> all = new ArrayList<>();
-        for (String type : List.of("bert", "roberta", "distilbert")) {
+        for (String type : List.of("bert", "roberta", "distilbert", "mobilebert")) {
             for (Head head : Head.values()) {
                 all.add(Arguments.of(type, head));
             }

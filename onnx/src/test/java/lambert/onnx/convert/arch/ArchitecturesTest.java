@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** Choosing the architecture from {@code model_type} and the head from {@code architectures} and the weights. */
 class ArchitecturesTest {
-    private static final List<String> FAMILIES = List.of("bert", "roberta", "distilbert");
+    private static final List<String> FAMILIES = List.of("bert", "roberta", "distilbert", "mobilebert");
 
     @Test
     void forConfig_knownModelTypes() throws Exception {
