@@ -27,6 +27,11 @@ record BertSizes(int hidden, int layers, int heads, int intermediate, int vocab,
             throw new ConvertException("config.json: hidden_size " + hidden + " should be a multiple of num_attention_heads "
                     + heads);
         }
+        String positionType = config.stringOr("position_embedding_type", "absolute");
+        if (!positionType.equals("absolute")) {
+            throw new ConvertException("config.json: field \"position_embedding_type\" is \"" + positionType
+                    + "\"; lambert converts absolute position embeddings only");
+        }
         return new BertSizes(hidden,
                 positive(config, "num_hidden_layers", config.requireInt("num_hidden_layers")),
                 heads,

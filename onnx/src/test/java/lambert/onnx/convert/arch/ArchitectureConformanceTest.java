@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import lambert.onnx.convert.Architecture;
 import lambert.onnx.convert.Checkpoint;
@@ -19,6 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ArchitectureConformanceTest {
     static final double TOLERANCE = 1e-4;
+    private static final Set<String> STANDARD_OPS = Set.of("Gather", "Add", "LayerNormalization", "MatMul", "Reshape",
+            "Transpose", "Softmax", "Erf", "Tanh", "Mul", "Div", "Sub", "Cast", "Unsqueeze", "Slice", "Shape",
+            "Identity", "Relu", "Pow", "Sigmoid", "Equal", "Not", "CumSum", "Pad", "Concat");
     private static final long[] LONG_TEXT = {2, 17, 33, 5, 41, 9, 3};
     private static final long[] LONG_TYPES = {0, 0, 0, 0, 1, 1, 1};
     private static final long[] SHORT_TEXT = {2, 44, 12, 3};
@@ -93,6 +97,17 @@ class ArchitectureConformanceTest {
         }
         assertThat(graph.getInitializerList()).extracting(Onnx.Tensor::getName)
                 .allMatch(n -> checkpoint.has(n) || n.startsWith("const_"));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("architecturesAndHeads")
+    void graph_usesStandardOperatorsOnly(String type, Head head) throws Exception {
+        Checkpoint checkpoint = TinyCheckpoints.of(type, head, 14);
+        Onnx.Graph graph = Architectures.forConfig(checkpoint.config()).graph(checkpoint, head, 17).getGraph();
+        assertThat(graph.getNodeList()).allSatisfy(n -> {
+            assertThat(n.getDomain()).isEmpty();
+            assertThat(STANDARD_OPS).contains(n.getOpType());
+        });
     }
 
     static List<String> dims(Onnx.ValueInfo value) {
