@@ -5,6 +5,7 @@ import java.util.Optional;
 import lambert.onnx.convert.Architecture;
 import lambert.onnx.convert.Checkpoint;
 import lambert.onnx.convert.ConvertException;
+import lambert.onnx.convert.Head;
 import lambert.onnx.convert.ModelConfig;
 import lambert.onnx.convert.Tensor;
 
@@ -17,7 +18,7 @@ interface EncoderFamily extends Architecture {
      * The head the checkpoint's weights carry (classifier weights present), or empty for a bare
      * encoder; used when {@code config.json} has no {@code architectures}.
      */
-    Optional<lambert.onnx.convert.Head> headFromWeights(Checkpoint checkpoint) throws ConvertException;
+    Optional<Head> headFromWeights(Checkpoint checkpoint) throws ConvertException;
 
     /**
      * The number of labels: {@code id2label}'s size when the config has one, else the rows of the

@@ -59,12 +59,6 @@ final class Weights {
         return checkpoint.has(name);
     }
 
-    /** The shape of head weight {@code name}, or {@code null} when absent. */
-    long[] headShape(String name) {
-        Tensor t = checkpoint.weights().get(name);
-        return t == null ? null : t.shape();
-    }
-
     private Tensor find(String name, long... shape) throws ConvertException {
         if (!checkpoint.has(name)) {
             String legacy = legacyName(name);

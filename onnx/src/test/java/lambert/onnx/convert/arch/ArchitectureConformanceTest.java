@@ -101,6 +101,19 @@ class ArchitectureConformanceTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("architecturesAndHeads")
+    void graph_atTheHighestOpsetMatchesReference(String type, Head head) throws Exception {
+        Checkpoint checkpoint = TinyCheckpoints.of(type, head, 15);
+        Architecture architecture = Architectures.forConfig(checkpoint.config());
+        Onnx.Model model = architecture.graph(checkpoint, head, Architectures.MAX_OPSET);
+        assertThat(model.getOpsetImport(0).getVersion()).isEqualTo(Architectures.MAX_OPSET);
+
+        Object out = OrtRun.run(model, new long[][] {LONG_TEXT}, new long[][] {LONG_TYPES}, pad(checkpoint), false);
+        assertClose(first(out, head), architecture.reference(checkpoint, head).forward(LONG_TEXT, LONG_TYPES),
+                LONG_TEXT.length);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("architecturesAndHeads")
     void graph_usesStandardOperatorsOnly(String type, Head head) throws Exception {
         Checkpoint checkpoint = TinyCheckpoints.of(type, head, 14);
         Onnx.Graph graph = Architectures.forConfig(checkpoint.config()).graph(checkpoint, head, 17).getGraph();
