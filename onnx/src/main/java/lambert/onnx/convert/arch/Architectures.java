@@ -26,8 +26,11 @@ import lambert.onnx.convert.ModelConfig;
 public final class Architectures {
     /** The opset graphs are built at unless asked otherwise. */
     public static final int DEFAULT_OPSET = 17;
-    /** The lowest opset supported: the first with {@code LayerNormalization}. */
-    public static final int MIN_OPSET = 17;
+    /**
+     * The lowest opset supported (Unsqueeze with its axes as an input); below 17, which brought
+     * {@code LayerNormalization}, layer normalisation is spelled out in elementary operators.
+     */
+    public static final int MIN_OPSET = 13;
     /** The highest opset supported. */
     public static final int MAX_OPSET = 21;
 
@@ -115,7 +118,7 @@ public final class Architectures {
     public static void checkOpset(int opset) throws ConvertException {
         if (opset < MIN_OPSET || opset > MAX_OPSET) {
             throw new ConvertException("opset " + opset + " is not supported: expected " + MIN_OPSET + " to " + MAX_OPSET
-                    + " (LayerNormalization needs 17)");
+                    + ", " + DEFAULT_OPSET + " by default");
         }
     }
 

@@ -24,12 +24,14 @@ final class EncoderGraph {
     static final String TOKEN_TYPE_IDS = "token_type_ids";
 
     private final GraphBuilder g;
+    private final int opset;
     private final Weights weights;
     private final Set<String> names = new HashSet<>();
     private int constants;
 
-    private EncoderGraph(GraphBuilder g, Weights weights) {
+    private EncoderGraph(GraphBuilder g, int opset, Weights weights) {
         this.g = g;
+        this.opset = opset;
         this.weights = weights;
     }
 
@@ -45,7 +47,7 @@ final class EncoderGraph {
         if (tokenTypes) {
             g.input(TOKEN_TYPE_IDS, Onnx.Tensor.DataType.INT64, "batch", "sequence");
         }
-        EncoderGraph graph = new EncoderGraph(g, weights);
+        EncoderGraph graph = new EncoderGraph(g, opset, weights);
         graph.names.add(INPUT_IDS);
         graph.names.add(ATTENTION_MASK);
         graph.names.add(TOKEN_TYPE_IDS);
@@ -152,10 +154,25 @@ final class EncoderGraph {
         return linear(x, weights.head(name + ".weight", out, in), weights.head(name + ".bias", out));
     }
 
-    /** LayerNormalization over the last axis with the checkpoint's scale and bias. */
+    /**
+     * Layer normalisation over the last axis with the checkpoint's scale and bias:
+     * {@code LayerNormalization} from opset 17, spelled out in {@code ReduceMean}, {@code Sub},
+     * {@code Mul}, {@code Add}, {@code Sqrt} and {@code Div} below it.
+     */
     String layerNorm(String x, Tensor scale, Tensor bias, double eps) {
-        return op("LayerNormalization", stem(scale.name()), List.of(x, weight(scale), weight(bias)),
-                attribute("axis", -1L), attribute("epsilon", (float) eps));
+        String base = stem(scale.name());
+        if (opset >= 17) {
+            return op("LayerNormalization", base, List.of(x, weight(scale), weight(bias)),
+                    attribute("axis", -1L), attribute("epsilon", (float) eps));
+        }
+        long[] lastAxis = {-1};
+        String mean = op("ReduceMean", base + "/ReduceMean", List.of(x), attribute("axes", lastAxis));
+        String centred = op("Sub", base + "/Sub", List.of(x, mean));
+        String variance = op("ReduceMean", base + "/ReduceMean_1", List.of(mul(base + "/Square", centred, centred)),
+                attribute("axes", lastAxis));
+        String std = op("Sqrt", base + "/Sqrt", List.of(add(base + "/Add", variance, scalar((float) eps))));
+        String normalised = op("Div", base + "/Div", List.of(centred, std));
+        return add(base + "/Add_1", mul(base + "/Mul", normalised, weight(scale)), weight(bias));
     }
 
     /** A base-model LayerNorm {@code name} of {@code size}. */
@@ -237,7 +254,8 @@ final class EncoderGraph {
 
     /** {@code table[0 : sequence]}, for position embeddings {@code 0..sequence-1}. */
     String leadingRows(Tensor table) {
-        String seq = op("Shape", "sequence_length", List.of(INPUT_IDS), attribute("start", 1L), attribute("end", 2L));
+        String seq = op("Slice", "sequence_length",
+                List.of(op("Shape", "input_shape", List.of(INPUT_IDS)), longs(1), longs(2), longs(0)));
         return op("Slice", stem(table.name()) + "/Slice", List.of(weight(table), longs(0), seq, longs(0)));
     }
 

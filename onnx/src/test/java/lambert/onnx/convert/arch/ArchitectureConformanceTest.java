@@ -22,7 +22,7 @@ class ArchitectureConformanceTest {
     static final double TOLERANCE = 1e-4;
     private static final Set<String> STANDARD_OPS = Set.of("Gather", "Add", "LayerNormalization", "MatMul", "Reshape",
             "Transpose", "Softmax", "Erf", "Tanh", "Mul", "Div", "Sub", "Cast", "Unsqueeze", "Slice", "Shape",
-            "Identity", "Relu", "Pow", "Sigmoid", "Equal", "Not", "CumSum", "Pad", "Concat");
+            "Identity", "Relu", "Pow", "Sigmoid", "Equal", "Not", "CumSum", "Pad", "Concat", "ReduceMean", "Sqrt");
     private static final long[] LONG_TEXT = {2, 17, 33, 5, 41, 9, 3};
     private static final long[] LONG_TYPES = {0, 0, 0, 0, 1, 1, 1};
     private static final long[] SHORT_TEXT = {2, 44, 12, 3};
@@ -101,15 +101,18 @@ class ArchitectureConformanceTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("architecturesAndHeads")
-    void graph_atTheHighestOpsetMatchesReference(String type, Head head) throws Exception {
+    void graph_atTheHighestAndLowestOpsetsMatchesReference(String type, Head head) throws Exception {
         Checkpoint checkpoint = TinyCheckpoints.of(type, head, 15);
         Architecture architecture = Architectures.forConfig(checkpoint.config());
-        Onnx.Model model = architecture.graph(checkpoint, head, Architectures.MAX_OPSET);
-        assertThat(model.getOpsetImport(0).getVersion()).isEqualTo(Architectures.MAX_OPSET);
+        for (int opset : new int[] {Architectures.MAX_OPSET, Architectures.MIN_OPSET}) {
+            Onnx.Model model = architecture.graph(checkpoint, head, opset);
+            assertThat(model.getOpsetImport(0).getVersion()).isEqualTo(opset);
 
-        Object out = OrtRun.run(model, new long[][] {LONG_TEXT}, new long[][] {LONG_TYPES}, pad(checkpoint), false);
-        assertClose(first(out, head), architecture.reference(checkpoint, head).forward(LONG_TEXT, LONG_TYPES),
-                LONG_TEXT.length);
+            Object out = OrtRun.run(model, new long[][] {LONG_TEXT, SHORT_TEXT}, new long[][] {LONG_TYPES, SHORT_TYPES},
+                    pad(checkpoint), false);
+            float[][] expected = architecture.reference(checkpoint, head).forward(LONG_TEXT, LONG_TYPES);
+            assertClose(first(out, head), expected, LONG_TEXT.length);
+        }
     }
 
     @ParameterizedTest(name = "{0} {1}")
