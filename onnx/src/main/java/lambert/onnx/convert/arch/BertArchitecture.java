@@ -100,7 +100,7 @@ final class BertArchitecture implements EncoderFamily {
         Tensor positionTable = w.base("embeddings.position_embeddings.weight", s.positions(), h);
         String positions = flavour == Flavour.ROBERTA
                 ? g.gather(positionTable, robertaPositionIds(g, s.padTokenId()))
-                : g.leadingRows(positionTable);
+                : g.positionRows(positionTable);
         Tensor typeTable = w.base("embeddings.token_type_embeddings.weight", s.typeVocab(), h);
         String types = tokenTypes ? g.gather(typeTable, TOKEN_TYPE_IDS) : g.weight(typeTable);
         String sum = g.add("embeddings/Add_1", g.add("embeddings/Add", words, positions), types);

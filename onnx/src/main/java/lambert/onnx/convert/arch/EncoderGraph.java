@@ -252,11 +252,16 @@ final class EncoderGraph {
         return op("Gather", "first_token", List.of(x, longScalar(0)), attribute("axis", 1L));
     }
 
-    /** {@code table[0 : sequence]}, for position embeddings {@code 0..sequence-1}. */
-    String leadingRows(Tensor table) {
-        String seq = op("Slice", "sequence_length",
-                List.of(op("Shape", "input_shape", List.of(INPUT_IDS)), longs(1), longs(2), longs(0)));
-        return op("Slice", stem(table.name()) + "/Slice", List.of(weight(table), longs(0), seq, longs(0)));
+    /**
+     * The position embeddings of positions {@code 0..sequence-1}, {@code [batch, sequence, width]}.
+     * The positions are counted from {@code input_ids} rather than sliced from the table so that
+     * every value keeps the symbolic {@code [batch, sequence]} shape, which ONNX Runtime's
+     * fusions (SkipLayerNormalization among them) need.
+     */
+    String positionRows(Tensor table) {
+        String ones = add("position_ids/ones", mul("position_ids/zeros", INPUT_IDS, longScalar(0)), longScalar(1));
+        String counted = op("CumSum", "position_ids/CumSum", List.of(ones, longScalar(1)));
+        return gather(table, op("Sub", "position_ids", List.of(counted, longScalar(1))));
     }
 
     /** {@code table[ids]}. */

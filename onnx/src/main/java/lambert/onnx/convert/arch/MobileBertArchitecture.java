@@ -86,7 +86,7 @@ final class MobileBertArchitecture implements EncoderFamily {
         if (s.transformsEmbeddings()) {
             words = g.baseLinear(words, "embeddings.embedding_transformation", s.embeddedInput(), h);
         }
-        String positions = g.leadingRows(w.base("embeddings.position_embeddings.weight", s.positions(), h));
+        String positions = g.positionRows(w.base("embeddings.position_embeddings.weight", s.positions(), h));
         Tensor typeTable = w.base("embeddings.token_type_embeddings.weight", s.typeVocab(), h);
         String types = tokenTypes ? g.gather(typeTable, TOKEN_TYPE_IDS) : g.weight(typeTable);
         String sum = g.add("embeddings/Add_1", g.add("embeddings/Add", words, positions), types);
