@@ -179,8 +179,9 @@ final class ReferenceOps {
     }
 
     /**
-     * The error function to double precision: its Taylor series below 4 in magnitude, the
-     * asymptotic expansion of {@code erfc} above (where erf differs from ±1 by less than 2e-8).
+     * The error function within 1e-10 (far below float32's resolution): its Taylor series below 4
+     * in magnitude, the asymptotic expansion of {@code erfc} above (where erf differs from ±1 by
+     * less than 2e-8).
      */
     static double erf(double x) {
         double a = Math.abs(x);

@@ -34,6 +34,7 @@ class BertArchitectureTest {
         Onnx.Model model = checkAgainstReference(TinyCheckpoints.bert(Head.SEQUENCE_CLASSIFICATION, 4),
                 Head.SEQUENCE_CLASSIFICATION, opset);
         assertThat(model.getOpsetImport(0).getVersion()).isEqualTo(opset);
+        assertThat(model.getIrVersion()).isEqualTo(opset <= 18 ? 8 : opset <= 20 ? 9 : 10);
     }
 
     @Test
