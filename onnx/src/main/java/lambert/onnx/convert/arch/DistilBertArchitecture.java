@@ -55,7 +55,7 @@ final class DistilBertArchitecture implements EncoderFamily {
         double eps = DistilBertSizes.EPS;
 
         String words = g.gather(w.base("embeddings.word_embeddings.weight", s.vocab(), d), INPUT_IDS);
-        String positions = g.positionRows(w.base("embeddings.position_embeddings.weight", s.positions(), d));
+        String positions = g.positionRows(s.positionTable(w));
         String x = g.baseLayerNorm(g.add("embeddings/Add", words, positions), "embeddings.LayerNorm", d, eps);
 
         String maskBias = g.maskBias();

@@ -26,7 +26,7 @@ final class DistilBertReference implements ReferenceModel {
         this.s = s;
         int d = s.dim();
         t.put("word", w.base("embeddings.word_embeddings.weight", s.vocab(), d));
-        t.put("position", w.base("embeddings.position_embeddings.weight", s.positions(), d));
+        t.put("position", s.positionTable(w));
         norm(w, "embeddings.LayerNorm", d);
         for (int i = 0; i < s.layers(); i++) {
             String p = "transformer.layer." + i + ".";
