@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -54,8 +55,9 @@ public final class TorchBinReader {
     static Weights readWeights(Path file) throws ConvertException, IOException {
         String what = file.toString();
         checkZip(file, what);
+        long fileSize = Files.size(file);
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            return read(zip, what);
+            return read(zip, fileSize, what);
         } catch (ZipException | EOFException e) {
             throw new ConvertException(what + ": not a readable zip archive: " + e.getMessage(), e);
         }
@@ -88,7 +90,7 @@ public final class TorchBinReader {
                 + " starting with PK, found bytes " + hex(b, 4));
     }
 
-    private static Weights read(ZipFile zip, String what) throws ConvertException, IOException {
+    private static Weights read(ZipFile zip, long fileSize, String what) throws ConvertException, IOException {
         String root = null;
         List<String> names = new ArrayList<>();
         Enumeration<? extends ZipEntry> entries = zip.entries();
@@ -117,8 +119,8 @@ public final class TorchBinReader {
                     + names.subList(0, Math.min(5, names.size())) + (names.size() > 5 ? "..." : "")
                     + "); is this a PyTorch checkpoint?");
         }
-        checkByteOrder(zip, root, what);
-        byte[] pickle = readSmall(zip, pickleEntry, MAX_PICKLE_BYTES, what);
+        checkByteOrder(zip, root, fileSize, what);
+        byte[] pickle = readSmall(zip, pickleEntry, MAX_PICKLE_BYTES, fileSize, what);
         Object top = new StateDictUnpickler(what + " (data.pkl)").loadChecked(pickle);
         if (!(top instanceof Map)) {
             throw new ConvertException(what + ": data.pkl holds " + StateDictUnpickler.describe(top)
@@ -144,12 +146,12 @@ public final class TorchBinReader {
                 skipped.add(name);
                 continue;
             }
-            tensors.put(name, tensor(zip, root, what, name, ref));
+            tensors.put(name, tensor(zip, root, fileSize, what, name, ref));
         }
         return new Weights(tensors, skipped);
     }
 
-    private static Tensor tensor(ZipFile zip, String root, String what, String name, TensorRef ref)
+    private static Tensor tensor(ZipFile zip, String root, long fileSize, String what, String name, TensorRef ref)
             throws ConvertException, IOException {
         DType dtype = ref.storage().type().dtype();
         long[] shape = ref.shape();
@@ -188,7 +190,7 @@ public final class TorchBinReader {
                     + " (offset " + ref.offset() + " + " + count + " values of " + dtype.byteSize()
                     + " bytes), but the entry holds " + entry.getSize());
         }
-        checkRatio(entry, what);
+        checkDeclaredSize(entry, fileSize, what);
         float[] data = new float[(int) count];
         try (InputStream in = zip.getInputStream(entry)) {
             in.skipNBytes(byteOffset);
@@ -225,12 +227,12 @@ public final class TorchBinReader {
         }
     }
 
-    private static void checkByteOrder(ZipFile zip, String root, String what) throws ConvertException, IOException {
+    private static void checkByteOrder(ZipFile zip, String root, long fileSize, String what) throws ConvertException, IOException {
         ZipEntry entry = zip.getEntry(root + "/byteorder");
         if (entry == null) {
             return;
         }
-        String order = new String(readSmall(zip, entry, 16, what), StandardCharsets.US_ASCII).trim();
+        String order = new String(readSmall(zip, entry, 16, fileSize, what), StandardCharsets.US_ASCII).trim();
         if (order.equals("big")) {
             throw new ConvertException(what + ": written on a big-endian machine (byteorder is \"big\");"
                     + " lambert reads little-endian checkpoints only");
@@ -241,12 +243,12 @@ public final class TorchBinReader {
         }
     }
 
-    private static byte[] readSmall(ZipFile zip, ZipEntry entry, int max, String what) throws ConvertException, IOException {
+    private static byte[] readSmall(ZipFile zip, ZipEntry entry, int max, long fileSize, String what) throws ConvertException, IOException {
         if (entry.getSize() > max) {
             throw new ConvertException(what + ": " + entry.getName() + " has " + entry.getSize()
                     + " bytes; expected at most " + max);
         }
-        checkRatio(entry, what);
+        checkDeclaredSize(entry, fileSize, what);
         try (InputStream in = zip.getInputStream(entry)) {
             byte[] bytes = in.readNBytes(max + 1);
             if (bytes.length > max) {
@@ -258,11 +260,19 @@ public final class TorchBinReader {
         }
     }
 
-    private static void checkRatio(ZipEntry entry, String what) throws ConvertException {
-        if (entry.getMethod() == ZipEntry.DEFLATED && entry.getCompressedSize() >= 0
-                && entry.getSize() > entry.getCompressedSize() * MAX_DEFLATE_RATIO + 1024) {
-            throw new ConvertException(what + ": " + entry.getName() + " claims " + entry.getSize()
-                    + " bytes from " + entry.getCompressedSize() + " compressed, more than deflate can produce");
+    /**
+     * Refuses an entry whose declared size the file cannot back: a stored entry larger than the
+     * file, or a deflated one larger than deflate can expand its compressed bytes to.
+     */
+    private static void checkDeclaredSize(ZipEntry entry, long fileSize, String what) throws ConvertException {
+        long size = entry.getSize();
+        long compressed = entry.getCompressedSize();
+        boolean lies = size < 0 || (entry.getMethod() == ZipEntry.STORED)
+                ? size > fileSize
+                : compressed > fileSize || (compressed >= 0 && size > compressed * MAX_DEFLATE_RATIO + 1024);
+        if (lies) {
+            throw new ConvertException(what + ": " + entry.getName() + " claims " + size + " bytes ("
+                    + compressed + " compressed) in a file of " + fileSize + "; the archive is corrupt");
         }
     }
 
