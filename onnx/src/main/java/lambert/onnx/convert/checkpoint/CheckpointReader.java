@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,6 +130,6 @@ public final class CheckpointReader {
                 tensors.put(t.name(), t);
             }
         }
-        return tensors;
+        return Collections.unmodifiableMap(tensors);
     }
 }
