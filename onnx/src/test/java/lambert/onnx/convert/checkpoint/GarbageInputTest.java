@@ -38,6 +38,44 @@ class GarbageInputTest {
     }
 
     @Test
+    void safetensorsReader_headerNumbersAndDtypesReplaced_giveTensorsOrConvertException() throws Exception {
+        Path file = dir.resolve("model.safetensors");
+        SafetensorsWriter.write(file, Fixtures.weights(), DType.BF16);
+        byte[] valid = Files.readAllBytes(file);
+        int headerLength = (int) java.nio.ByteBuffer.wrap(valid).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        String header = new String(valid, 8, headerLength, java.nio.charset.StandardCharsets.UTF_8);
+        byte[] data = Arrays.copyOfRange(valid, 8 + headerLength, valid.length);
+        String[] numbers = {"0", "1", "-1", "7", "80", "4294967296", "9223372036854775807", "18446744073709551616",
+            "1e300", "0.5", "null", "\"3\"", "[]"};
+        String[] dtypes = {"F32", "F16", "BF16", "F64", "I64", "I8", "BOOL", "U64", "F8_E5M2", "", "f32"};
+        java.util.regex.Pattern number = java.util.regex.Pattern.compile("(?<=[\\[,])\\d+");
+        Random random = new Random(31);
+        for (int i = 0; i < 2000; i++) {
+            String mutated = header;
+            for (int r = 1 + random.nextInt(3); r > 0; r--) {
+                if (random.nextInt(4) == 0) {
+                    mutated = mutated.replaceFirst("\"(F32|F16|BF16|F64|I64|I8|BOOL|U64|F8_E5M2|f32|)\"",
+                            "\"" + dtypes[random.nextInt(dtypes.length)] + "\"");
+                } else {
+                    java.util.regex.Matcher m = number.matcher(mutated);
+                    List<int[]> spans = new java.util.ArrayList<>();
+                    while (m.find()) {
+                        spans.add(new int[] {m.start(), m.end()});
+                    }
+                    if (spans.isEmpty()) {
+                        continue;
+                    }
+                    int[] span = spans.get(random.nextInt(spans.size()));
+                    mutated = mutated.substring(0, span[0]) + numbers[random.nextInt(numbers.length)] + mutated.substring(span[1]);
+                }
+            }
+            byte[] bytes = Fixtures.safetensors(mutated, data);
+            String what = "header mutation " + i + ": " + mutated;
+            expectTensorsOrConvertException(what, () -> SafetensorsReader.read(bytes, "m.safetensors"));
+        }
+    }
+
+    @Test
     void safetensorsReader_everyTruncation_givesConvertException() throws Exception {
         Path file = dir.resolve("model.safetensors");
         SafetensorsWriter.write(file, Fixtures.weights());
