@@ -58,7 +58,7 @@ public enum DType {
      * integer buffer ({@code false}). Integer and boolean tensors are skipped unless their name
      * ends in {@code weight} or {@code bias}: those are quantised weights, which lambert refuses.
      */
-    boolean convert(String file, String tensor) throws ConvertException {
+    boolean converts(String file, String tensor) throws ConvertException {
         if (floating) {
             return true;
         }

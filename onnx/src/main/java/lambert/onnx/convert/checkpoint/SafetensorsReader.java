@@ -94,7 +94,7 @@ public final class SafetensorsReader {
                 continue;
             }
             Entry entry = entry(what, name, e.getValue(), dataSize);
-            if (!entry.dtype.convert(what, name)) {
+            if (!entry.dtype.converts(what, name)) {
                 skipped.add(name);
                 continue;
             }

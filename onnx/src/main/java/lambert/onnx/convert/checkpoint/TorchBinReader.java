@@ -142,7 +142,7 @@ public final class TorchBinReader {
             if (type.dtype() == null) {
                 throw new ConvertException(DType.unsupported(what, name, type.global()));
             }
-            if (!type.dtype().convert(what, name)) {
+            if (!type.dtype().converts(what, name)) {
                 skipped.add(name);
                 continue;
             }
