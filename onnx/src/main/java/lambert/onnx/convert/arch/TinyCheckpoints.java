@@ -1,5 +1,10 @@
 package lambert.onnx.convert.arch;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +13,8 @@ import lambert.onnx.convert.Checkpoint;
 import lambert.onnx.convert.Head;
 import lambert.onnx.convert.ModelConfig;
 import lambert.onnx.convert.Tensor;
+import lambert.onnx.convert.checkpoint.CheckpointReader;
+import lambert.onnx.convert.checkpoint.SafetensorsWriter;
 
 /**
  * Small random checkpoints of every supported family, made in memory from a seed, with the
@@ -16,11 +23,12 @@ import lambert.onnx.convert.Tensor;
  * saves it; classifiers ({@code BertForSequenceClassification} with 3 labels,
  * {@code BertForTokenClassification} with 5) with it. Sizes: vocabulary 50, hidden 32, 2 layers,
  * 4 heads; MobileBERT adds its real structure (embedding 16 with trigram input, bottlenecks of 16,
- * shared key/query bottleneck, 3 feed-forward networks, NoNorm). Written to disk, they make test
- * folders for {@code lambert convert}.
+ * shared key/query bottleneck, 3 feed-forward networks, NoNorm). {@link #write} makes a Hugging
+ * Face folder of one, for testing {@code lambert convert}.
  *
  * <pre>{@code
  * Checkpoint tiny = TinyCheckpoints.of("bert", Head.SEQUENCE_CLASSIFICATION, 7);
+ * TinyCheckpoints.write(tiny, Path.of("tiny-bert"));   // config.json + model.safetensors
  * }</pre>
  */
 public final class TinyCheckpoints {
@@ -53,6 +61,47 @@ public final class TinyCheckpoints {
             default:
                 throw new IllegalArgumentException("no tiny checkpoint for model_type " + modelType
                         + ", expected one of bert, roberta, distilbert, mobilebert");
+        }
+    }
+
+    /**
+     * Writes {@code checkpoint} as a Hugging Face folder: {@code config.json} and
+     * {@code model.safetensors} (float32), which {@code CheckpointReader.read(dir)} reads back.
+     */
+    public static void write(Checkpoint checkpoint, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try (JsonGenerator json = new JsonFactory().createGenerator(
+                Files.newBufferedWriter(dir.resolve(CheckpointReader.CONFIG)))) {
+            json.useDefaultPrettyPrinter();
+            writeJson(json, checkpoint.config().fields());
+        }
+        SafetensorsWriter.write(dir.resolve("model.safetensors"), checkpoint.weights().values());
+    }
+
+    private static void writeJson(JsonGenerator json, Object value) throws IOException {
+        if (value == null) {
+            json.writeNull();
+        } else if (value instanceof Map) {
+            json.writeStartObject();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+                json.writeFieldName(String.valueOf(e.getKey()));
+                writeJson(json, e.getValue());
+            }
+            json.writeEndObject();
+        } else if (value instanceof List) {
+            json.writeStartArray();
+            for (Object o : (List<?>) value) {
+                writeJson(json, o);
+            }
+            json.writeEndArray();
+        } else if (value instanceof Long || value instanceof Integer) {
+            json.writeNumber(((Number) value).longValue());
+        } else if (value instanceof Number) {
+            json.writeNumber(((Number) value).doubleValue());
+        } else if (value instanceof Boolean) {
+            json.writeBoolean((Boolean) value);
+        } else {
+            json.writeString(value.toString());
         }
     }
 
