@@ -64,7 +64,7 @@ final class BertArchitecture implements EncoderFamily {
 
     @Override
     public Optional<Head> headFromWeights(Checkpoint checkpoint) throws ConvertException {
-        Weights w = weights(checkpoint);
+        PrefixedWeights w = weights(checkpoint);
         if (flavour == Flavour.ROBERTA) {
             if (w.hasHead("classifier.out_proj.weight")) {
                 return Optional.of(Head.SEQUENCE_CLASSIFICATION);
@@ -77,8 +77,8 @@ final class BertArchitecture implements EncoderFamily {
         return Optional.of(w.hasBase("pooler.dense.weight") ? Head.SEQUENCE_CLASSIFICATION : Head.TOKEN_CLASSIFICATION);
     }
 
-    Weights weights(Checkpoint checkpoint) throws ConvertException {
-        return Weights.of(checkpoint, flavour.prefix, "embeddings.word_embeddings.weight", flavour.displayName);
+    PrefixedWeights weights(Checkpoint checkpoint) throws ConvertException {
+        return PrefixedWeights.of(checkpoint, flavour.prefix, "embeddings.word_embeddings.weight", flavour.displayName);
     }
 
     /** The labels of the classifier for {@code head}. */
@@ -93,7 +93,7 @@ final class BertArchitecture implements EncoderFamily {
         BertSizes s = BertSizes.of(checkpoint.config(), flavour.defaultPad);
         boolean tokenTypes = s.typeVocab() > 1;
         EncoderGraph g = EncoderGraph.create(checkpoint.config().modelType(), opset, weights(checkpoint), tokenTypes);
-        Weights w = g.weights();
+        PrefixedWeights w = g.weights();
         int h = s.hidden();
 
         String words = g.gather(w.base("embeddings.word_embeddings.weight", s.vocab(), h), INPUT_IDS);

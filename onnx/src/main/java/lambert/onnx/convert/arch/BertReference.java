@@ -25,7 +25,7 @@ final class BertReference implements ReferenceModel {
     private final int labels;
     private final Map<String, Tensor> t = new HashMap<>();
 
-    BertReference(Checkpoint checkpoint, Head head, BertArchitecture.Flavour flavour, Weights w, BertSizes s, int labels)
+    BertReference(Checkpoint checkpoint, Head head, BertArchitecture.Flavour flavour, PrefixedWeights w, BertSizes s, int labels)
             throws ConvertException {
         this.head = head;
         this.flavour = flavour;
@@ -69,11 +69,11 @@ final class BertReference implements ReferenceModel {
         }
     }
 
-    private void base(Weights w, String name, long... shape) throws ConvertException {
+    private void base(PrefixedWeights w, String name, long... shape) throws ConvertException {
         t.put(name, w.base(name, shape));
     }
 
-    private void headWeight(Weights w, String name, long... shape) throws ConvertException {
+    private void headWeight(PrefixedWeights w, String name, long... shape) throws ConvertException {
         t.put(name, w.head(name, shape));
     }
 

@@ -35,22 +35,22 @@ final class DistilBertArchitecture implements EncoderFamily {
 
     @Override
     public Optional<Head> headFromWeights(Checkpoint checkpoint) throws ConvertException {
-        Weights w = weights(checkpoint);
+        PrefixedWeights w = weights(checkpoint);
         if (w.hasHead("pre_classifier.weight")) {
             return Optional.of(Head.SEQUENCE_CLASSIFICATION);
         }
         return w.hasHead("classifier.weight") ? Optional.of(Head.TOKEN_CLASSIFICATION) : Optional.empty();
     }
 
-    static Weights weights(Checkpoint checkpoint) throws ConvertException {
-        return Weights.of(checkpoint, "distilbert.", "embeddings.word_embeddings.weight", "DistilBERT");
+    static PrefixedWeights weights(Checkpoint checkpoint) throws ConvertException {
+        return PrefixedWeights.of(checkpoint, "distilbert.", "embeddings.word_embeddings.weight", "DistilBERT");
     }
 
     @Override
     public Onnx.Model graph(Checkpoint checkpoint, Head head, int opset) throws ConvertException {
         DistilBertSizes s = DistilBertSizes.of(checkpoint.config());
         EncoderGraph g = EncoderGraph.create(checkpoint.config().modelType(), opset, weights(checkpoint), false);
-        Weights w = g.weights();
+        PrefixedWeights w = g.weights();
         int d = s.dim();
         double eps = DistilBertSizes.EPS;
 

@@ -21,7 +21,7 @@ final class DistilBertReference implements ReferenceModel {
     private final DistilBertSizes s;
     private final Map<String, Tensor> t = new HashMap<>();
 
-    DistilBertReference(Head head, Weights w, DistilBertSizes s, int labels) throws ConvertException {
+    DistilBertReference(Head head, PrefixedWeights w, DistilBertSizes s, int labels) throws ConvertException {
         this.head = head;
         this.s = s;
         int d = s.dim();
@@ -48,12 +48,12 @@ final class DistilBertReference implements ReferenceModel {
         }
     }
 
-    private void dense(Weights w, String name, int out, int in) throws ConvertException {
+    private void dense(PrefixedWeights w, String name, int out, int in) throws ConvertException {
         t.put(name + ".weight", w.base(name + ".weight", out, in));
         t.put(name + ".bias", w.base(name + ".bias", out));
     }
 
-    private void norm(Weights w, String name, int size) throws ConvertException {
+    private void norm(PrefixedWeights w, String name, int size) throws ConvertException {
         t.put(name + ".weight", w.base(name + ".weight", size));
         t.put(name + ".bias", w.base(name + ".bias", size));
     }

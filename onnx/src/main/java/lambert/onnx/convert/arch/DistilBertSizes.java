@@ -48,7 +48,7 @@ record DistilBertSizes(int dim, int layers, int heads, int hidden, int vocab, in
      * sinusoidal table, the one Hugging Face would have made ({@code sin} in even columns,
      * {@code cos} in odd ones, of {@code pos / 10000^(2 (j / 2) / dim)}).
      */
-    Tensor positionTable(Weights w) throws ConvertException {
+    Tensor positionTable(PrefixedWeights w) throws ConvertException {
         String name = "embeddings.position_embeddings.weight";
         if (w.hasBase(name) || !sinusoidal) {
             return w.base(name, positions, dim);

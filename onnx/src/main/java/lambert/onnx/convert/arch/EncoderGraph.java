@@ -25,11 +25,11 @@ final class EncoderGraph {
 
     private final GraphBuilder g;
     private final int opset;
-    private final Weights weights;
+    private final PrefixedWeights weights;
     private final Set<String> names = new HashSet<>();
     private int constants;
 
-    private EncoderGraph(GraphBuilder g, int opset, Weights weights) {
+    private EncoderGraph(GraphBuilder g, int opset, PrefixedWeights weights) {
         this.g = g;
         this.opset = opset;
         this.weights = weights;
@@ -39,7 +39,7 @@ final class EncoderGraph {
      * A graph named {@code name} with inputs {@code input_ids}, {@code attention_mask} and, when
      * {@code tokenTypes}, {@code token_type_ids}: int64 {@code [batch, sequence]}.
      */
-    static EncoderGraph create(String name, int opset, Weights weights, boolean tokenTypes) throws ConvertException {
+    static EncoderGraph create(String name, int opset, PrefixedWeights weights, boolean tokenTypes) throws ConvertException {
         Architectures.checkOpset(opset);
         GraphBuilder g = GraphBuilder.create(name, opset);
         g.input(INPUT_IDS, Onnx.Tensor.DataType.INT64, "batch", "sequence");
@@ -54,7 +54,7 @@ final class EncoderGraph {
         return graph;
     }
 
-    Weights weights() {
+    PrefixedWeights weights() {
         return weights;
     }
 

@@ -51,7 +51,7 @@ final class MobileBertArchitecture implements EncoderFamily {
 
     @Override
     public Optional<Head> headFromWeights(Checkpoint checkpoint) throws ConvertException {
-        Weights w = weights(checkpoint);
+        PrefixedWeights w = weights(checkpoint);
         if (!w.hasHead("classifier.weight")) {
             return Optional.empty();
         }
@@ -66,8 +66,8 @@ final class MobileBertArchitecture implements EncoderFamily {
                 + " classifier: ask for the head");
     }
 
-    static Weights weights(Checkpoint checkpoint) throws ConvertException {
-        return Weights.of(checkpoint, "mobilebert.", "embeddings.word_embeddings.weight", "MobileBERT");
+    static PrefixedWeights weights(Checkpoint checkpoint) throws ConvertException {
+        return PrefixedWeights.of(checkpoint, "mobilebert.", "embeddings.word_embeddings.weight", "MobileBERT");
     }
 
     @Override
@@ -75,7 +75,7 @@ final class MobileBertArchitecture implements EncoderFamily {
         MobileBertSizes s = MobileBertSizes.of(checkpoint.config());
         boolean tokenTypes = s.typeVocab() > 1;
         EncoderGraph g = EncoderGraph.create(checkpoint.config().modelType(), opset, weights(checkpoint), tokenTypes);
-        Weights w = g.weights();
+        PrefixedWeights w = g.weights();
         int h = s.hidden();
         int t = s.trueHidden();
 

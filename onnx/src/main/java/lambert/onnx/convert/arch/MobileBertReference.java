@@ -23,7 +23,7 @@ final class MobileBertReference implements ReferenceModel {
     private final MobileBertSizes s;
     private final Map<String, Tensor> t = new HashMap<>();
 
-    MobileBertReference(Head head, Weights w, MobileBertSizes s, int labels) throws ConvertException {
+    MobileBertReference(Head head, PrefixedWeights w, MobileBertSizes s, int labels) throws ConvertException {
         this.head = head;
         this.s = s;
         int h = s.hidden();
@@ -73,16 +73,16 @@ final class MobileBertReference implements ReferenceModel {
         }
     }
 
-    private void base(Weights w, String name, long... shape) throws ConvertException {
+    private void base(PrefixedWeights w, String name, long... shape) throws ConvertException {
         t.put(name, w.base(name, shape));
     }
 
-    private void dense(Weights w, String name, int out, int in) throws ConvertException {
+    private void dense(PrefixedWeights w, String name, int out, int in) throws ConvertException {
         base(w, name + ".weight", out, in);
         base(w, name + ".bias", out);
     }
 
-    private void norm(Weights w, String name, int size) throws ConvertException {
+    private void norm(PrefixedWeights w, String name, int size) throws ConvertException {
         base(w, name + ".weight", size);
         base(w, name + ".bias", size);
     }

@@ -10,11 +10,11 @@ import lambert.onnx.convert.Tensor;
  * Old checkpoints that name LayerNorm parameters {@code gamma} and {@code beta} are read as
  * {@code weight} and {@code bias}, as Hugging Face does.
  */
-final class Weights {
+final class PrefixedWeights {
     private final Checkpoint checkpoint;
     private final String prefix;
 
-    private Weights(Checkpoint checkpoint, String prefix) {
+    private PrefixedWeights(Checkpoint checkpoint, String prefix) {
         this.checkpoint = checkpoint;
         this.prefix = prefix;
     }
@@ -23,12 +23,12 @@ final class Weights {
      * Finds the base model's prefix: {@code prefix} when {@code prefix + probe} is present, none
      * when {@code probe} is; otherwise an error naming both.
      */
-    static Weights of(Checkpoint checkpoint, String prefix, String probe, String family) throws ConvertException {
+    static PrefixedWeights of(Checkpoint checkpoint, String prefix, String probe, String family) throws ConvertException {
         if (checkpoint.has(prefix + probe)) {
-            return new Weights(checkpoint, prefix);
+            return new PrefixedWeights(checkpoint, prefix);
         }
         if (checkpoint.has(probe)) {
-            return new Weights(checkpoint, "");
+            return new PrefixedWeights(checkpoint, "");
         }
         throw new ConvertException("not a " + family + " checkpoint: expected a tensor " + prefix + probe + " or "
                 + probe + ", found neither among " + checkpoint.weights().size() + " tensors");
