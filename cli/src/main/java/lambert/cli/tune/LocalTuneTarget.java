@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import lambert.cli.emulator.Emulator;
+import lambert.cli.emulator.FunctionExitedException;
 import lambert.cli.emulator.InitFailedException;
 import lambert.cli.emulator.Report;
 
@@ -30,6 +31,7 @@ public final class LocalTuneTarget implements TuneTarget {
     private final int timeoutSeconds;
     private final Consumer<String> sink;
     private final List<Path> runtimeJars;
+    private final java.util.ArrayDeque<String> lastLines = new java.util.ArrayDeque<>();
     private Emulator emulator;
     private int memoryMb;
 
@@ -47,7 +49,15 @@ public final class LocalTuneTarget implements TuneTarget {
         this.handler = handler;
         this.environment = Map.copyOf(environment);
         this.timeoutSeconds = timeoutSeconds;
-        this.sink = sink;
+        this.sink = line -> {
+            synchronized (lastLines) {
+                if (lastLines.size() == 40) {
+                    lastLines.removeFirst();
+                }
+                lastLines.addLast(line);
+            }
+            sink.accept(line);
+        };
         this.runtimeJars = List.copyOf(runtimeJars);
     }
 
@@ -58,21 +68,35 @@ public final class LocalTuneTarget implements TuneTarget {
 
     /**
      * Runs at {@code memoryMb}: a new environment when the size changes (an init failure is thrown as
-     * {@link InitFailedException}), the same one otherwise.
+     * {@link InitFailedException}), the same one otherwise. If the function's process ends, the
+     * environment is dropped and {@link FunctionExitedException} says so with the last lines it printed.
      */
     @Override
     public List<Report> run(int memoryMb, int warmup, int invocations, byte[] event)
             throws IOException, InitFailedException {
-        if (emulator == null || memoryMb != this.memoryMb) {
+        try {
+            if (emulator == null || memoryMb != this.memoryMb) {
+                closeEmulator();
+                this.memoryMb = memoryMb;
+                emulator = new Emulator(zip, handler, environment, memoryMb, timeoutSeconds, sink, runtimeJars);
+                emulator.start();
+            }
+            if (warmup > 0) {
+                emulator.invokeMany(event, warmup);
+            }
+            return invocations > 0 ? emulator.invokeMany(event, invocations) : new ArrayList<>();
+        } catch (FunctionExitedException e) {
             closeEmulator();
-            this.memoryMb = memoryMb;
-            emulator = new Emulator(zip, handler, environment, memoryMb, timeoutSeconds, sink, runtimeJars);
-            emulator.start();
+            String log;
+            synchronized (lastLines) {
+                // The lines that name an error, else the last three.
+                List<String> errors = lastLines.stream().filter(l -> !l.startsWith("\t")
+                        && (l.contains("Error") || l.contains("Exception"))).distinct().limit(3).toList();
+                log = String.join(" | ", errors.isEmpty() ? new ArrayList<>(lastLines).subList(Math.max(0,
+                        lastLines.size() - 3), lastLines.size()) : errors);
+            }
+            throw new FunctionExitedException(e.getMessage() + (log.isEmpty() ? "" : "; its last lines: " + log));
         }
-        if (warmup > 0) {
-            emulator.invokeMany(event, warmup);
-        }
-        return invocations > 0 ? emulator.invokeMany(event, invocations) : new ArrayList<>();
     }
 
     /** How the CPU of the current environment is limited. */

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import lambert.cli.cost.Prices;
+import lambert.cli.emulator.FunctionExitedException;
 import lambert.cli.emulator.InitFailedException;
 import lambert.cli.emulator.Report;
 import lambert.cli.packaging.Architecture;
@@ -12,8 +13,8 @@ import lambert.cli.packaging.Architecture;
 /**
  * The memory-size sweep behind {@code lambert tune}, on any {@link TuneTarget}. At each size: one
  * invocation for the cold start (its report gives the init duration), then {@code warmup} dropped
- * and {@code invocations} measured in the same environment. A size whose environment fails to start
- * is recorded with its error and the sweep goes on.
+ * and {@code invocations} measured in the same environment. A size whose environment fails to start,
+ * or whose function process ends, is recorded with its error and the sweep goes on.
  *
  * <p>Statistics are over the measured warm invocations that succeeded, less the outliers
  * ({@link #OUTLIER_RULE}). The cost per million uses the mean billed duration, not the median, since
@@ -76,6 +77,9 @@ public final class Sweep {
             } catch (InitFailedException e) {
                 results.add(SizeResult.failed(memoryMb, "init error (" + e.errorType() + "): " + e.getMessage()));
                 continue;
+            } catch (FunctionExitedException e) {
+                results.add(SizeResult.failed(memoryMb, e.getMessage()));
+                continue;
             }
             progress.at(memoryMb, warmup + " warm-up and " + invocations + " measured invocations");
             List<Report> warm;
@@ -84,6 +88,9 @@ public final class Sweep {
             } catch (InitFailedException e) {
                 results.add(SizeResult.failed(memoryMb, "init error after a restart (" + e.errorType() + "): "
                         + e.getMessage()));
+                continue;
+            } catch (FunctionExitedException e) {
+                results.add(SizeResult.failed(memoryMb, e.getMessage()));
                 continue;
             }
             results.add(summarise(memoryMb, cold, warm));

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import lambert.cli.cost.Prices;
+import lambert.cli.emulator.FunctionExitedException;
 import lambert.cli.emulator.InitFailedException;
 import lambert.cli.emulator.Report;
 import lambert.cli.packaging.Architecture;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class SweepTest {
 
     /** A target that answers with durations from a function of the memory size and the call's index. */
-    static final class FakeTarget implements TuneTarget {
+    static class FakeTarget implements TuneTarget {
         final Map<Integer, Double> initMs;
         final DurationModel durations;
         final List<String> calls = new ArrayList<>();
@@ -155,6 +156,22 @@ class SweepTest {
         assertThat(r.sizes().get(0).error()).isEqualTo("init error (Runtime.ExitError): out of memory at 128 MB");
         assertThat(r.sizes().get(1).usable()).isTrue();
         assertThat(r.cheapest()).get().extracting(SizeResult::memoryMb).isEqualTo(1024);
+    }
+
+    @Test
+    void processExit_isRecordedAndTheSweepGoesOn() throws Exception {
+        FakeTarget target = new FakeTarget(Map.of(256, 1.0, 1024, 1.0), (mb, i) -> 4.0) {
+            @Override
+            public List<Report> run(int memoryMb, int warmup, int invocations, byte[] event) throws Exception {
+                if (memoryMb == 256 && warmup > 0) {
+                    throw new FunctionExitedException("the function's process exited with status 137");
+                }
+                return super.run(memoryMb, warmup, invocations, event);
+            }
+        };
+        TuneResult r = sweep(target, 2, 5, 256, 1024);
+        assertThat(r.sizes().get(0).error()).isEqualTo("the function's process exited with status 137");
+        assertThat(r.sizes().get(1).usable()).isTrue();
     }
 
     @Test
