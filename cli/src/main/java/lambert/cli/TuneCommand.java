@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
                 + "memory's share of CPU), warm-up calls then measured ones, and reports duration p50/p90, init "
                 + "duration, max memory used, billed duration and cost per million, with the cheapest, fastest and "
                 + "balanced sizes.",
-            "Balanced: the lowest cost per million x p90 duration. Outliers: " + Sweep.OUTLIER_RULE + "."})
+            "Balanced: the cheapest size whose p90 is at most 1.5 times the fastest p90. Outliers: "
+                    + Sweep.OUTLIER_RULE + "."})
 final class TuneCommand implements Callable<Integer> {
     @Option(names = {"-p", "--package"}, paramLabel = "ZIP", description = "The function zip (function.json next to "
             + "it gives the handler, environment and architecture).")
@@ -198,8 +199,9 @@ final class TuneCommand implements Callable<Integer> {
         choice(t, "balanced", r.balanced());
         t.line(t.dim(String.format(Locale.ROOT, "billed: mean of the measured invocations, each rounded up to 1 ms; "
                 + "$/million: at that billed duration, the $%.2f request charge included (%s prices, %s); "
-                + "outliers dropped: %s; balanced: lowest $/million x p90", r.prices().requestPerMillion(),
-                r.prices().date(), r.prices().region(), Sweep.OUTLIER_RULE)));
+                + "outliers dropped: %s; balanced: the cheapest size with a p90 at most %.1fx the fastest p90",
+                r.prices().requestPerMillion(),
+                r.prices().date(), r.prices().region(), Sweep.OUTLIER_RULE, TuneResult.BALANCED_P90_FACTOR)));
         t.line(t.dim("event " + QuickstartCommand.abbreviate(new String(event, java.nio.charset.StandardCharsets.UTF_8))));
         if (chart != null) {
             t.line("chart     " + chart + "  (and " + TuneChart.svgFor(chart).getFileName() + ")");

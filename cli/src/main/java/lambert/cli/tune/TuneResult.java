@@ -11,8 +11,8 @@ import lambert.cli.packaging.Architecture;
  * <ul>
  *   <li><b>cheapest</b>: the lowest cost per million (ties: the lower p90);</li>
  *   <li><b>fastest</b>: the lowest p50 duration (ties: the cheaper);</li>
- *   <li><b>balanced</b>: the lowest product of cost per million and p90 duration, so a size that is a
- *       little dearer but much faster wins, and one that is a little faster but much dearer does not.</li>
+ *   <li><b>balanced</b>: the cheapest size whose p90 duration is at most {@link #BALANCED_P90_FACTOR}
+ *       times the fastest p90: close to the best latency, without paying for the last few percent.</li>
  * </ul>
  *
  * @param target what ran the sweep ({@link TuneTarget#describe()})
@@ -24,6 +24,9 @@ import lambert.cli.packaging.Architecture;
  */
 public record TuneResult(String target, Architecture architecture, Prices prices, int warmup, int invocations,
         List<SizeResult> sizes) {
+
+    /** How much slower than the fastest p90 the balanced choice may be. */
+    public static final double BALANCED_P90_FACTOR = 1.5;
 
     public TuneResult {
         sizes = List.copyOf(sizes);
@@ -41,10 +44,11 @@ public record TuneResult(String target, Architecture architecture, Prices prices
                 .thenComparingDouble(SizeResult::usdPerMillion));
     }
 
-    /** The usable size with the lowest cost per million x p90 duration. */
+    /** The cheapest usable size whose p90 is at most {@link #BALANCED_P90_FACTOR} times the lowest p90. */
     public Optional<SizeResult> balanced() {
-        return usable().min(Comparator.comparingDouble((SizeResult s) -> s.usdPerMillion() * s.p90Ms())
-                .thenComparingDouble(SizeResult::usdPerMillion));
+        double bestP90 = usable().mapToDouble(SizeResult::p90Ms).min().orElse(Double.NaN);
+        return usable().filter(s -> s.p90Ms() <= BALANCED_P90_FACTOR * bestP90)
+                .min(Comparator.comparingDouble(SizeResult::usdPerMillion).thenComparingDouble(SizeResult::p90Ms));
     }
 
     private java.util.stream.Stream<SizeResult> usable() {

@@ -130,7 +130,8 @@ class SweepTest {
         FakeTarget target = new FakeTarget(Map.of(256, 2000.0, 512, 1000.0, 1024, 600.0, 1769, 450.0, 3008, 440.0),
                 (mb, i) -> mb >= 1769 ? 3.0 - (mb == 3008 ? 0.1 : 0) : 3.0 * 1769 / mb);
         TuneResult r = sweep(target, 0, 10, 256, 512, 1024, 1769, 3008);
-        // billed: 21, 11, 6, 3, 3 ms; GB-ms 5.25, 5.5, 6, 5.18, 8.8 → 1769 MB is cheapest
+        // billed: 21, 11, 6, 3, 3 ms; GB-ms 5.25, 5.5, 6, 5.18, 8.8 → 1769 MB is cheapest.
+        // balanced: p90 within 1.5 x 2.9 ms leaves 1769 and 3008 MB; 1769 MB is the cheaper.
         assertThat(r.cheapest()).get().extracting(SizeResult::memoryMb).isEqualTo(1769);
         assertThat(r.fastest()).get().extracting(SizeResult::memoryMb).isEqualTo(3008);
         assertThat(r.balanced()).get().extracting(SizeResult::memoryMb).isEqualTo(1769);
@@ -138,7 +139,7 @@ class SweepTest {
 
     @Test
     void balanced_prefersMuchFasterForLittleMore() throws Exception {
-        // 256 MB: 19.5 ms (billed 20) for $0.283; 1024 MB: 5.5 ms (billed 6) for $0.300: the product picks 1024.
+        // 256 MB: 19.5 ms (billed 20) for $0.283; 1024 MB: 5.5 ms (billed 6) for $0.300: 256 MB is far off 1.5 x 5.5.
         FakeTarget target = new FakeTarget(Map.of(256, 1.0, 1024, 1.0), (mb, i) -> mb == 256 ? 19.5 : 5.5);
         TuneResult r = sweep(target, 0, 10, 256, 1024);
         SizeResult small = r.sizes().get(0);
@@ -146,6 +147,22 @@ class SweepTest {
         assertThat(small.usdPerMillion()).isLessThan(large.usdPerMillion());
         assertThat(r.cheapest()).get().isEqualTo(small);
         assertThat(r.balanced()).get().isEqualTo(large);
+    }
+
+    @Test
+    void balanced_isTheCheapestWithinOneAndAHalfTimesTheFastestP90() throws Exception {
+        // Like the README's sweep: 1024 MB a little slower than 3008 MB, and much cheaper.
+        FakeTarget target = new FakeTarget(Map.of(1024, 1.0, 1769, 1.0, 3008, 1.0),
+                (mb, i) -> mb == 1024 ? 4.1 : mb == 1769 ? 3.75 : 2.88);
+        TuneResult r = sweep(target, 0, 10, 1024, 1769, 3008);
+        assertThat(r.fastest()).get().extracting(SizeResult::memoryMb).isEqualTo(3008);
+        assertThat(r.cheapest()).get().extracting(SizeResult::memoryMb).isEqualTo(1024);
+        assertThat(r.balanced()).get().extracting(SizeResult::memoryMb).isEqualTo(1024);
+        // 1024 MB past 1.5 x 2.88 ms: the next cheapest within it.
+        FakeTarget slower = new FakeTarget(Map.of(1024, 1.0, 1769, 1.0, 3008, 1.0),
+                (mb, i) -> mb == 1024 ? 4.5 : mb == 1769 ? 3.75 : 2.88);
+        assertThat(sweep(slower, 0, 10, 1024, 1769, 3008).balanced()).get().extracting(SizeResult::memoryMb)
+                .isEqualTo(1769);
     }
 
     @Test
