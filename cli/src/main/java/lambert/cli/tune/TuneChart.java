@@ -14,6 +14,7 @@ import java.util.Locale;
 import lambert.onnx.io.ModelFiles;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.XYPlot;
@@ -86,8 +87,11 @@ public final class TuneChart {
         memory.setAutoRangeIncludesZero(true);
         memory.setTickUnit(new NumberTickUnit(256, new DecimalFormat("0")));
         memory.setVerticalTickLabels(true);
-        NumberAxis ms = new NumberAxis("duration (ms)");
-        ms.setAutoRangeIncludesZero(true);
+        // Log scale: the p90 of a starved small size is tens of times the p50 of a large one.
+        LogarithmicAxis ms = new LogarithmicAxis("duration (ms, log scale)");
+        ms.setStrictValuesFlag(false);
+        ms.setAutoRangeNextLogFlag(true);
+
         NumberAxis usd = new NumberAxis("USD per million invocations (requests included)");
         usd.setAutoRangeIncludesZero(true);
         usd.setNumberFormatOverride(new DecimalFormat("$0.00"));
@@ -132,9 +136,19 @@ public final class TuneChart {
             try (OutputStream out = Files.newOutputStream(temp)) {
                 writer.write(out);
             }
+            readableByAll(temp);
             ModelFiles.replace(temp, target);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** A file a command writes is readable by all, as any build output (temp files start as 0600). */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the default permissions stand
         }
     }
 }
