@@ -136,7 +136,17 @@ final class TuneCommand implements Callable<Integer> {
 
         Terminal t = Terminal.of(spec);
         Sweep sweep;
-        try (TuneTarget target = target(config)) {
+        TuneTarget target = target(config);
+        // On Ctrl-C the target is closed too, so a deployed function gets its configuration back.
+        Thread restore = new Thread(() -> {
+            try {
+                target.close();
+            } catch (Exception e) {
+                System.err.println("lambert: tune could not restore " + target.describe() + ": " + e.getMessage());
+            }
+        }, "lambert-tune-restore");
+        Runtime.getRuntime().addShutdownHook(restore);
+        try (target) {
             try {
                 sweep = new Sweep(target, prices, architecture, warmup, invocations);
             } catch (IllegalArgumentException e) {
@@ -162,6 +172,12 @@ final class TuneCommand implements Callable<Integer> {
                 print(t, result, event);
             }
             return result.cheapest().isPresent() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(restore);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs
+            }
         }
     }
 

@@ -33,14 +33,7 @@ final class Yaml {
             out.append('\n');
             for (Object item : (List<?>) value) {
                 out.append(" ".repeat(indent + 2)).append('-');
-                if (item instanceof Map && !((Map<?, ?>) item).isEmpty()) {
-                    // "- Key: value" with the rest of the map under it
-                    StringBuilder inner = new StringBuilder();
-                    map(inner, (Map<?, ?>) item, indent + 4);
-                    out.append(' ').append(inner.substring(indent + 4));
-                } else {
-                    value(out, item, indent + 2);
-                }
+                value(out, item, indent + 2);
             }
         } else {
             out.append(' ').append(scalar(value)).append('\n');
