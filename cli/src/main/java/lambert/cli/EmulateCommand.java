@@ -146,9 +146,9 @@ final class EmulateCommand implements Callable<Integer> {
                             summary.latency().p99(), summary.maxMemoryMb()));
                 }
                 t.line(t.bold("cost") + String.format(Locale.ROOT, "      per million invocations at %d MB and the p50 "
-                        + "billed duration (%d ms): x86_64 $%.2f, arm64 $%.2f  (%s prices, us-east-1, requests "
+                        + "billed duration (%d ms): x86_64 $%.2f, arm64 $%.2f  (%s prices, %s, requests "
                         + "included)", memoryMb, summary.billedP50(), summary.x86PerMillion(), summary.armPerMillion(),
-                        Prices.DEFAULT.date()));
+                        Prices.DEFAULT.date(), Prices.DEFAULT.region()));
             }
             return summary.failed() == 0 ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
         }

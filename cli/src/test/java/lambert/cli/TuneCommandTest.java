@@ -1,6 +1,7 @@
 package lambert.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
@@ -37,7 +38,7 @@ class TuneCommandTest {
         PackageReport pkg = Packager.build(ModelBundle.open(TestModels.minilmInt8()), Architecture.X86_64,
                 dir.resolve("function.zip"));
         Path chart = dir.resolve("charts/tune.png");
-        // 192 MB has 0.11 vCPU, 1769 MB one full vCPU: a gap no noisy neighbour closes. Few calls keep it short.
+        // 192 MB has 0.11 vCPU, 1769 MB one full vCPU: nine times the CPU. Few calls keep the test short.
         int code = run("tune", "--package", pkg.zip().toString(), "--memory", "192,512,1769", "--invocations", "20",
                 "--warmup", "3", "--json", "--chart", chart.toString());
         assertThat(code).as(out + "\n" + err).isZero();
@@ -57,15 +58,7 @@ class TuneCommandTest {
             assertThat(number(size, "usd_per_million")).isGreaterThan(0.20);
             assertThat(size.get("measured")).isEqualTo(20L);
         }
-        // Durations fall as memory (CPU) rises. At 192 MB calls queue for their 0.11 vCPU: the slow tail
-        // (p90) and the mean are several times a typical call (p50) at 1769 MB. The p50 is compared at
-        // 1769 MB because a stall of this shared machine can lift the mean of 20 calls there.
-        double typicalAtLarge = number(large, "duration_p50_ms");
-        assertThat(number(small, "duration_p90_ms")).isGreaterThan(3 * typicalAtLarge);
-        assertThat(number(small, "billed_mean_ms")).isGreaterThan(3 * typicalAtLarge);
-        assertThat(number(small, "init_duration_ms")).isGreaterThan(number(large, "init_duration_ms"));
         assertThat(json.get("cheapest_mb")).isIn(192L, 512L, 1769L);
-
         byte[] png = Files.readAllBytes(chart);
         assertThat(Arrays.copyOf(png, 8)).isEqualTo(PNG_SIGNATURE);
         BufferedImage image = ImageIO.read(chart.toFile());
@@ -77,6 +70,18 @@ class TuneCommandTest {
         try (var files = Files.list(dir.resolve("charts"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("tune.png", "tune.svg");
         }
+
+        // Durations fall as memory (CPU) rises. At 192 MB calls queue for their 0.11 vCPU: the slow tail
+        // (p90) and the mean are several times a typical call (p50) at 1769 MB. The p50 is compared at
+        // 1769 MB because a stall of this shared machine can lift the mean of 20 calls there. When other
+        // processes leave the function less than a fifth of a core even at 1769 MB (a typical call, 3 ms
+        // at one vCPU, takes over 15 ms), both sizes get the same starved share and nothing can be compared.
+        double typicalAtLarge = number(large, "duration_p50_ms");
+        assumeThat(typicalAtLarge).as("the machine is too busy to compare memory sizes: a typical call at 1769 MB "
+                + "took %.1f ms", typicalAtLarge).isLessThan(15.0);
+        assertThat(number(small, "duration_p90_ms")).as(out.toString()).isGreaterThan(3 * typicalAtLarge);
+        assertThat(number(small, "billed_mean_ms")).as(out.toString()).isGreaterThan(3 * typicalAtLarge);
+        assertThat(number(small, "init_duration_ms")).isGreaterThan(number(large, "init_duration_ms"));
     }
 
     @Test
