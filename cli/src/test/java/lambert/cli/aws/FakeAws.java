@@ -310,21 +310,36 @@ public final class FakeAws implements AutoCloseable {
         return raw;
     }
 
-    private static byte[] decodeChunked(byte[] raw) {
+    /** aws-chunked: "SIZE;chunk-signature=SIG\r\nDATA\r\n" ..., "0;chunk-signature=SIG\r\n", trailers. */
+    private byte[] decodeChunked(byte[] raw) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int i = 0;
         while (i < raw.length) {
             int eol = indexOf(raw, i);
             String header = new String(raw, i, eol - i, StandardCharsets.US_ASCII);
+            if (!header.matches("[0-9a-f]+;chunk-signature=[0-9a-f]{64}")) {
+                problems.add("aws-chunked chunk header without a signature: " + header);
+            }
             int size = Integer.parseInt(header.split(";")[0].trim(), 16);
             i = eol + 2;
             if (size == 0) {
-                break; // trailers (x-amz-checksum-*) follow
+                break;
             }
             out.write(raw, i, size);
             i += size + 2;
         }
-        return out.toByteArray();
+        byte[] data = out.toByteArray();
+        String trailers = new String(raw, i, raw.length - i, StandardCharsets.US_ASCII);
+        Matcher crc = Pattern.compile("x-amz-checksum-crc32:([A-Za-z0-9+/=]+)").matcher(trailers);
+        if (crc.find()) {
+            java.util.zip.CRC32 c = new java.util.zip.CRC32();
+            c.update(data);
+            byte[] expected = java.nio.ByteBuffer.allocate(4).putInt((int) c.getValue()).array();
+            if (!crc.group(1).equals(Base64.getEncoder().encodeToString(expected))) {
+                problems.add("x-amz-checksum-crc32 trailer " + crc.group(1) + " does not match the data");
+            }
+        }
+        return data;
     }
 
     private static int indexOf(byte[] b, int from) {
