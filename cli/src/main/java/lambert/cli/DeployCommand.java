@@ -80,17 +80,18 @@ final class DeployCommand implements Callable<Integer> {
             + "function.json's (repeatable).")
     Map<String, String> env = new LinkedHashMap<>();
 
-    @Option(names = "--role", paramLabel = "ARN", description = "The execution role (default: lambert-NAME, created "
-            + "on first deploy with CloudWatch Logs access to the function's log group only).")
+    @Option(names = "--role", paramLabel = "ARN", description = "The execution role (default: the function's; for a "
+            + "new function lambert-NAME, created if need be with CloudWatch Logs access to its own log group only).")
     String role;
 
     @Option(names = "--alias", paramLabel = "NAME", defaultValue = "live",
             description = "The alias pointed at the published version (default: ${DEFAULT-VALUE}).")
     String alias;
 
-    @Option(names = "--snapstart", description = "SnapStart on published versions (restores a snapshot of the "
-            + "initialised function instead of initialising it).")
-    boolean snapStart;
+    @Option(names = "--snapstart", negatable = true, description = "SnapStart on published versions (restores a "
+            + "snapshot of the initialised function instead of initialising it); --no-snapstart turns it off "
+            + "(default: as the function has it, off for a new one).")
+    Boolean snapStart;
 
     @Option(names = "--provisioned", paramLabel = "N", description = "Provisioned concurrency on the alias: N "
             + "environments kept initialised (billed per hour); 0 removes it. Not with --snapstart.")
@@ -164,12 +165,12 @@ final class DeployCommand implements Callable<Integer> {
             throw new UsageException("--url and --public-url exclude each other: --url is IAM-only, --public-url is "
                     + "open to anyone");
         }
-        if (snapStart && provisioned != null && provisioned > 0) {
+        if (Boolean.TRUE.equals(snapStart) && provisioned != null && provisioned > 0) {
             throw new UsageException("--snapstart and --provisioned cannot be combined: AWS Lambda does not support "
                     + "provisioned concurrency on SnapStart versions. Choose SnapStart (cheaper, restores a snapshot "
                     + "on a cold start) or provisioned concurrency (environments kept initialised, billed per hour)");
         }
-        if (snapStart && ephemeralStorage > 512) {
+        if (Boolean.TRUE.equals(snapStart) && ephemeralStorage > 512) {
             throw new UsageException("--snapstart needs --ephemeral-storage 512: AWS Lambda does not support SnapStart "
                     + "with more than 512 MB of ephemeral storage");
         }
@@ -178,8 +179,8 @@ final class DeployCommand implements Callable<Integer> {
         }
         Path configFile = zip.toAbsolutePath().resolveSibling(PackageReport.configName(zip));
         if (!Files.isRegularFile(configFile)) {
-            throw new UsageException("no " + configFile.getFileName() + " next to " + zip + ": deploy reads the handler, "
-                    + "runtime, architecture and settings from the file lambert package writes there");
+            throw new UsageException("no " + configFile.getFileName() + " next to " + zip + ": deploy reads the "
+                    + "handler, runtime, architecture and settings from the file lambert package writes there");
         }
         Map<String, Object> config = EmulateCommand.readConfig(zip);
         String[] sha = sha256(zip);

@@ -71,8 +71,8 @@ class DeployCommandTest {
         assertThat(deploy()).as(err.toString()).isEqualTo(0);
 
         assertThat(aws.problems()).isEmpty();
-        assertThat(aws.operations()).containsExactly("sts:GetCallerIdentity", "iam:GetRole", "iam:CreateRole",
-                "iam:PutRolePolicy", "lambda:GetFunction", "lambda:CreateFunction", "lambda:GetFunctionConfiguration",
+        assertThat(aws.operations()).containsExactly("lambda:GetFunction", "sts:GetCallerIdentity", "iam:GetRole",
+                "iam:CreateRole", "iam:PutRolePolicy", "lambda:CreateFunction", "lambda:GetFunctionConfiguration",
                 "lambda:GetFunctionConfiguration", "lambda:PublishVersion", "lambda:GetFunctionConfiguration",
                 "lambda:CreateAlias");
         FakeAws.Call create = call("CreateFunction");
@@ -118,8 +118,8 @@ class DeployCommandTest {
         assertThat(deploy("--url")).isEqualTo(0);
 
         assertThat(aws.calls()).noneMatch(FakeAws.Call::isWrite);
-        assertThat(aws.operations()).containsExactly("sts:GetCallerIdentity", "iam:GetRole", "lambda:GetFunction",
-                "lambda:GetFunction", "lambda:GetFunctionUrlConfig", "lambda:GetPolicy");
+        assertThat(aws.operations()).containsExactly("lambda:GetFunction", "lambda:GetFunction",
+                "lambda:GetFunctionUrlConfig", "lambda:GetPolicy");
         assertThat(out.toString()).contains("up to date, nothing changed", "live -> version 1");
     }
 
@@ -129,8 +129,8 @@ class DeployCommandTest {
         functionZip(zip, 200_000, 2);
         aws.clearCalls();
 
-        assertThat(deploy("--role", "arn:aws:iam::123456789012:role/mine", "--memory", "512")).as(err.toString())
-                .isEqualTo(0);
+        // without --role the function keeps its role: no STS or IAM call
+        assertThat(deploy("--memory", "512")).as(err.toString()).isEqualTo(0);
 
         assertThat(aws.problems()).isEmpty();
         assertThat(aws.operations()).containsExactly("lambda:GetFunction", "lambda:UpdateFunctionCode",
@@ -141,7 +141,8 @@ class DeployCommandTest {
         assertThat(call("UpdateFunctionConfiguration").json()).containsEntry("MemorySize", 512L);
         assertThat(call("PublishVersion").json()).containsEntry("CodeSha256", DeployCommand.sha256(zip)[1]);
         assertThat(aws.alias("my-fn", "live")).isEqualTo("2");
-        assertThat(out.toString()).contains("updated", "memory 1769 -> 512 MB", "live -> 2 (was 1)", "alias     live -> version 2");
+        assertThat(out.toString()).contains("updated", "memory 1769 -> 512 MB", "live -> 2 (was 1)",
+                "alias     live -> version 2");
     }
 
     @Test
@@ -184,7 +185,7 @@ class DeployCommandTest {
         assertThat(json.get("dry_run")).isEqualTo(true);
         assertThat(json.get("up_to_date")).isEqualTo(false);
         assertThat(((List<?>) json.get("steps")).stream().map(s -> String.valueOf(((Map<?, ?>) s).get("call"))))
-                .startsWith("sts:GetCallerIdentity", "iam:GetRole", "iam:CreateRole");
+                .startsWith("lambda:GetFunction", "sts:GetCallerIdentity", "iam:GetRole", "iam:CreateRole");
         assertThat(aws.calls()).noneMatch(FakeAws.Call::isWrite);
     }
 
@@ -202,7 +203,12 @@ class DeployCommandTest {
         assertThat(call("CreateFunction").json().get("SnapStart")).isEqualTo(Map.of("ApplyOn", "PublishedVersions"));
         aws.clearCalls();
 
-        assertThat(deploy("--provisioned", "3")).as(err.toString()).isEqualTo(0);
+        // SnapStart stays on unless turned off, so provisioned concurrency is refused until it is
+        assertThat(deploy("--provisioned", "3")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("has SnapStart on", "--no-snapstart");
+        assertThat(aws.calls()).noneMatch(FakeAws.Call::isWrite);
+
+        assertThat(deploy("--no-snapstart", "--provisioned", "3")).as(err.toString()).isEqualTo(0);
         assertThat(call("UpdateFunctionConfiguration").json().get("SnapStart")).isEqualTo(Map.of("ApplyOn", "None"));
         FakeAws.Call put = call("PutProvisionedConcurrencyConfig");
         assertThat(put.query()).containsEntry("Qualifier", "live");
@@ -238,6 +244,16 @@ class DeployCommandTest {
         assertThat(call("CreateFunctionUrlConfig").query()).containsEntry("Qualifier", "live");
         assertThat(aws.operations()).doesNotContain("lambda:AddPermission");
         assertThat(err.toString()).doesNotContain("warning");
+    }
+
+    @Test
+    void deploy_packageSizedZipGoesInlineByteForByte() throws Exception {
+        Path real = functionZip(dir.resolve("real.zip"), 30 * 1024 * 1024, 5);
+        assertThat(run("deploy", "--package", real.toString(), "--function", "real-fn", "--role",
+                "arn:aws:iam::123456789012:role/mine", "--endpoint-url", aws.endpoint().toString()))
+                .as(err.toString()).isEqualTo(0);
+        assertThat(call("CreateFunction").zipFile()).isEqualTo(Files.readAllBytes(real));
+        assertThat(aws.operations()).noneMatch(o -> o.startsWith("s3:"));
     }
 
     @Test
@@ -289,7 +305,8 @@ class DeployCommandTest {
     void deploy_accessDeniedNamesTheActionAndHowToGrantIt() {
         aws.fail("CreateFunction", 1, 403, "AccessDeniedException", "User: arn:aws:iam::123456789012:user/deployer "
                 + "is not authorized to perform: lambda:CreateFunction on resource: arn:aws:lambda:us-east-1:"
-                + "123456789012:function:my-fn because no identity-based policy allows the lambda:CreateFunction action");
+                + "123456789012:function:my-fn because no identity-based policy allows the lambda:CreateFunction "
+                + "action");
         assertThat(deploy("--role", "arn:aws:iam::123456789012:role/mine")).isEqualTo(ExitCodes.ENVIRONMENT);
         assertThat(err.toString().trim()).startsWith("lambert: lambda:CreateFunction on function my-fn refused "
                 + "(AccessDeniedException").contains("grant lambda:CreateFunction").doesNotContain("\n");

@@ -17,9 +17,10 @@ import java.util.TreeMap;
  * @param timeoutSeconds 1 to 900
  * @param environment environment variables
  * @param ephemeralStorageMb {@code /tmp} size, 512 to 10240
- * @param role the execution role's ARN, or null to use (and on first deploy create) {@code lambert-FUNCTION}
+ * @param role the execution role's ARN, or null to keep the function's, or for a new function to use (and
+ *     create if need be) {@code lambert-FUNCTION}
  * @param alias the alias pointed at the published version
- * @param snapStart SnapStart on published versions
+ * @param snapStart SnapStart on published versions; null keeps the function's setting (off for a new function)
  * @param provisioned provisioned concurrency on the alias (0 removes it), or null to leave it as it is
  * @param url the function URL wanted on the alias
  * @param s3Bucket where zips over the inline limit go, or null
@@ -29,7 +30,7 @@ import java.util.TreeMap;
  */
 public record DeploySpec(Path zip, String function, String runtime, String handler, String architecture,
         int memoryMb, int timeoutSeconds, Map<String, String> environment, int ephemeralStorageMb, String role,
-        String alias, boolean snapStart, Integer provisioned, UrlAuth url, String s3Bucket, String sha256Hex,
+        String alias, Boolean snapStart, Integer provisioned, UrlAuth url, String s3Bucket, String sha256Hex,
         String codeSha256, long zipBytes) {
 
     /** The function URL wanted. */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import lambert.cli.UsageException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -55,6 +56,7 @@ public final class Deployer {
     private final List<Step> steps = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final String fn;
+    private boolean snapOn;
 
     public Deployer(AwsClients aws, DeploySpec spec, DeploySettings settings, boolean dryRun,
             Consumer<String> progress) {
@@ -69,9 +71,24 @@ public final class Deployer {
 
     /** Runs the deploy (or, in a dry run, plans it) and says what it did. */
     public DeployResult run() {
-        // 1. The execution role.
+        // 1. The function as it is.
+        Optional<FunctionConfiguration> current = readOptional("lambda:GetFunction", fn, "function " + fn,
+                () -> aws.lambda().getFunction(r -> r.functionName(fn)).configuration());
+        snapOn = spec.snapStart() != null ? spec.snapStart() : current.map(c -> c.snapStart() != null
+                && c.snapStart().applyOn() == SnapStartApplyOn.PUBLISHED_VERSIONS).orElse(false);
+        if (snapOn && spec.provisioned() != null && spec.provisioned() > 0) {
+            throw new UsageException("function " + fn + " has SnapStart on, and AWS Lambda does not support "
+                    + "provisioned concurrency on SnapStart versions: deploy with --no-snapstart to use --provisioned");
+        }
+        if (snapOn && spec.ephemeralStorageMb() > 512) {
+            throw new UsageException("function " + fn + " has SnapStart on, and AWS Lambda does not support "
+                    + "SnapStart with more than 512 MB of ephemeral storage: deploy with --no-snapstart or "
+                    + "--ephemeral-storage 512");
+        }
+
+        // 2. The execution role: --role, else the function's own, else lambert-FUNCTION (created once).
         boolean roleCreated = false;
-        String roleArn = spec.role();
+        String roleArn = spec.role() != null ? spec.role() : current.map(FunctionConfiguration::role).orElse(null);
         GetCallerIdentityResponse caller = null;
         if (roleArn == null) {
             caller = read("sts:GetCallerIdentity", "the account to deploy to", "the caller",
@@ -104,10 +121,6 @@ public final class Deployer {
             }
         }
         String role = roleArn;
-
-        // 2. The function as it is.
-        Optional<FunctionConfiguration> current = readOptional("lambda:GetFunction", fn, "function " + fn,
-                () -> aws.lambda().getFunction(r -> r.functionName(fn)).configuration());
         boolean codeChanged = current.isEmpty() || codeDiffers(current.get());
         List<String> configDifferences = current.map(c -> configDifferences(c, role)).orElse(List.of());
 
@@ -138,7 +151,7 @@ public final class Deployer {
             FunctionCode c = code.build();
             write("lambda:CreateFunction", "function " + fn, fn + " (" + spec.runtime() + ", " + spec.architecture()
                     + ", " + spec.memoryMb() + " MB, timeout " + spec.timeoutSeconds() + " s, code " + codeRoute
-                    + (spec.snapStart() ? ", SnapStart on published versions" : "") + ")", () -> aws.lambda()
+                    + (snapOn ? ", SnapStart on published versions" : "") + ")", () -> aws.lambda()
                             .createFunction(r -> r.functionName(fn).runtime(spec.runtime()).role(role)
                                     .handler(spec.handler()).code(c).timeout(spec.timeoutSeconds())
                                     .memorySize(spec.memoryMb()).architecturesWithStrings(spec.architecture())
@@ -184,14 +197,14 @@ public final class Deployer {
                             .description("lambert deploy " + spec.sha256Hex().substring(0, 12))));
             version = published == null ? null : published.version();
             String v = version;
-            awaitReady(v, spec.snapStart() ? "the version is Active (SnapStart takes its snapshot first)"
-                    : "the version is Active");
+            awaitReady(v == null ? "NEW_VERSION" : v, snapOn
+                    ? "the version is Active (SnapStart takes its snapshot first)" : "the version is Active");
             if (aliased.isEmpty()) {
-                write("lambda:CreateAlias", "function " + fn, spec.alias() + " -> " + (v == null ? "the new version" : v),
+                write("lambda:CreateAlias", "function " + fn, spec.alias() + " -> " + (v == null ? "NEW_VERSION" : v),
                         () -> aws.lambda().createAlias(r -> r.functionName(fn).name(spec.alias()).functionVersion(v)));
             } else {
                 write("lambda:UpdateAlias", "alias " + fn + ":" + spec.alias(), spec.alias() + " -> "
-                        + (v == null ? "the new version" : v) + " (was " + aliased.get().version() + ")",
+                        + (v == null ? "NEW_VERSION" : v) + " (was " + aliased.get().version() + ")",
                         () -> aws.lambda().updateAlias(r -> r.functionName(fn).name(spec.alias()).functionVersion(v)));
             }
         }
@@ -201,8 +214,8 @@ public final class Deployer {
         if (spec.provisioned() != null) {
             Optional<GetProvisionedConcurrencyConfigResponse> pc = !aliasExisted ? Optional.empty()
                     : readOptional("lambda:GetProvisionedConcurrencyConfig", fn + ":" + spec.alias(),
-                            "alias " + fn + ":" + spec.alias(), () -> aws.lambda().getProvisionedConcurrencyConfig(r -> r
-                                    .functionName(fn).qualifier(spec.alias())));
+                            "alias " + fn + ":" + spec.alias(), () -> aws.lambda()
+                                    .getProvisionedConcurrencyConfig(r -> r.functionName(fn).qualifier(spec.alias())));
             int wanted = spec.provisioned();
             if (wanted == 0 && pc.isPresent()) {
                 write("lambda:DeleteProvisionedConcurrencyConfig", "alias " + fn + ":" + spec.alias(), fn + ":"
@@ -227,9 +240,9 @@ public final class Deployer {
                             + spec.alias(), () -> aws.lambda().getFunctionUrlConfig(r -> r.functionName(fn)
                                     .qualifier(spec.alias())));
             if (existing.isEmpty()) {
-                url = write("lambda:CreateFunctionUrlConfig", "alias " + fn + ":" + spec.alias(), fn + ":" + spec.alias()
-                        + " (AuthType " + auth + ")", () -> aws.lambda().createFunctionUrlConfig(r -> r.functionName(fn)
-                                .qualifier(spec.alias()).authType(auth)).functionUrl());
+                url = write("lambda:CreateFunctionUrlConfig", "alias " + fn + ":" + spec.alias(), fn + ":"
+                        + spec.alias() + " (AuthType " + auth + ")", () -> aws.lambda().createFunctionUrlConfig(
+                                r -> r.functionName(fn).qualifier(spec.alias()).authType(auth)).functionUrl());
             } else {
                 url = existing.get().functionUrl();
                 if (existing.get().authType() != auth) {
@@ -240,8 +253,8 @@ public final class Deployer {
                 }
             }
             String policy = !aliasExisted ? "" : readOptional("lambda:GetPolicy", fn + ":" + spec.alias()
-                    + " (resource-based policy)", "alias " + fn + ":" + spec.alias(), () -> aws.lambda().getPolicy(r -> r
-                            .functionName(fn).qualifier(spec.alias())).policy()).orElse("");
+                    + " (resource-based policy)", "alias " + fn + ":" + spec.alias(), () -> aws.lambda()
+                            .getPolicy(r -> r.functionName(fn).qualifier(spec.alias())).policy()).orElse("");
             boolean hasUrl = policy.contains("\"" + PUBLIC_URL_SID + "\"");
             boolean hasInvoke = policy.contains("\"" + PUBLIC_INVOKE_SID + "\"");
             if (auth == FunctionUrlAuthType.NONE) {
@@ -277,7 +290,7 @@ public final class Deployer {
     }
 
     private SnapStartApplyOn snapStart() {
-        return spec.snapStart() ? SnapStartApplyOn.PUBLISHED_VERSIONS : SnapStartApplyOn.NONE;
+        return snapOn ? SnapStartApplyOn.PUBLISHED_VERSIONS : SnapStartApplyOn.NONE;
     }
 
     private boolean codeDiffers(FunctionConfiguration c) {

@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.lambda.model.ResourceConflictException;
  *
  * <pre>{@code
  * try (AwsClients aws = AwsClients.create(options);
- *         RemoteTuneTarget target = new RemoteTuneTarget(aws.lambda(), "my-fn", DeploySettings.AWS, System.err::println)) {
+ *         RemoteTuneTarget target = new RemoteTuneTarget(aws.lambda(), "my-fn", DeploySettings.AWS,
+ *                 System.err::println)) {
  *     List<Report> at512 = target.run(512, 1, 20, event);
  * }
  * }</pre>

@@ -62,14 +62,38 @@ public final class FakeAws implements AutoCloseable {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
-        /** The JSON body as a map. */
+        /**
+         * The JSON body as a map; a {@code ZipFile} (base64 code, up to 67 MB of it) is replaced by
+         * {@code "<N bytes>"}, its bytes are in {@link #zipFile()}.
+         */
         @SuppressWarnings("unchecked")
         public Map<String, Object> json() {
-            try {
-                return (Map<String, Object>) Json.parse(body);
-            } catch (JsonException e) {
-                throw new AssertionError("not JSON: " + new String(body, StandardCharsets.UTF_8), e);
+            String text = new String(body, StandardCharsets.UTF_8);
+            int[] zip = zipFileValue(text);
+            if (zip != null) {
+                text = text.substring(0, zip[0]) + "<" + zipFile().length + " bytes>" + text.substring(zip[1]);
             }
+            try {
+                return (Map<String, Object>) Json.parse(text.getBytes(StandardCharsets.UTF_8));
+            } catch (JsonException e) {
+                throw new AssertionError("not JSON: " + text, e);
+            }
+        }
+
+        /** The decoded {@code ZipFile} of a CreateFunction or UpdateFunctionCode body, or null. */
+        public byte[] zipFile() {
+            String text = new String(body, StandardCharsets.UTF_8);
+            int[] zip = zipFileValue(text);
+            return zip == null ? null : Base64.getDecoder().decode(text.substring(zip[0], zip[1]));
+        }
+
+        /** Where the ZipFile string's characters start and end (Jackson refuses strings over 20 MB). */
+        private static int[] zipFileValue(String text) {
+            Matcher m = Pattern.compile("\"ZipFile\"\\s*:\\s*\"").matcher(text);
+            if (!m.find()) {
+                return null;
+            }
+            return new int[] {m.end(), text.indexOf('"', m.end())};
         }
 
         /** A form parameter of a query-protocol body (IAM, STS). */
@@ -135,6 +159,22 @@ public final class FakeAws implements AutoCloseable {
     /** Starts the fake on a free port of 127.0.0.1. */
     public static FakeAws start() throws IOException {
         return new FakeAws();
+    }
+
+    /**
+     * Runs the fake until the process is stopped and prints its endpoint, to try lambert by hand:
+     * {@code java -cp "cli/target/test-classes:cli/target/classes:$(cat cli/target/classpath.txt)"
+     * lambert.cli.aws.FakeAws}, then {@code AWS_ACCESS_KEY_ID=AKIDLAMBERTTEST AWS_SECRET_ACCESS_KEY=x
+     * ./lambert deploy ... --region us-east-1 --endpoint-url URL}.
+     */
+    public static void main(String[] args) throws Exception {
+        FakeAws fake = start();
+        System.out.println(fake.endpoint());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println(String.join("\n", fake.operations()));
+            fake.close();
+        }));
+        Thread.currentThread().join();
     }
 
     /** The endpoint to pass as {@code --endpoint-url}. */
@@ -673,7 +713,7 @@ public final class FakeAws implements AutoCloseable {
             }
             case "UpdateFunctionCode": {
                 Map<String, Object> req = c.json();
-                Response bad = setCode(f.latest, req);
+                Response bad = setCode(c, f.latest, req);
                 if (bad != null) {
                     return bad;
                 }
@@ -734,7 +774,8 @@ public final class FakeAws implements AutoCloseable {
                 Map<String, Object> req = c.json();
                 String alias = op.equals("CreateAlias") ? (String) req.get("Name") : m.group(4);
                 if (op.equals("CreateAlias") && f.aliases.containsKey(alias)) {
-                    return error("lambda", 409, "ResourceConflictException", "Alias already exists: " + arn(name, alias));
+                    return error("lambda", 409, "ResourceConflictException", "Alias already exists: "
+                            + arn(name, alias));
                 }
                 if (op.equals("UpdateAlias") && !f.aliases.containsKey(alias)) {
                     return notFound("Alias not found: " + arn(name, alias));
@@ -878,7 +919,7 @@ public final class FakeAws implements AutoCloseable {
         config.put("Architectures", req.getOrDefault("Architectures", List.of("x86_64")));
         config.put("EphemeralStorage", req.getOrDefault("EphemeralStorage", Map.of("Size", 512L)));
         config.put("SnapStart", snapStart(req.getOrDefault("SnapStart", Map.of("ApplyOn", "None"))));
-        Response bad = setCode(config, (Map<String, Object>) castMap(req.get("Code")));
+        Response bad = setCode(c, config, castMap(req.get("Code")));
         if (bad != null) {
             return bad;
         }
@@ -904,10 +945,10 @@ public final class FakeAws implements AutoCloseable {
         return s;
     }
 
-    private Response setCode(Map<String, Object> config, Map<String, Object> code) {
+    private Response setCode(Call c, Map<String, Object> config, Map<String, Object> code) {
         byte[] zip;
         if (code.get("ZipFile") != null) {
-            zip = Base64.getDecoder().decode((String) code.get("ZipFile"));
+            zip = c.zipFile();
         } else if (code.get("S3Bucket") != null) {
             zip = objects.get(code.get("S3Bucket") + "/" + code.get("S3Key"));
             if (zip == null) {
