@@ -23,9 +23,11 @@ public final class AwsErrors {
     static String describe(String action, String resource, SdkException e) {
         if (e instanceof SdkClientException) {
             String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (m.contains("Unable to load credentials") || m.contains("credentials")) {
-                return action + " on " + resource + ": no AWS credentials found (" + firstLine(m) + "); run `aws "
-                        + "configure`, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile";
+            if (m.contains("Unable to load credentials")) {
+                return action + " on " + resource + ": no AWS credentials found (looked in aws.accessKeyId, "
+                        + "AWS_ACCESS_KEY_ID, web identity, the profile, container and instance metadata); run `aws "
+                        + "configure` or `aws sso login`, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass "
+                        + "--profile";
             }
             return action + " on " + resource + ": could not reach AWS (" + firstLine(m) + "); check the network, "
                     + "--region and --endpoint-url";
