@@ -14,10 +14,12 @@ import software.amazon.awssdk.services.lambda.model.ResourceConflictException;
 
 /**
  * A {@code lambert tune} sweep against a deployed function. For each memory size it sets the memory of
- * {@code $LATEST}, waits for the update, publishes a version and invokes that version: a fresh version
- * has no warm environment, so its first invocation is a cold start with its Init Duration, as the sweep
- * wants. {@link #close()} puts the original memory size back and deletes the versions the sweep
- * published; a shutdown hook does the same on Ctrl-C while the sweep runs.
+ * {@code $LATEST}, waits for the update, publishes a version, points the sweep's own alias
+ * ({@code lambert-tune-XXXXXXXX}) at it and invokes through that alias: a fresh version has no warm
+ * environment, so its first invocation is a cold start with its Init Duration, as the sweep wants.
+ * {@link #close()} puts the original memory size back and deletes the sweep's alias and versions; a
+ * shutdown hook does the same on Ctrl-C while the sweep runs. The function's own aliases are never
+ * touched.
  *
  * <pre>{@code
  * try (AwsClients aws = AwsClients.create(options);
@@ -33,6 +35,9 @@ public final class RemoteTuneTarget implements TuneTarget {
     private final FunctionWaiter waiter;
     private final Consumer<String> progress;
     private final String sweepId = "lambert tune " + UUID.randomUUID().toString().substring(0, 8);
+    private final String alias = "lambert-tune-" + sweepId.substring(sweepId.length() - 8);
+    private volatile boolean aliasCreated;
+    private AwsClients owned;
     private final List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Integer originalMemoryMb;
     private volatile Integer currentMemoryMb;
@@ -51,9 +56,24 @@ public final class RemoteTuneTarget implements TuneTarget {
         this.progress = progress;
     }
 
+    /**
+     * A target with its own AWS clients (closed with it), for {@code lambert tune --function}:
+     * {@code function} is NAME or NAME:ALIAS; the sweep measures {@code $LATEST}'s code, which is what
+     * the next {@code lambert deploy} publishes, so an alias only names the function.
+     */
+    public static RemoteTuneTarget connect(AwsOptions options, String function, Consumer<String> progress) {
+        String name = function.startsWith("arn:") || function.indexOf(':') < 0 ? function
+                : function.substring(0, function.indexOf(':'));
+        AwsClients clients = AwsClients.create(options);
+        RemoteTuneTarget target = new RemoteTuneTarget(clients.lambda(), name, DeploySettings.AWS, progress);
+        target.owned = clients;
+        return target;
+    }
+
     @Override
     public String describe() {
-        return "function " + function + " (a version per memory size; memory restored to "
+        return "function " + function + " (a version per memory size, invoked through alias " + alias
+                + "; memory restored to "
                 + (originalMemoryMb == null ? "its setting" : originalMemoryMb + " MB") + " afterwards)";
     }
 
@@ -81,13 +101,21 @@ public final class RemoteTuneTarget implements TuneTarget {
             published.add(version.version());
         }
         waiter.awaitReady(function, version.version());
+        if (!aliasCreated) {
+            call("lambda:CreateAlias", () -> lambda.createAlias(r -> r.functionName(function).name(alias)
+                    .functionVersion(version.version()).description("lambert tune sweep, deleted when it ends")));
+            aliasCreated = true;
+        } else {
+            call("lambda:UpdateAlias", () -> lambda.updateAlias(r -> r.functionName(function).name(alias)
+                    .functionVersion(version.version())));
+        }
         List<Report> reports = new ArrayList<>();
         for (int i = 0; i < warmup + invocations; i++) {
             if (closed) {
                 throw new IllegalStateException("the sweep was stopped and " + function + " restored");
             }
             progress.accept(memoryMb + " MB: invocation " + (i + 1) + " of " + (warmup + invocations));
-            Invocation inv = Invocation.invoke(lambda, function, version.version(), event);
+            Invocation inv = Invocation.invoke(lambda, function, alias, event);
             if (inv.functionError() != null) {
                 throw new AwsRefusedException("function " + function + " failed at " + memoryMb + " MB ("
                         + inv.functionError() + "): " + new String(inv.report().response(),
@@ -115,6 +143,9 @@ public final class RemoteTuneTarget implements TuneTarget {
         try {
             restore();
         } finally {
+            if (owned != null) {
+                owned.close();
+            }
             if (hook != null) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -152,6 +183,14 @@ public final class RemoteTuneTarget implements TuneTarget {
                         + originalMemoryMb + " MB (" + e.getMessage() + "); set it back with: aws lambda "
                         + "update-function-configuration --function-name " + function + " --memory-size "
                         + originalMemoryMb, e);
+            }
+        }
+        if (aliasCreated) {
+            try {
+                lambda.deleteAlias(r -> r.functionName(function).name(alias));
+                aliasCreated = false;
+            } catch (SdkException e) {
+                progress.accept("left alias " + alias + " of " + function + " (" + e.getMessage() + ")");
             }
         }
         for (String v : published) {

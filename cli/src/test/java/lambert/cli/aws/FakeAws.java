@@ -247,6 +247,11 @@ public final class FakeAws implements AutoCloseable {
         return functions.get(function).aliases.get(alias);
     }
 
+    /** A function's aliases and their versions. */
+    public synchronized Map<String, String> aliases(String function) {
+        return Map.copyOf(functions.get(function).aliases);
+    }
+
     /** An S3 object's bytes, or null. */
     public synchronized byte[] object(String bucket, String key) {
         return objects.get(bucket + "/" + key);
@@ -788,6 +793,9 @@ public final class FakeAws implements AutoCloseable {
                 return json(op.equals("CreateAlias") ? 201 : 200, Map.of("AliasArn", arn(name, alias), "Name", alias,
                         "FunctionVersion", version, "Description", "", "RevisionId", UUID.randomUUID().toString()));
             }
+            case "DeleteAlias":
+                f.aliases.remove(m.group(4));
+                return new Response(204, null, new byte[0]);
             case "GetAlias": {
                 String alias = m.group(4);
                 if (!f.aliases.containsKey(alias)) {

@@ -68,12 +68,16 @@ class RemoteTuneTargetTest {
             assertThat(at1024).hasSize(2).extracting(Report::memorySizeMb).containsOnly(1024);
             assertThat(fake.function("tuned").get("MemorySize")).isEqualTo(1024L);
             assertThat(target.originalMemoryMb()).isEqualTo(1769);
-            assertThat(fake.calls().stream().filter(c -> c.operation().equals("Invoke")).map(c -> c.query()
-                    .get("Qualifier"))).containsExactly("2", "2", "2", "3", "3", "3");
+            List<FakeAws.Call> invokes = fake.calls().stream().filter(c -> c.operation().equals("Invoke")).toList();
+            assertThat(invokes).hasSize(6).extracting(c -> c.query().get("Qualifier"))
+                    .allMatch(q -> q.startsWith("lambert-tune-"));
+            assertThat(fake.operations()).containsSubsequence("lambda:PublishVersion", "lambda:CreateAlias",
+                    "lambda:Invoke", "lambda:UpdateFunctionConfiguration", "lambda:PublishVersion",
+                    "lambda:UpdateAlias", "lambda:Invoke");
         }
         assertThat(fake.function("tuned").get("MemorySize")).isEqualTo(1769L);
         assertThat(fake.versions("tuned")).extracting(v -> v.get("Version")).containsExactly("1");
-        assertThat(fake.alias("tuned", "live")).isEqualTo("1");
+        assertThat(fake.aliases("tuned")).containsExactly(Map.entry("live", "1"));
         assertThat(fake.problems()).isEmpty();
     }
 
