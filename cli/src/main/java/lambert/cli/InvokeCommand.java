@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import lambert.cli.aws.AwsClients;
 import lambert.cli.aws.AwsOptions;
 import lambert.cli.aws.Invocation;
-import lambert.cli.emulator.Prices;
+import lambert.cli.cost.Prices;
 import lambert.cli.emulator.Report;
 import lambert.runtime.json.Json;
 import picocli.CommandLine.ArgGroup;
@@ -127,9 +127,9 @@ final class InvokeCommand implements Callable<Integer> {
                         summary.latency().p99(), summary.maxMemoryMb()));
             }
             t.line(t.bold("cost") + String.format(Locale.ROOT, "      per million invocations at %d MB and the p50 "
-                    + "billed duration (%d ms): x86_64 $%.2f, arm64 $%.2f  (%s prices, us-east-1, requests "
+                    + "billed duration (%d ms): x86_64 $%.2f, arm64 $%.2f  (%s prices, %s, requests "
                     + "included)", memoryMb, summary.billedP50(), summary.x86PerMillion(), summary.armPerMillion(),
-                    Prices.US_EAST_1.date()));
+                    Prices.DEFAULT.date(), Prices.DEFAULT.region()));
         }
         if (last.functionError() != null) {
             spec.commandLine().getErr().println("lambert: the function failed (X-Amz-Function-Error: "
