@@ -2,6 +2,10 @@ package lambert.runtime.tokenize;
 
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +32,9 @@ import lambert.runtime.natives.NativeLibraries;
  */
 public final class TextTokenizer implements AutoCloseable {
     private static final TokenizersLibrary LIB = TokenizersLibrary.LIB;
+    private static final JsonFactory JSON = new JsonFactory();
+    /** Below serde_json's recursion limit of 128, which the tokenizers library turns into an abort. */
+    private static final int MAX_DEPTH = 64;
 
     private final long handle;
     private final int maxLength;
@@ -51,6 +58,7 @@ public final class TextTokenizer implements AutoCloseable {
         } catch (IOException e) {
             throw new BundleException("cannot read tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
         }
+        requireJson(json, tokenizerJson);
         long handle;
         try {
             handle = LIB.createTokenizerFromString(json);
@@ -66,6 +74,44 @@ public final class TextTokenizer implements AutoCloseable {
             throw new BundleException("tokenizer " + tokenizerJson + " refused its settings: " + e.getMessage(), e);
         }
         return new TextTokenizer(handle, maxLength);
+    }
+
+    /**
+     * Refuses a {@code tokenizer.json} that is not well-formed JSON before it reaches the native library: the
+     * tokenizers library (0.21, through DJL 0.38) panics on a syntax error inside some sections (such as
+     * {@code "decoder"}: {@code expect("Helper")}), and a panic across JNI aborts the whole JVM. Found by
+     * {@code BundleFuzzTest}. Also refused, for the same reason: nesting deeper than serde_json's limit, and
+     * escapes that decode to an unpaired surrogate.
+     */
+    private static void requireJson(String json, Path file) {
+        try (JsonParser parser = JSON.createParser(json)) {
+            JsonToken first = parser.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new BundleException("tokenizer " + file + " is not a JSON object; expected a Hugging Face "
+                        + "tokenizer.json");
+            }
+            int depth = 1;
+            for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    if (++depth > MAX_DEPTH) {
+                        throw new BundleException("tokenizer " + file + " nests deeper than " + MAX_DEPTH + " levels "
+                                + "at line " + parser.currentLocation().getLineNr());
+                    }
+                } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    depth--;
+                } else if (t == JsonToken.FIELD_NAME || t == JsonToken.VALUE_STRING) {
+                    if (Texts.firstUnpairedSurrogate(parser.getText()) >= 0) {
+                        throw new BundleException("tokenizer " + file + " has a string with an unpaired UTF-16 "
+                                + "surrogate at line " + parser.currentLocation().getLineNr());
+                    }
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw new BundleException("tokenizer " + file + " is not valid JSON: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+        } catch (IOException e) {
+            throw new BundleException("cannot read tokenizer " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** The maximum number of tokens per text, special tokens included. */
