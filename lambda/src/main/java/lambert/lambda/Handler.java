@@ -23,6 +23,7 @@ import lambert.runtime.contract.RequestException;
 import lambert.runtime.contract.Service;
 import lambert.runtime.json.Json;
 import lambert.runtime.json.JsonException;
+import lambert.runtime.natives.NativeLibraries;
 import lambert.runtime.task.Parameters;
 import org.crac.Core;
 import org.crac.Resource;
@@ -82,6 +83,10 @@ public final class Handler implements RequestStreamHandler, Resource {
             return;
         }
         Path natives = Path.of(taskRoot, "native");
+        if (Files.isDirectory(natives)) {
+            NativeLibraries.requirePackaged(natives, List.of("libonnxruntime.so", "libonnxruntime4j_jni.so",
+                    "libtokenizers.so"));
+        }
         if (Files.isRegularFile(natives.resolve("libonnxruntime.so"))
                 && System.getProperty("onnxruntime.native.path") == null) {
             System.setProperty("onnxruntime.native.path", natives.toString());
