@@ -9,7 +9,8 @@ public final class DeadlineExceededException extends RuntimeException {
 
     public DeadlineExceededException(int batchesDone, int batches, long remainingMillis, long marginMillis) {
         super("stopped before the function's timeout: " + remainingMillis + " ms were left, under the "
-                + marginMillis + " ms margin (LAMBERT_DEADLINE_MARGIN_MS), after " + batchesDone + " of " + batches
-                + " micro-batches; send fewer texts per request or raise the function's timeout");
+                + marginMillis + " ms margin (LAMBERT_DEADLINE_MARGIN_MS), "
+                + (batches == 0 ? "before any work" : "after " + batchesDone + " of " + batches + " micro-batches")
+                + "; send fewer texts per request or raise the function's timeout");
     }
 }
