@@ -132,11 +132,18 @@ class MiniLmTest {
         for (int i = 0; i < 64; i++) {
             texts.add("a long enough sentence to keep the model busy for a while " + i);
         }
+        // The budget's clock is first read inside predict, under the lock that close() waits for: once it has
+        // been read, the call is under way whatever the load on the machine (a sleep could let close() win).
+        java.util.concurrent.CountDownLatch underWay = new java.util.concurrent.CountDownLatch(1);
+        Budget budget = new Budget(Integer.MAX_VALUE, () -> {
+            underWay.countDown();
+            return Long.MAX_VALUE;
+        }, 0);
         java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
             java.util.concurrent.Future<Predictions> running = caller.submit(() -> model.predict(texts,
-                    Parameters.defaults()));
-            Thread.sleep(5);
+                    Parameters.defaults(), budget));
+            underWay.await();
             model.close();
             assertThat(running.get().predictions()).hasSize(64);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.predict(List.of("late"),
