@@ -60,9 +60,7 @@ public final class TextTokenizer implements AutoCloseable {
         } catch (IOException e) {
             throw new BundleException("cannot read tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
         }
-        requireJson(json, tokenizerJson);
-        requireTemplateTokens(json, tokenizerJson);
-        int vocabSize = vocabSize(json);
+        int vocabSize = check(json, tokenizerJson);
         long handle;
         try {
             handle = LIB.createTokenizerFromString(json);
@@ -81,71 +79,98 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     /**
-     * Refuses a {@code tokenizer.json} that is not well-formed JSON before it reaches the native library: the
-     * tokenizers library (0.21, through DJL 0.38) panics on a syntax error inside some sections (such as
-     * {@code "decoder"}: {@code expect("Helper")}), and a panic across JNI aborts the whole JVM. Found by
-     * {@code BundleFuzzTest}. Also refused, for the same reason: nesting deeper than serde_json's limit, and
-     * escapes that decode to an unpaired surrogate.
+     * Reads {@code tokenizer.json} once, as strict JSON, before it reaches the native library, and answers the
+     * number of ids it can produce (one more than the highest id in {@code model.vocab}, an object of ids or a list
+     * whose positions are the ids, and in {@code added_tokens}; 0 if it has neither). One pass, since this runs at
+     * every cold start (about 0.1 s on a fresh JVM for a 700 KB file).
+     *
+     * <p>Refused, each found by {@code BundleFuzzTest} to abort the whole JVM (a Rust panic cannot cross JNI):
+     * JSON that is not well-formed (the tokenizers library, 0.21 through DJL 0.38, panics on a syntax error inside
+     * some sections, such as {@code "decoder"}: {@code expect("Helper")}); nesting deeper than serde_json's limit;
+     * escapes that decode to an unpaired surrogate; and a {@code TemplateProcessing} post-processor (alone or in a
+     * {@code Sequence}) whose template names a special token missing from its {@code special_tokens}, which loads
+     * and then panics on the first encode ({@code template.rs}: "no entry found for key").
      */
-    private static void requireJson(String json, Path file) {
+    private static int check(String json, Path file) {
+        long highest = -1;
+        long vocabEntries = 0;
+        Object processor = null;
         try (JsonParser parser = JSON.createParser(json)) {
-            JsonToken first = parser.nextToken();
-            if (first != JsonToken.START_OBJECT) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new BundleException("tokenizer " + file + " is not a JSON object; expected a Hugging Face "
                         + "tokenizer.json");
             }
             int depth = 1;
+            String top = null; // the field being read at depth 1
+            String inner = null; // the field being read at depth 2 (model.vocab) or 3 (added_tokens[].id)
+            boolean vocabList = false;
+            int processorFrom = -1;
             for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+                boolean inVocab = depth == 3 && "model".equals(top) && "vocab".equals(inner);
                 if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    if (inVocab && vocabList) {
+                        vocabEntries++;
+                    }
                     if (++depth > MAX_DEPTH) {
                         throw new BundleException("tokenizer " + file + " nests deeper than " + MAX_DEPTH + " levels "
                                 + "at line " + parser.currentLocation().getLineNr());
                     }
-                } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    if (depth == 3 && "model".equals(top) && "vocab".equals(inner)) {
+                        vocabList = t == JsonToken.START_ARRAY;
+                    } else if (depth == 2 && "post_processor".equals(top) && t == JsonToken.START_OBJECT) {
+                        processorFrom = (int) parser.currentTokenLocation().getCharOffset();
+                    }
+                    continue;
+                }
+                if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
                     depth--;
-                } else if (t == JsonToken.FIELD_NAME || t == JsonToken.VALUE_STRING) {
-                    if (Texts.firstUnpairedSurrogate(parser.getText()) >= 0) {
+                    if (depth == 1 && processorFrom >= 0) {
+                        int to = (int) parser.currentLocation().getCharOffset();
+                        processor = lambert.runtime.json.Json.parse(json.substring(processorFrom, to)
+                                .getBytes(StandardCharsets.UTF_8));
+                        processorFrom = -1;
+                    }
+                    continue;
+                }
+                if (t == JsonToken.FIELD_NAME || t == JsonToken.VALUE_STRING) {
+                    if (firstUnpairedSurrogate(parser) >= 0) {
                         throw new BundleException("tokenizer " + file + " has a string with an unpaired UTF-16 "
                                 + "surrogate at line " + parser.currentLocation().getLineNr());
                     }
+                }
+                if (t == JsonToken.FIELD_NAME) {
+                    if (depth == 1) {
+                        top = parser.currentName();
+                        inner = null;
+                    } else if (depth == 2 || (depth == 3 && "added_tokens".equals(top))) {
+                        inner = parser.currentName();
+                    }
+                } else if (inVocab && vocabList) {
+                    vocabEntries++;
+                } else if (t == JsonToken.VALUE_NUMBER_INT && depth == 3
+                        && (inVocab || ("added_tokens".equals(top) && "id".equals(inner)))) {
+                    highest = Math.max(highest, parser.getValueAsLong(-1));
                 }
             }
         } catch (JsonProcessingException e) {
             throw new BundleException("tokenizer " + file + " is not valid JSON: " + e.getOriginalMessage()
                     + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+        } catch (lambert.runtime.json.JsonException e) {
+            throw new BundleException("tokenizer " + file + ": cannot read its post_processor: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new BundleException("cannot read tokenizer " + file + ": " + e.getMessage(), e);
         }
+        checkTemplate(processor, file);
+        highest = Math.max(highest, vocabEntries - 1);
+        return (int) Math.min(Integer.MAX_VALUE, highest + 1);
     }
 
-    /**
-     * Refuses a {@code TemplateProcessing} post-processor (alone or in a {@code Sequence}) whose template names a
-     * special token missing from its {@code special_tokens}: the tokenizers library loads it, then panics on the
-     * first encode ({@code template.rs}: "no entry found for key"), which aborts the JVM. Found by
-     * {@code BundleFuzzTest}.
-     */
-    private static void requireTemplateTokens(String json, Path file) {
-        Object processor;
-        try (JsonParser parser = JSON.createParser(json)) {
-            parser.nextToken();
-            processor = null;
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (field.equals("post_processor") && value == JsonToken.START_OBJECT) {
-                    int from = (int) parser.currentTokenLocation().getCharOffset();
-                    parser.skipChildren();
-                    int to = (int) parser.currentLocation().getCharOffset();
-                    processor = lambert.runtime.json.Json.parse(json.substring(from, to)
-                            .getBytes(StandardCharsets.UTF_8));
-                } else {
-                    parser.skipChildren();
-                }
-            }
-        } catch (IOException | lambert.runtime.json.JsonException e) {
-            throw new BundleException("tokenizer " + file + ": cannot read its post_processor: " + e.getMessage(), e);
-        }
-        checkTemplate(processor, file);
+    /** {@link Texts#firstUnpairedSurrogate} on the parser's current text, without copying it to a String. */
+    private static int firstUnpairedSurrogate(JsonParser parser) throws IOException {
+        char[] chars = parser.getTextCharacters();
+        int from = parser.getTextOffset();
+        int length = parser.getTextLength();
+        return Texts.firstUnpairedSurrogate(java.nio.CharBuffer.wrap(chars, from, length));
     }
 
     private static void checkTemplate(Object processor, Path file) {
@@ -176,60 +201,6 @@ public final class TextTokenizer implements AutoCloseable {
                 }
             }
         }
-    }
-
-    /**
-     * The number of ids a well-formed {@code tokenizer.json} can produce: one more than the highest id in
-     * {@code model.vocab} (an object of ids, or a list whose positions are the ids) and in {@code added_tokens};
-     * 0 if it has neither.
-     */
-    private static int vocabSize(String json) {
-        long highest = -1;
-        try (JsonParser parser = JSON.createParser(json)) {
-            parser.nextToken();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (field.equals("model") && value == JsonToken.START_OBJECT) {
-                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                        String inner = parser.currentName();
-                        JsonToken v = parser.nextToken();
-                        if (inner.equals("vocab") && v == JsonToken.START_OBJECT) {
-                            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                                if (parser.nextToken() == JsonToken.VALUE_NUMBER_INT) {
-                                    highest = Math.max(highest, parser.getValueAsLong(-1));
-                                }
-                                parser.skipChildren();
-                            }
-                        } else if (inner.equals("vocab") && v == JsonToken.START_ARRAY) {
-                            long count = 0;
-                            while (parser.nextToken() != JsonToken.END_ARRAY) {
-                                parser.skipChildren();
-                                count++;
-                            }
-                            highest = Math.max(highest, count - 1);
-                        } else {
-                            parser.skipChildren();
-                        }
-                    }
-                } else if (field.equals("added_tokens") && value == JsonToken.START_ARRAY) {
-                    while (parser.nextToken() == JsonToken.START_OBJECT) {
-                        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                            String name = parser.currentName();
-                            if (parser.nextToken() == JsonToken.VALUE_NUMBER_INT && name.equals("id")) {
-                                highest = Math.max(highest, parser.getValueAsLong(-1));
-                            }
-                            parser.skipChildren();
-                        }
-                    }
-                } else {
-                    parser.skipChildren();
-                }
-            }
-        } catch (IOException e) {
-            return 0; // checked to be well-formed already; an unusual layout just leaves the size unknown
-        }
-        return (int) Math.min(Integer.MAX_VALUE, highest + 1);
     }
 
     /** The number of ids this tokenizer can produce (highest id + 1), read from its file; 0 if unknown. */

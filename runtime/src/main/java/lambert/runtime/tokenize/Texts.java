@@ -8,7 +8,7 @@ public final class Texts {
      * The index of the first UTF-16 surrogate without its partner, or -1 if there is none.
      * Such a string is not valid Unicode and cannot be passed to the tokenizer faithfully.
      */
-    public static int firstUnpairedSurrogate(String text) {
+    public static int firstUnpairedSurrogate(CharSequence text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isHighSurrogate(c)) {
