@@ -118,7 +118,17 @@ class BundleFuzzTest {
                 ModelOptions.defaults().parallelism()))) {
             assertThat(model.bundle().modelPath().normalize()).startsWith(dir.normalize());
             assertThat(model.bundle().tokenizerPath().normalize()).startsWith(dir.normalize());
-            model.predict(List.of("hello worlds", "a b"), Parameters.defaults());
+            try {
+                model.predict(List.of("hello worlds", "a b"), Parameters.defaults());
+            } catch (IllegalStateException e) {
+                // With the hash check off, a changed model.onnx can be a valid graph that answers the one-text
+                // probe at load and fails on a batch of two (input model-fails-on-a-batch-with-the-hash-check-off):
+                // no probe can try every shape, so it must at least fail as ONNX Runtime's error on that batch.
+                if (verify || !target.equals("model.onnx")) {
+                    throw e;
+                }
+                assertThat(e.getMessage()).startsWith("ONNX Runtime failed on a batch");
+            }
         } catch (BundleException e) {
             assertThat(e.getMessage()).isNotBlank();
         }
