@@ -3,12 +3,10 @@ package lambert.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.TestInstance;
  * The limits checked during a request, on the real int8 all-MiniLM-L6-v2 (which runs one text per micro-batch):
  * the token budget derived from the memory setting (413 before any inference) and the invocation's deadline (no
  * micro-batch starts with less than the margin left: 504 over HTTP, a function error for a direct call), with a
- * fake {@link Context} whose remaining time the test controls.
+ * {@link TestContext} whose remaining time the test controls.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LimitsAndDeadlineTest {
@@ -61,7 +59,7 @@ class LimitsAndDeadlineTest {
 
     @Test
     void handleRequest_overTheTokenLimitIs413NamingTheLimit() throws Exception {
-        Map<?, ?> body = direct("{\"texts\": [\"" + "word ".repeat(30) + "\", \"" + "word ".repeat(30) + "\"]}",
+        Map<?, ?> body = invoke("{\"texts\": [\"" + "word ".repeat(30) + "\", \"" + "word ".repeat(30) + "\"]}",
                 () -> 30_000);
         assertThat(body.get("errorType")).isEqualTo("RequestTooLarge");
         assertThat((String) body.get("errorMessage")).contains("64 tokens").contains("the limit is 40 tokens")
@@ -70,12 +68,12 @@ class LimitsAndDeadlineTest {
 
     @Test
     void handleRequest_underTheTokenLimitIsAnswered() throws Exception {
-        assertThat(direct("{\"text\": \"well within the budget\"}", () -> 30_000).get("embedding")).isNotNull();
+        assertThat(invoke("{\"text\": \"well within the budget\"}", () -> 30_000).get("embedding")).isNotNull();
     }
 
     @Test
     void handleRequest_directCallTooCloseToItsDeadlineIsAFunctionErrorNamingIt() {
-        assertThatThrownBy(() -> direct("{\"text\": \"late\"}", () -> 100))
+        assertThatThrownBy(() -> invoke("{\"text\": \"late\"}", () -> 100))
                 .isInstanceOf(ModelFailedException.class)
                 .hasMessageContaining("DeadlineExceeded").hasMessageContaining("100 ms were left")
                 .hasMessageContaining("500 ms margin");
@@ -87,7 +85,7 @@ class LimitsAndDeadlineTest {
         // Plenty of time for the first checks, then the deadline is close: the call stops between micro-batches.
         IntSupplier remaining = () -> calls.incrementAndGet() <= 2 ? 10_000 : 200;
         // an HTTP API event whose base64 body is {"texts": ["one", "two", "three", "four"]}
-        String event = new String(Events.read("apigw-http.json"), StandardCharsets.UTF_8).replace(
+        String event = new String(event("apigw-http.json"), StandardCharsets.UTF_8).replace(
                 "eyJ0ZXh0cyI6IFsiSGV5LCBob3cgYXJlIHlvdT8iLCAiRmluZSwgdGhhbmtzLiJdfQ==",
                 "eyJ0ZXh0cyI6IFsib25lIiwgInR3byIsICJ0aHJlZSIsICJmb3VyIl19");
         Map<?, ?> response = invoke(event, remaining);
@@ -96,86 +94,19 @@ class LimitsAndDeadlineTest {
         assertThat(body.get("errorType")).isEqualTo("DeadlineExceeded");
         assertThat((String) body.get("errorMessage")).contains("200 ms were left").contains("micro-batches");
         // the handler still answers afterwards
-        assertThat(direct("{\"text\": \"next\"}", () -> 30_000).get("embedding")).isNotNull();
-    }
-
-    private Map<?, ?> direct(String event, IntSupplier remaining) throws Exception {
-        return invoke(event, remaining);
+        assertThat(invoke("{\"text\": \"next\"}", () -> 30_000).get("embedding")).isNotNull();
     }
 
     private Map<?, ?> invoke(String event, IntSupplier remaining) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out,
-                new DeadlineContext(remaining));
+                new TestContext("deadline-test", remaining));
         return (Map<?, ?>) Json.parse(out.toByteArray());
     }
 
-    /** Reads the test events. */
-    static final class Events {
-        private Events() {}
-
-        static byte[] read(String name) throws java.io.IOException {
-            try (var in = LimitsAndDeadlineTest.class.getResourceAsStream("/events/" + name)) {
-                return in.readAllBytes();
-            }
-        }
-    }
-
-    /** A context whose remaining time the test decides. */
-    private record DeadlineContext(IntSupplier remaining) implements Context {
-        @Override
-        public String getAwsRequestId() {
-            return "deadline-test";
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "/aws/lambda/test";
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "test";
-        }
-
-        @Override
-        public String getFunctionName() {
-            return "test";
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:us-east-1:123456789012:function:test";
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return remaining.getAsInt();
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 1769;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return null;
+    private static byte[] event(String name) throws IOException {
+        try (InputStream in = LimitsAndDeadlineTest.class.getResourceAsStream("/events/" + name)) {
+            return in.readAllBytes();
         }
     }
 }

@@ -4,9 +4,19 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import java.util.function.IntSupplier;
 
-/** The few context values the handler reads, for in-process tests (the emulator tests use the real client). */
-record TestContext(String getAwsRequestId) implements Context {
+/**
+ * The few context values the handler reads, for in-process tests (the emulator tests use the real client).
+ *
+ * @param remaining the time left before the invocation's deadline, as the test decides
+ */
+record TestContext(String getAwsRequestId, IntSupplier remaining) implements Context {
+    /** A context with 30 s left. */
+    TestContext(String getAwsRequestId) {
+        this(getAwsRequestId, () -> 30_000);
+    }
+
     @Override
     public String getLogGroupName() {
         return "/aws/lambda/test";
@@ -44,7 +54,7 @@ record TestContext(String getAwsRequestId) implements Context {
 
     @Override
     public int getRemainingTimeInMillis() {
-        return 30_000;
+        return remaining.getAsInt();
     }
 
     @Override
