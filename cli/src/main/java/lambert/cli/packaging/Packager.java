@@ -5,6 +5,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -81,15 +82,14 @@ public final class Packager {
 
         Path target = out.toAbsolutePath();
         Files.createDirectories(target.getParent());
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
-        Path[] configTemp = new Path[1];
-        // Ctrl-C (SIGINT) runs shutdown hooks but no finally blocks: the hook removes the partial files.
-        Thread cleanup = new Thread(() -> {
-            deleteQuietly(temp);
-            deleteQuietly(configTemp[0]);
-        }, "lambert-package-cleanup");
+        // Ctrl-C (SIGINT) runs shutdown hooks but no finally blocks: the hook removes the partial files. It is
+        // registered before the first one exists, so that no Ctrl-C falls between the two.
+        List<Path> partials = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread cleanup = new Thread(() -> partials.forEach(Packager::deleteQuietly), "lambert-package-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
+            Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
+            partials.add(temp);
             List<long[]> sizes = ZipWriter.write(items, temp);
             List<ZipWriter.Item> sorted = new ArrayList<>(items);
             sorted.sort(Comparator.comparing(ZipWriter.Item::name));
@@ -117,14 +117,14 @@ public final class Packager {
                     SUGGESTED_MEMORY_MB, 30, Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS),
                     sha, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha)), zipBytes, unzipped,
                     complete.name(), Version.CURRENT);
-            configTemp[0] = Files.createTempFile(target.getParent(), ".function", ".json.partial");
-            Files.write(configTemp[0], function.toJson());
-            move(configTemp[0], config);
+            Path configTemp = Files.createTempFile(target.getParent(), ".function", ".json.partial");
+            partials.add(configTemp);
+            Files.write(configTemp, function.toJson(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            move(configTemp, config);
             return new PackageReport(target, config, zipBytes, unzipped, entries, naiveZip, naiveUnzipped, sha);
         } finally {
-            Files.deleteIfExists(temp);
-            if (configTemp[0] != null) {
-                Files.deleteIfExists(configTemp[0]);
+            for (Path partial : partials) {
+                Files.deleteIfExists(partial);
             }
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);

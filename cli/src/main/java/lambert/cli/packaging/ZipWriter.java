@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -72,12 +73,17 @@ final class ZipWriter {
         });
     }
 
-    /** Writes the items, sorted by name, to {@code out}; returns the compressed size of each. */
+    /**
+     * Writes the items, sorted by name, to {@code out}, a file that must exist (the caller's temp file); returns the
+     * compressed size of each. The file is not created: once Ctrl-C's cleanup hook has removed it, this fails
+     * rather than making it again while the JVM shuts down (which left a partial file behind).
+     */
     static List<long[]> write(List<Item> items, Path out) throws IOException {
         List<Item> sorted = new ArrayList<>(items);
         sorted.sort(Comparator.comparing(Item::name));
         List<long[]> sizes = new ArrayList<>();
-        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(out.toFile())) {
+        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(Files.newByteChannel(out,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))) {
             for (Item item : sorted) {
                 ZipArchiveEntry entry = new ZipArchiveEntry(item.name());
                 entry.setTimeLocal(FIXED_TIME);
