@@ -9,6 +9,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicReference;
 import lambert.onnx.proto.Onnx;
 
 /**
@@ -46,17 +48,24 @@ public final class ModelFiles {
     public static void write(Onnx.Model model, Path file) throws IOException {
         Path target = file.toAbsolutePath();
         Files.createDirectories(target.getParent());
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
-        // Ctrl-C runs shutdown hooks, not finally blocks: the hook removes the partial file.
-        Thread cleanup = new Thread(() -> deleteQuietly(temp), "lambert-model-cleanup");
+        // Ctrl-C runs shutdown hooks, not finally blocks: the hook removes the partial file. It is registered before
+        // the file exists, and the file is opened without CREATE, so that neither a Ctrl-C just after it is made nor
+        // this thread (still running while the hooks run) can leave it behind.
+        AtomicReference<Path> partial = new AtomicReference<>();
+        Thread cleanup = new Thread(() -> deleteQuietly(partial.get()), "lambert-model-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            try (OutputStream out = Files.newOutputStream(temp)) {
+            Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
+            partial.set(temp);
+            try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
                 model.writeTo(out);
             }
             replace(temp, target);
         } finally {
-            Files.deleteIfExists(temp);
+            if (partial.get() != null) {
+                Files.deleteIfExists(partial.get());
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException shuttingDown) {
@@ -66,6 +75,9 @@ public final class ModelFiles {
     }
 
     private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
         try {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
