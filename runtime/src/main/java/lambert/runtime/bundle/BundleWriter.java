@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
@@ -61,15 +62,24 @@ public final class BundleWriter {
         }
         Path parent = absolute.getParent();
         Files.createDirectories(parent);
-        Path staging = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".partial-");
-        Path[] old = new Path[1];
         // Ctrl-C (SIGINT) runs shutdown hooks but no finally blocks: the hook removes the staging folder and, if
-        // the previous bundle was already moved aside, puts it back.
+        // the previous bundle was already moved aside, puts it back. It is registered before the staging folder
+        // exists, so that no Ctrl-C falls between the two.
+        AtomicReference<Path> stagingRef = new AtomicReference<>();
+        AtomicReference<Path> old = new AtomicReference<>();
         Thread cleanup = new Thread(() -> {
-            deleteTree(staging);
-            restore(old[0], absolute);
+            deleteTree(stagingRef.get());
+            restore(old.get(), absolute);
         }, "lambert-bundle-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
+        Path staging;
+        try {
+            staging = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".partial-");
+        } catch (IOException | RuntimeException e) {
+            removeHook(cleanup);
+            throw e;
+        }
+        stagingRef.set(staging);
         try {
             Map<String, String> sha256 = new LinkedHashMap<>();
             Map<String, String> crc32 = new LinkedHashMap<>();
@@ -78,25 +88,26 @@ public final class BundleWriter {
                 if (!out.startsWith(staging)) {
                     throw new IllegalArgumentException("bundle file name escapes the bundle: " + e.getKey());
                 }
-                Files.createDirectories(out.getParent());
+                if (!out.getParent().equals(staging)) {
+                    // never the staging folder itself: one the Ctrl-C hook removed is not made again
+                    Files.createDirectories(out.getParent());
+                }
                 String[] sums = copyHashing(e.getValue(), out);
                 sha256.put(e.getKey(), sums[0]);
                 crc32.put(e.getKey(), sums[1]);
             }
             Files.write(staging.resolve(Manifest.FILE_NAME), manifest.withHashes(sha256, crc32).toJson());
             if (Files.exists(absolute)) {
-                old[0] = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".old-");
-                Files.move(absolute, old[0].resolve("bundle"));
+                old.set(Files.createTempDirectory(parent, "." + absolute.getFileName() + ".old-"));
+                Files.move(absolute, old.get().resolve("bundle"));
                 moveIntoPlace(staging, absolute);
-                Path previous = old[0];
-                old[0] = null;
-                deleteTree(previous);
+                deleteTree(old.getAndSet(null));
             } else {
                 moveIntoPlace(staging, absolute);
             }
         } catch (IOException | RuntimeException e) {
             deleteTree(staging);
-            restore(old[0], absolute);
+            restore(old.get(), absolute);
             throw e;
         } finally {
             removeHook(cleanup);
@@ -148,7 +159,7 @@ public final class BundleWriter {
 
     /** Deletes a folder and everything in it, quietly. */
     static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
+        if (dir == null || !Files.exists(dir)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {
