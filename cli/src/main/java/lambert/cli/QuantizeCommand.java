@@ -75,8 +75,16 @@ final class QuantizeCommand implements Callable<Integer> {
             throw new UsageException(source.modelPath() + ": " + e.getMessage());
         }
         Path temp = Files.createTempFile("lambert-quantized", ".onnx");
-        // Ctrl-C runs shutdown hooks, not finally blocks.
-        temp.toFile().deleteOnExit();
+        // Ctrl-C runs shutdown hooks, not finally blocks. A hook removed when done rather than deleteOnExit, whose
+        // list only grows in a process that quantizes many times (tests).
+        Thread cleanup = new Thread(() -> {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // best effort at shutdown
+            }
+        }, "lambert-quantize-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             ModelFiles.write(result.model(), temp);
             String description = "int8 dynamic, " + (options.perChannel() ? "per-channel" : "per-tensor")
@@ -105,6 +113,11 @@ final class QuantizeCommand implements Callable<Integer> {
             t.line(t.dim("  full check: ./lambert verify --reference " + model + " --candidate " + out));
         } finally {
             Files.deleteIfExists(temp);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
         }
         return ExitCodes.OK;
     }
