@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import lambert.cli.aws.AwsOptions;
@@ -126,18 +125,18 @@ final class TuneCommand implements Callable<Integer> {
         if (zip != null && function == null && !Files.isRegularFile(zip)) {
             throw new NoSuchFileException(zip.toString());
         }
-        Map<String, Object> config = zip != null ? EmulateCommand.readConfig(zip) : Map.of();
+        FunctionJson config = zip != null ? FunctionJson.next(zip) : null;
         Architecture architecture;
         try {
             architecture = Architecture.parse(arch != null ? arch
-                    : (String) config.getOrDefault("architecture", "x86_64"));
+                    : config != null ? config.string("architecture", "x86_64") : "x86_64");
         } catch (IllegalArgumentException e) {
             throw new UsageException("--arch: " + e.getMessage());
         }
         Prices prices = pricesFile == null ? Prices.DEFAULT : Prices.read(pricesFile);
         byte[] event = input != null && input.event != null ? Files.readAllBytes(input.event)
                 : EmulateCommand.textEvent(input != null && input.text != null ? input.text : "Hey, how are you?");
-        String subject = (String) config.getOrDefault("model", zip != null ? zip.getFileName().toString() : function);
+        String subject = config != null ? config.string("model", zip.getFileName().toString()) : function;
 
         Terminal t = Terminal.of(spec);
         Sweep sweep;
@@ -186,14 +185,13 @@ final class TuneCommand implements Callable<Integer> {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private TuneTarget target(Map<String, Object> config) {
+    private TuneTarget target(FunctionJson config) {
         if (function != null) {
             return TuneTargets.remote(function, aws);
         }
-        int timeoutSeconds = timeout != null ? timeout : ((Number) config.getOrDefault("timeout_s", 30L)).intValue();
-        return new LocalTuneTarget(zip, (String) config.getOrDefault("handler", FunctionConfig.HANDLER),
-                (Map<String, String>) config.getOrDefault("environment", Map.of()), timeoutSeconds, line -> {},
+        int timeoutSeconds = timeout != null ? timeout : config.integer("timeout_s", 30);
+        return new LocalTuneTarget(zip, config.string("handler", FunctionConfig.HANDLER), config.environment(),
+                timeoutSeconds, line -> {},
                 RuntimeJars.locate());
     }
 
