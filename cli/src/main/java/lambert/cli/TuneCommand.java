@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import lambert.cli.aws.AwsOptions;
+import lambert.cli.aws.RemoteTuneTarget;
 import lambert.cli.cost.Prices;
 import lambert.cli.emulator.RuntimeJars;
 import lambert.cli.packaging.Architecture;
@@ -21,7 +22,6 @@ import lambert.cli.tune.Sweep;
 import lambert.cli.tune.TuneChart;
 import lambert.cli.tune.TuneResult;
 import lambert.cli.tune.TuneTarget;
-import lambert.cli.tune.TuneTargets;
 import lambert.runtime.json.Json;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -187,7 +187,7 @@ final class TuneCommand implements Callable<Integer> {
 
     private TuneTarget target(FunctionJson config) {
         if (function != null) {
-            return TuneTargets.remote(function, aws);
+            return RemoteTuneTarget.connect(aws, function, line -> { });
         }
         int timeoutSeconds = timeout != null ? timeout : config.integer("timeout_s", 30);
         return new LocalTuneTarget(zip, config.string("handler", FunctionConfig.HANDLER), config.environment(),
