@@ -44,15 +44,7 @@ final class EmulateCommand implements Callable<Integer> {
     Integer memory;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
-    Input input;
-
-    static final class Input {
-        @Option(names = "--text", paramLabel = "T", description = "Invoke with {\"text\": T}.")
-        String text;
-
-        @Option(names = "--event", paramLabel = "FILE", description = "Invoke with the event in FILE.")
-        Path event;
-    }
+    EventInput input;
 
     @Option(names = {"-n", "--invocations"}, paramLabel = "N", defaultValue = "1",
             description = "Invoke N times in one environment and summarise (default: ${DEFAULT-VALUE}); after the "
@@ -87,7 +79,7 @@ final class EmulateCommand implements Callable<Integer> {
         }
         int timeoutSeconds = timeout != null ? timeout : config.integer("timeout_s", 30);
         boolean armPrices = arm != null ? arm : "arm64".equals(config.string("architecture", "x86_64"));
-        byte[] event = input.text != null ? textEvent(input.text) : Files.readAllBytes(input.event);
+        byte[] event = input.bytes();
         Map<String, String> env = config.environment();
         String handler = config.string("handler", lambert.cli.packaging.FunctionConfig.HANDLER);
 

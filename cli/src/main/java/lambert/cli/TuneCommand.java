@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
                 + "duration, max memory used, billed duration and cost per million, with the cheapest, fastest and "
                 + "balanced sizes.",
             "Balanced: the cheapest size whose p90 is at most 1.5 times the fastest p90. Outliers: "
-                    + Sweep.OUTLIER_RULE + "."})
+                    + Sweep.OUTLIER_RULE + ".",
+            "The event: --text or --event, else {\"text\": \"Hey, how are you?\"}."})
 final class TuneCommand implements Callable<Integer> {
     @Option(names = {"-p", "--package"}, paramLabel = "ZIP", description = "The function zip (function.json next to "
             + "it gives the handler, environment and architecture).")
@@ -68,16 +69,7 @@ final class TuneCommand implements Callable<Integer> {
     int warmup;
 
     @ArgGroup(exclusive = true)
-    Input input;
-
-    static final class Input {
-        @Option(names = "--text", paramLabel = "T", description = "Invoke with {\"text\": T} (default: \"Hey, how are "
-                + "you?\").")
-        String text;
-
-        @Option(names = "--event", paramLabel = "FILE", description = "Invoke with the event in FILE.")
-        Path event;
-    }
+    EventInput input;
 
     @Option(names = "--arch", paramLabel = "ARCH", description = "Price for x86_64 or arm64 (default: the package's "
             + "architecture).")
@@ -134,8 +126,7 @@ final class TuneCommand implements Callable<Integer> {
             throw new UsageException("--arch: " + e.getMessage());
         }
         Prices prices = pricesFile == null ? Prices.DEFAULT : Prices.read(pricesFile);
-        byte[] event = input != null && input.event != null ? Files.readAllBytes(input.event)
-                : EmulateCommand.textEvent(input != null && input.text != null ? input.text : "Hey, how are you?");
+        byte[] event = input != null ? input.bytes() : EmulateCommand.textEvent("Hey, how are you?");
         String subject = config != null ? config.string("model", zip.getFileName().toString()) : function;
 
         Terminal t = Terminal.of(spec);
