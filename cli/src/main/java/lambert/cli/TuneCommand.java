@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
                 + "duration, max memory used, billed duration and cost per million, with the cheapest, fastest and "
                 + "balanced sizes.",
             "Balanced: the cheapest size whose p90 is at most 1.5 times the fastest p90. Outliers: "
-                    + Sweep.OUTLIER_RULE + ".",
+                    + Sweep.OUTLIER_RULE_HELP + ".",
             "The event: --text or --event, else {\"text\": \"Hey, how are you?\"}."})
 final class TuneCommand implements Callable<Integer> {
     @Option(names = {"-p", "--package"}, paramLabel = "ZIP", description = "The function zip (function.json next to "
