@@ -126,6 +126,17 @@ final class TuneCommand implements Callable<Integer> {
             throw new UsageException("--arch: " + e.getMessage());
         }
         Prices prices = pricesFile == null ? Prices.DEFAULT : Prices.read(pricesFile);
+        if (chart != null) {
+            // before the sweep, not after it: a sweep takes minutes
+            Path folder = chart.toAbsolutePath().getParent();
+            try {
+                Files.createDirectories(folder);
+                Files.delete(Files.createTempFile(folder, ".lambert-tune", ".tmp"));
+            } catch (IOException e) {
+                throw new java.nio.file.AccessDeniedException(folder.toString(), null, "--chart " + chart
+                        + " needs a folder lambert can write files in (" + e + ")");
+            }
+        }
         byte[] event = input != null ? input.bytes() : EmulateCommand.textEvent("Hey, how are you?");
         String subject = config != null ? config.string("model", zip.getFileName().toString()) : function;
 
