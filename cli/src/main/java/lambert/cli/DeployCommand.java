@@ -25,7 +25,6 @@ import lambert.cli.aws.DeploySpec;
 import lambert.cli.aws.Deployer;
 import lambert.cli.aws.Step;
 import lambert.cli.packaging.FunctionConfig;
-import lambert.cli.packaging.PackageReport;
 import lambert.runtime.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,9 +71,9 @@ final class DeployCommand implements Callable<Integer> {
             + "function.json's).")
     Integer timeout;
 
-    @Option(names = "--ephemeral-storage", paramLabel = "MB", defaultValue = "512",
-            description = "/tmp size, 512 to 10240 (default: ${DEFAULT-VALUE}).")
-    int ephemeralStorage;
+    @Option(names = "--ephemeral-storage", paramLabel = "MB",
+            description = "/tmp size, 512 to 10240 (default: function.json's ephemeral_storage_mb, else 512).")
+    Integer ephemeralStorage;
 
     @Option(names = "--env", paramLabel = "KEY=VALUE", description = "An environment variable, added to "
             + "function.json's (repeatable).")
@@ -170,50 +169,46 @@ final class DeployCommand implements Callable<Integer> {
                     + "provisioned concurrency on SnapStart versions. Choose SnapStart (cheaper, restores a snapshot "
                     + "on a cold start) or provisioned concurrency (environments kept initialised, billed per hour)");
         }
-        if (Boolean.TRUE.equals(snapStart) && ephemeralStorage > 512) {
-            throw new UsageException("--snapstart needs --ephemeral-storage 512: AWS Lambda does not support SnapStart "
-                    + "with more than 512 MB of ephemeral storage");
-        }
         if (provisioned != null && provisioned < 0) {
             throw new UsageException("--provisioned must be 0 or more, found " + provisioned);
         }
-        Path configFile = zip.toAbsolutePath().resolveSibling(PackageReport.configName(zip));
-        if (!Files.isRegularFile(configFile)) {
-            throw new UsageException("no " + configFile.getFileName() + " next to " + zip + ": deploy reads the "
+        FunctionJson config = FunctionJson.next(zip);
+        if (!config.exists()) {
+            throw new UsageException("no " + config.file().getFileName() + " next to " + zip + ": deploy reads the "
                     + "handler, runtime, architecture and settings from the file lambert package writes there");
         }
-        Map<String, Object> config = EmulateCommand.readConfig(zip);
         String[] sha = sha256(zip);
-        Object recorded = config.get("code_sha256");
+        String recorded = config.string("code_sha256", null);
         if (recorded != null && !recorded.equals(sha[0])) {
-            throw new UsageException(configFile + " belongs to another zip (its code_sha256 " + recorded + " is not "
-                    + zip + "'s " + sha[0] + "); run lambert package again");
+            throw new UsageException(config.file() + " belongs to another zip (its code_sha256 " + recorded
+                    + " is not " + zip + "'s " + sha[0] + "); run lambert package again");
         }
-        String rt = runtime != null ? runtime : (String) config.getOrDefault("runtime", "java21");
+        String rt = runtime != null ? runtime : config.string("runtime", "java21");
         if (!RUNTIMES.contains(rt)) {
             throw new UsageException("--runtime must be java17, java21 or java25, found " + rt);
         }
-        int mem = memory != null ? memory : ((Number) config.getOrDefault("memory_mb", 1769L)).intValue();
+        int mem = memory != null ? memory : config.integer("memory_mb", 1769);
         if (mem < 128 || mem > 10240) {
             throw new UsageException("--memory must be between 128 and 10240 MB, found " + mem);
         }
-        int to = timeout != null ? timeout : ((Number) config.getOrDefault("timeout_s", 30L)).intValue();
+        int to = timeout != null ? timeout : config.integer("timeout_s", 30);
         if (to < 1 || to > 900) {
             throw new UsageException("--timeout must be between 1 and 900 seconds, found " + to);
         }
-        if (ephemeralStorage < 512 || ephemeralStorage > 10240) {
-            throw new UsageException("--ephemeral-storage must be between 512 and 10240 MB, found " + ephemeralStorage);
+        int storage = ephemeralStorage != null ? ephemeralStorage : config.integer("ephemeral_storage_mb", 512);
+        if (storage < 512 || storage > 10240) {
+            throw new UsageException("--ephemeral-storage must be between 512 and 10240 MB, found " + storage);
         }
-        Map<String, String> environment = new LinkedHashMap<>();
-        Object configured = config.get("environment");
-        if (configured instanceof Map<?, ?> m) {
-            m.forEach((k, v) -> environment.put(String.valueOf(k), String.valueOf(v)));
+        if (Boolean.TRUE.equals(snapStart) && storage > 512) {
+            throw new UsageException("--snapstart needs --ephemeral-storage 512: AWS Lambda does not support SnapStart "
+                    + "with more than 512 MB of ephemeral storage");
         }
+        Map<String, String> environment = config.environment();
         environment.putAll(env);
         DeploySpec.UrlAuth urlAuth = publicUrl ? DeploySpec.UrlAuth.NONE : url ? DeploySpec.UrlAuth.AWS_IAM
                 : DeploySpec.UrlAuth.UNCHANGED;
-        return new DeploySpec(zip, function, rt, (String) config.getOrDefault("handler", FunctionConfig.HANDLER),
-                (String) config.getOrDefault("architecture", "x86_64"), mem, to, environment, ephemeralStorage, role,
+        return new DeploySpec(zip, function, rt, config.string("handler", FunctionConfig.HANDLER),
+                config.string("architecture", "x86_64"), mem, to, environment, storage, role,
                 alias, snapStart, provisioned, urlAuth, s3Bucket, sha[0], sha[1], Files.size(zip));
     }
 

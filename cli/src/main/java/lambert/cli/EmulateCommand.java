@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +17,6 @@ import lambert.cli.emulator.InitFailedException;
 import lambert.cli.emulator.Report;
 import lambert.cli.emulator.RuntimeJars;
 import lambert.runtime.json.Json;
-import lambert.runtime.json.JsonException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,15 +44,7 @@ final class EmulateCommand implements Callable<Integer> {
     Integer memory;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
-    Input input;
-
-    static final class Input {
-        @Option(names = "--text", paramLabel = "T", description = "Invoke with {\"text\": T}.")
-        String text;
-
-        @Option(names = "--event", paramLabel = "FILE", description = "Invoke with the event in FILE.")
-        Path event;
-    }
+    EventInput input;
 
     @Option(names = {"-n", "--invocations"}, paramLabel = "N", defaultValue = "1",
             description = "Invoke N times in one environment and summarise (default: ${DEFAULT-VALUE}); after the "
@@ -82,17 +72,16 @@ final class EmulateCommand implements Callable<Integer> {
         if (invocations < 1) {
             throw new UsageException("--invocations must be at least 1, found " + invocations);
         }
-        Map<String, Object> config = readConfig(zip);
-        int memoryMb = memory != null ? memory : ((Number) config.getOrDefault("memory_mb", 1769L)).intValue();
+        FunctionJson config = FunctionJson.next(zip);
+        int memoryMb = memory != null ? memory : config.integer("memory_mb", 1769);
         if (memoryMb < 128 || memoryMb > 10240) {
             throw new UsageException("--memory must be between 128 and 10240 MB (Lambda's range), found " + memoryMb);
         }
-        int timeoutSeconds = timeout != null ? timeout : ((Number) config.getOrDefault("timeout_s", 30L)).intValue();
-        boolean armPrices = arm != null ? arm : "arm64".equals(config.get("architecture"));
-        byte[] event = input.text != null ? textEvent(input.text) : Files.readAllBytes(input.event);
-        @SuppressWarnings("unchecked")
-        Map<String, String> env = (Map<String, String>) config.getOrDefault("environment", Map.of());
-        String handler = (String) config.getOrDefault("handler", "lambert.lambda.Handler::handleRequest");
+        int timeoutSeconds = timeout != null ? timeout : config.integer("timeout_s", 30);
+        boolean armPrices = arm != null ? arm : "arm64".equals(config.string("architecture", "x86_64"));
+        byte[] event = input.bytes();
+        Map<String, String> env = config.environment();
+        String handler = config.string("handler", lambert.cli.packaging.FunctionConfig.HANDLER);
 
         Terminal t = Terminal.of(spec);
         List<Report> reports = new ArrayList<>();
@@ -176,20 +165,6 @@ final class EmulateCommand implements Callable<Integer> {
             g.writeEndObject();
         }
         return out.toByteArray();
-    }
-
-    /** {@code function.json} next to the zip, or an empty map if there is none. */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> readConfig(Path zip) throws IOException {
-        Path config = zip.toAbsolutePath().resolveSibling(lambert.cli.packaging.PackageReport.configName(zip));
-        if (!Files.isRegularFile(config)) {
-            return new HashMap<>();
-        }
-        try {
-            return (Map<String, Object>) Json.parse(Files.readAllBytes(config));
-        } catch (JsonException | ClassCastException e) {
-            throw new UsageException(config + " is not a valid function.json: " + e.getMessage());
-        }
     }
 
     private static void printJson(Terminal t, List<Report> reports, Summary s, String cpu) throws IOException {

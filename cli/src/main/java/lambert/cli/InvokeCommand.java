@@ -3,8 +3,6 @@ package lambert.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,15 +40,7 @@ final class InvokeCommand implements Callable<Integer> {
     String function;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
-    Input input;
-
-    static final class Input {
-        @Option(names = "--text", paramLabel = "T", description = "Invoke with {\"text\": T}.")
-        String text;
-
-        @Option(names = "--event", paramLabel = "FILE", description = "Invoke with the event in FILE.")
-        Path event;
-    }
+    EventInput input;
 
     @Option(names = {"-n", "--times"}, paramLabel = "N", defaultValue = "1",
             description = "Invoke N times, one after the other, and summarise (default: ${DEFAULT-VALUE}).")
@@ -82,7 +72,7 @@ final class InvokeCommand implements Callable<Integer> {
                 qualifier = function.substring(colon + 1);
             }
         }
-        byte[] event = input.text != null ? EmulateCommand.textEvent(input.text) : Files.readAllBytes(input.event);
+        byte[] event = input.bytes();
         Terminal t = Terminal.of(spec);
         List<Invocation> done = new ArrayList<>();
         boolean elided = false;

@@ -79,27 +79,25 @@ final class TemplateCommand implements Callable<Integer> {
         if (!Files.isRegularFile(zip)) {
             throw new NoSuchFileException(zip.toString());
         }
-        Path configFile = zip.toAbsolutePath().resolveSibling(lambert.cli.packaging.PackageReport.configName(zip));
-        if (!Files.isRegularFile(configFile)) {
-            throw new UsageException("the template is made from " + configFile + ", which is missing: package the "
+        FunctionJson config = FunctionJson.next(zip);
+        if (!config.exists()) {
+            throw new UsageException("the template is made from " + config.file() + ", which is missing: package the "
                     + "model with lambert package, which writes it next to the zip");
         }
-        Map<String, Object> config = EmulateCommand.readConfig(zip);
-        @SuppressWarnings("unchecked")
-        Map<String, String> env = (Map<String, String>) config.getOrDefault("environment", Map.of());
+        Map<String, String> env = config.environment();
         Path template = out.toAbsolutePath().normalize();
         Path folder = template.getParent();
         String codeUri = folder.relativize(zip.toAbsolutePath().normalize()).toString();
-        String model = (String) config.getOrDefault("model", zip.getFileName().toString());
+        String model = config.string("model", zip.getFileName().toString());
         SamTemplate sam;
         try {
             sam = new SamTemplate(SamTemplate.logicalIdFor(function), function,
-                    "lambert: " + model + " (lambert " + config.getOrDefault("lambert_version", "?") + ")", codeUri,
-                    runtime != null ? runtime : string(config, "runtime", "java21"),
-                    string(config, "handler", FunctionConfig.HANDLER), string(config, "architecture", "x86_64"),
-                    memory != null ? memory : integer(config, "memory_mb", 1769),
-                    timeout != null ? timeout : integer(config, "timeout_s", 30), env,
-                    ephemeralStorage != null ? ephemeralStorage : integer(config, "ephemeral_storage_mb", 0),
+                    "lambert: " + model + " (lambert " + config.string("lambert_version", "?") + ")", codeUri,
+                    runtime != null ? runtime : config.string("runtime", "java21"),
+                    config.string("handler", FunctionConfig.HANDLER), config.string("architecture", "x86_64"),
+                    memory != null ? memory : config.integer("memory_mb", 1769),
+                    timeout != null ? timeout : config.integer("timeout_s", 30), env,
+                    ephemeralStorage != null ? ephemeralStorage : config.integer("ephemeral_storage_mb", 0),
                     snapStart, provisioned, alias, url);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -124,22 +122,6 @@ final class TemplateCommand implements Callable<Integer> {
         t.line("deploy    " + SamTemplate.samDeploy(out.toString(), stack).stream().map(TemplateCommand::shellQuote)
                 .collect(Collectors.joining(" ")));
         return ExitCodes.OK;
-    }
-
-    private static String string(Map<String, Object> config, String field, String fallback) {
-        Object value = config.getOrDefault(field, fallback);
-        if (!(value instanceof String)) {
-            throw new UsageException("function.json: field \"" + field + "\" must be a string, found " + value);
-        }
-        return (String) value;
-    }
-
-    private static int integer(Map<String, Object> config, String field, int fallback) {
-        Object value = config.getOrDefault(field, (long) fallback);
-        if (!(value instanceof Long)) {
-            throw new UsageException("function.json: field \"" + field + "\" must be a whole number, found " + value);
-        }
-        return ((Long) value).intValue();
     }
 
     static String shellQuote(String arg) {

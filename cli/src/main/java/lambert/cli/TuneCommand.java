@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import lambert.cli.aws.AwsOptions;
+import lambert.cli.aws.RemoteTuneTarget;
 import lambert.cli.cost.Prices;
 import lambert.cli.emulator.RuntimeJars;
 import lambert.cli.packaging.Architecture;
@@ -22,7 +22,6 @@ import lambert.cli.tune.Sweep;
 import lambert.cli.tune.TuneChart;
 import lambert.cli.tune.TuneResult;
 import lambert.cli.tune.TuneTarget;
-import lambert.cli.tune.TuneTargets;
 import lambert.runtime.json.Json;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -46,7 +45,8 @@ import picocli.CommandLine.Spec;
                 + "duration, max memory used, billed duration and cost per million, with the cheapest, fastest and "
                 + "balanced sizes.",
             "Balanced: the cheapest size whose p90 is at most 1.5 times the fastest p90. Outliers: "
-                    + Sweep.OUTLIER_RULE + "."})
+                    + Sweep.OUTLIER_RULE_HELP + ".",
+            "The event: --text or --event, else {\"text\": \"Hey, how are you?\"}."})
 final class TuneCommand implements Callable<Integer> {
     @Option(names = {"-p", "--package"}, paramLabel = "ZIP", description = "The function zip (function.json next to "
             + "it gives the handler, environment and architecture).")
@@ -69,16 +69,7 @@ final class TuneCommand implements Callable<Integer> {
     int warmup;
 
     @ArgGroup(exclusive = true)
-    Input input;
-
-    static final class Input {
-        @Option(names = "--text", paramLabel = "T", description = "Invoke with {\"text\": T} (default: \"Hey, how are "
-                + "you?\").")
-        String text;
-
-        @Option(names = "--event", paramLabel = "FILE", description = "Invoke with the event in FILE.")
-        Path event;
-    }
+    EventInput input;
 
     @Option(names = "--arch", paramLabel = "ARCH", description = "Price for x86_64 or arm64 (default: the package's "
             + "architecture).")
@@ -126,18 +117,28 @@ final class TuneCommand implements Callable<Integer> {
         if (zip != null && function == null && !Files.isRegularFile(zip)) {
             throw new NoSuchFileException(zip.toString());
         }
-        Map<String, Object> config = zip != null ? EmulateCommand.readConfig(zip) : Map.of();
+        FunctionJson config = zip != null ? FunctionJson.next(zip) : null;
         Architecture architecture;
         try {
             architecture = Architecture.parse(arch != null ? arch
-                    : (String) config.getOrDefault("architecture", "x86_64"));
+                    : config != null ? config.string("architecture", "x86_64") : "x86_64");
         } catch (IllegalArgumentException e) {
             throw new UsageException("--arch: " + e.getMessage());
         }
         Prices prices = pricesFile == null ? Prices.DEFAULT : Prices.read(pricesFile);
-        byte[] event = input != null && input.event != null ? Files.readAllBytes(input.event)
-                : EmulateCommand.textEvent(input != null && input.text != null ? input.text : "Hey, how are you?");
-        String subject = (String) config.getOrDefault("model", zip != null ? zip.getFileName().toString() : function);
+        if (chart != null) {
+            // before the sweep, not after it: a sweep takes minutes
+            Path folder = chart.toAbsolutePath().getParent();
+            try {
+                Files.createDirectories(folder);
+                Files.delete(Files.createTempFile(folder, ".lambert-tune", ".tmp"));
+            } catch (IOException e) {
+                throw new java.nio.file.AccessDeniedException(folder.toString(), null, "--chart " + chart
+                        + " needs a folder lambert can write files in (" + e + ")");
+            }
+        }
+        byte[] event = input != null ? input.bytes() : EmulateCommand.textEvent("Hey, how are you?");
+        String subject = config != null ? config.string("model", zip.getFileName().toString()) : function;
 
         Terminal t = Terminal.of(spec);
         Sweep sweep;
@@ -186,14 +187,13 @@ final class TuneCommand implements Callable<Integer> {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private TuneTarget target(Map<String, Object> config) {
+    private TuneTarget target(FunctionJson config) {
         if (function != null) {
-            return TuneTargets.remote(function, aws);
+            return RemoteTuneTarget.connect(aws, function, line -> { });
         }
-        int timeoutSeconds = timeout != null ? timeout : ((Number) config.getOrDefault("timeout_s", 30L)).intValue();
-        return new LocalTuneTarget(zip, (String) config.getOrDefault("handler", FunctionConfig.HANDLER),
-                (Map<String, String>) config.getOrDefault("environment", Map.of()), timeoutSeconds, line -> {},
+        int timeoutSeconds = timeout != null ? timeout : config.integer("timeout_s", 30);
+        return new LocalTuneTarget(zip, config.string("handler", FunctionConfig.HANDLER), config.environment(),
+                timeoutSeconds, line -> {},
                 RuntimeJars.locate());
     }
 

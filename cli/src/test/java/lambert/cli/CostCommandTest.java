@@ -1,6 +1,7 @@
 package lambert.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -35,8 +36,14 @@ class CostCommandTest {
         assertThat(json.get("architecture")).isEqualTo("arm64");
         assertThat(json.get("billed_ms")).isEqualTo(4L);
         assertThat(json.get("billed_cold_ms")).isEqualTo(454L);
-        assertThat((Double) json.get("usd_init")).isPositive();
-        assertThat((Double) json.get("usd_total")).isEqualTo((Double) json.get("usd_per_million"));
+        // arm64 at $0.0000133334 per GB-s, 0.5 GB: warm 1,000,000 x 4 ms = 2,000 GB-s; INIT billed on the
+        // 10,000 cold starts, 454 - 4 = 450 ms each = 2,250 GB-s
+        assertThat((Double) json.get("usd_requests")).isCloseTo(0.20, within(1e-12));
+        assertThat((Double) json.get("usd_duration")).isCloseTo(2_000 * 0.0000133334, within(1e-12));
+        assertThat((Double) json.get("usd_init")).isCloseTo(2_250 * 0.0000133334, within(1e-12));
+        assertThat((Double) json.get("gb_seconds")).isCloseTo(4_250, within(1e-6));
+        assertThat((Double) json.get("usd_total")).isCloseTo(0.20 + 4_250 * 0.0000133334, within(1e-12))
+                .isEqualTo((Double) json.get("usd_per_million"));
     }
 
     @Test

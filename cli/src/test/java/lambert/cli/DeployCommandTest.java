@@ -348,6 +348,28 @@ class DeployCommandTest {
         assertThat(err.toString()).contains("belongs to another zip", "run lambert package again");
     }
 
+    @Test
+    void deploy_functionJsonFieldOfTheWrongTypeIsBadInputNamingTheField() throws Exception {
+        Path config = zip.resolveSibling(lambert.cli.packaging.PackageReport.configName(zip));
+        Files.writeString(config, "{\"runtime\": 21, \"memory_mb\": 1769}");
+        assertThat(deploy("--dry-run")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("function.json: field \"runtime\" must be a string, found 21")
+                .doesNotContain("ClassCastException", "java.lang");
+        assertThat(aws.calls()).isEmpty();
+    }
+
+    @Test
+    void deploy_ephemeralStorageComesFromFunctionJsonUnlessGiven() throws Exception {
+        Path config = zip.resolveSibling(lambert.cli.packaging.PackageReport.configName(zip));
+        Files.writeString(config, Files.readString(config).replaceFirst("\\{", "{\"ephemeral_storage_mb\": 2048,"));
+        assertThat(deploy("--role", "arn:aws:iam::123456789012:role/mine")).as(err.toString()).isEqualTo(0);
+        assertThat(call("CreateFunction").json()).containsEntry("EphemeralStorage", Map.of("Size", 2048L));
+        assertThat(run("deploy", "--package", zip.toString(), "--function", "other", "--ephemeral-storage", "1024",
+                "--role", "arn:aws:iam::123456789012:role/mine", "--endpoint-url", aws.endpoint().toString()))
+                .as(err.toString()).isEqualTo(0);
+        assertThat(call("CreateFunction").json()).containsEntry("EphemeralStorage", Map.of("Size", 1024L));
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private int deploy(String... extra) {

@@ -136,6 +136,8 @@ class TemplateCommandTest {
         assertThat(err.toString()).contains("--alias");
         assertThat(run("template", "--package", zip.toString(), "--runtime", "java8")).isEqualTo(2);
         assertThat(err.toString()).contains("runtime must be one of [java17, java21, java25]");
+        assertThat(run("template", "--package", zip.toString(), "--provisioned", "-1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--provisioned must be 0 (none) or more, found -1");
         assertThat(template).doesNotExist();
         Files.writeString(dir.resolve("build/function.json"), "{\"memory_mb\": \"lots\"}");
         assertThat(run("template", "--package", zip.toString(), "--out", template.toString())).isEqualTo(2);

@@ -127,6 +127,11 @@ class TuneCommandTest {
         assertThat(run("tune", "--package", zip.toString(), "--invocations", "0")).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(err.toString()).contains("--invocations must be at least 1");
         assertThat(run("tune", "--package", dir.resolve("none.zip").toString())).isEqualTo(ExitCodes.ENVIRONMENT);
+        // a chart that cannot be written is refused before the sweep, naming the folder
+        Path chart = zip.resolve("tune.png");
+        assertThat(run("tune", "--package", zip.toString(), "--chart", chart.toString()))
+                .isEqualTo(ExitCodes.ENVIRONMENT);
+        assertThat(err.toString()).contains("permission denied: " + zip.toAbsolutePath(), "--chart " + chart);
     }
 
     private static double number(Map<?, ?> map, String field) {

@@ -2,7 +2,6 @@ package lambert.cli.aws;
 
 import java.net.URI;
 import java.time.Duration;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -31,7 +30,7 @@ public final class AwsClients implements AutoCloseable {
     private final Region region;
     private final URI endpoint;
     private final String profile;
-    private final AwsCredentialsProvider credentials;
+    private final DefaultCredentialsProvider credentials;
     private final SdkHttpClient http;
     private LambdaClient lambda;
     private S3Client s3;
@@ -144,5 +143,7 @@ public final class AwsClients implements AutoCloseable {
         iam = null;
         sts = null;
         http.close();
+        // it may hold a refreshing cache of container or instance credentials
+        credentials.close();
     }
 }

@@ -77,8 +77,9 @@ final class S3Upload {
             if (uploadId != null) {
                 try {
                     s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
-                } catch (RuntimeException ignored) {
-                    // the original failure is the one to report; S3 lifecycle rules clean up what is left
+                } catch (RuntimeException abort) {
+                    // the original failure is the one to report; the abort's stays attached to it
+                    e.addSuppressed(abort);
                 }
             }
             if (e instanceof IOException io) {

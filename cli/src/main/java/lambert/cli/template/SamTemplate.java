@@ -65,7 +65,7 @@ public record SamTemplate(String logicalId, String functionName, String descript
                     + ephemeralStorageMb);
         }
         if (provisioned < 0) {
-            throw new IllegalArgumentException("--provisioned must be 1 or more, found " + provisioned);
+            throw new IllegalArgumentException("--provisioned must be 0 (none) or more, found " + provisioned);
         }
         if (snapStart && provisioned > 0) {
             throw new IllegalArgumentException("--snapstart and --provisioned cannot go together: AWS Lambda does not "

@@ -28,9 +28,11 @@ import lambert.cli.packaging.Architecture;
  * }</pre>
  */
 public final class Sweep {
-    /** How outliers are dropped, for the output. */
-    public static final String OUTLIER_RULE = "the slowest 1% of each size's measured invocations (above its p99; "
-            + "none under 100 invocations)";
+    /** The outlier rule in a picocli description (which formats it: the percent sign doubled). */
+    public static final String OUTLIER_RULE_HELP = "the slowest 1%% of each size's measured invocations (above its "
+            + "p99; none under 100 invocations)";
+    /** The outlier rule, as the output states it. */
+    public static final String OUTLIER_RULE = OUTLIER_RULE_HELP.replace("%%", "%");
 
     /** Told what the sweep is doing, for progress on a terminal. */
     @FunctionalInterface
