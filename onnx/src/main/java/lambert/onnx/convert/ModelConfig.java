@@ -102,8 +102,11 @@ public final class ModelConfig {
             case VALUE_STRING:
                 return parser.getText();
             case VALUE_NUMBER_INT:
-                return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                        ? parser.getDoubleValue() : parser.getLongValue();
+                // Not a ?: expression: that would promote the long to double.
+                if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    return parser.getDoubleValue();
+                }
+                return parser.getLongValue();
             case VALUE_NUMBER_FLOAT:
                 return parser.getDoubleValue();
             case VALUE_TRUE:

@@ -96,14 +96,25 @@ public final class GraphBuilder {
         return Onnx.Attribute.newBuilder().setName(name).setType(Onnx.Attribute.Type.FLOAT).setF(value).build();
     }
 
-    /** The model: IR version 8, producer lambert. */
+    /**
+     * The model, producer lambert, at the lowest IR version that can carry its opset (8 up to
+     * opset 18, 9 for opsets 19 and 20, 10 from opset 21).
+     */
     public Onnx.Model build() {
         return Onnx.Model.newBuilder()
-                .setIrVersion(8)
+                .setIrVersion(irVersionFor(opset))
                 .setProducerName("lambert")
                 .addOpsetImport(Onnx.OperatorSetId.newBuilder().setDomain("").setVersion(opset))
                 .setGraph(graph)
                 .build();
+    }
+
+    /** The lowest ONNX IR version whose models may import the default domain at {@code opset}. */
+    public static long irVersionFor(int opset) {
+        if (opset <= 18) {
+            return 8;
+        }
+        return opset <= 20 ? 9 : 10;
     }
 
     /** A tensor with raw little-endian data. */

@@ -1,0 +1,14 @@
+/**
+ * Reading Hugging Face checkpoints for {@code lambert convert}: {@link
+ * lambert.onnx.convert.checkpoint.CheckpointReader} finds {@code config.json} and the weights in
+ * a folder ({@code model.safetensors}, {@code pytorch_model.bin}, or their sharded indexes) and
+ * turns them into a {@link lambert.onnx.convert.Checkpoint} of float32 tensors. Every file is
+ * untrusted input: sizes and offsets are checked against the file before anything is allocated,
+ * {@code data.pkl} is unpickled with an allowlist of the globals a state dict needs (nothing else
+ * is ever constructed, let alone run), and everything refused is a {@link
+ * lambert.onnx.convert.ConvertException} that names the file and tensor. The writers ({@link
+ * lambert.onnx.convert.checkpoint.SafetensorsWriter}, {@link
+ * lambert.onnx.convert.checkpoint.TorchBinWriter}) make small checkpoints for tests and for
+ * extracting weights from ONNX exports.
+ */
+package lambert.onnx.convert.checkpoint;
