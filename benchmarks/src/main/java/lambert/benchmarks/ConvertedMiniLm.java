@@ -50,13 +50,7 @@ public final class ConvertedMiniLm {
         Path checkpoint = work.resolve("checkpoint");
         ExportedCheckpoint.write(ExportedCheckpoint.extract(export.resolve("model.onnx"), 12), checkpoint, false);
         Files.copy(export.resolve("tokenizer.json"), checkpoint.resolve("tokenizer.json"));
-        // sentence-transformers' settings for all-MiniLM-L6-v2, as the built-in bundle has them
-        Files.writeString(checkpoint.resolve("modules.json"), "[{\"idx\": 1, \"name\": \"1\", \"path\": \"1_Pooling\", "
-                + "\"type\": \"sentence_transformers.models.Pooling\"}, {\"idx\": 2, \"name\": \"2\", \"path\": "
-                + "\"2_Normalize\", \"type\": \"sentence_transformers.models.Normalize\"}]");
-        Files.createDirectories(checkpoint.resolve("1_Pooling"));
-        Files.writeString(checkpoint.resolve("1_Pooling/config.json"), "{\"pooling_mode_mean_tokens\": true}");
-        Files.writeString(checkpoint.resolve("sentence_bert_config.json"), "{\"max_seq_length\": 256}");
+        ExportedCheckpoint.writeSentenceTransformers(ModelBundle.open(export).manifest(), checkpoint);
         ConvertReport converted = Converter.convert(ConvertOptions.of(checkpoint, work.resolve("converted")),
                 step -> { });
         System.out.printf(Locale.ROOT, "converted in %.1f s, equality check max abs diff %.2e%n",

@@ -16,6 +16,7 @@ import lambert.cli.convert.Converter;
 import lambert.cli.convert.EqualityCheck;
 import lambert.onnx.convert.ConvertException;
 import lambert.onnx.convert.Head;
+import lambert.onnx.convert.arch.Architectures;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.Pooling;
 import lambert.runtime.bundle.Task;
@@ -70,7 +71,8 @@ final class ConvertCommand implements Callable<Integer> {
     String pooling;
 
     @Option(names = "--opset", paramLabel = "N", defaultValue = "" + ConvertOptions.DEFAULT_OPSET,
-            description = "The ONNX opset of the graph, 17 to 21 (default: ${DEFAULT-VALUE}).")
+            description = "The ONNX opset of the graph, " + Architectures.MIN_OPSET + " to " + Architectures.MAX_OPSET
+                    + " (default: ${DEFAULT-VALUE}).")
     int opset;
 
     @Option(names = "--texts", paramLabel = "FILE", description = "Texts for the equality check, one per line "

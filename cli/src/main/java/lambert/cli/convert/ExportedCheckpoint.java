@@ -20,6 +20,8 @@ import lambert.onnx.convert.checkpoint.SafetensorsWriter;
 import lambert.onnx.convert.checkpoint.TorchBinWriter;
 import lambert.onnx.io.ModelFiles;
 import lambert.onnx.proto.Onnx;
+import lambert.runtime.bundle.Manifest;
+import lambert.runtime.bundle.Pooling;
 
 /**
  * A BERT checkpoint taken back out of an ONNX export made by PyTorch's exporter, so that the export
@@ -115,7 +117,8 @@ public final class ExportedCheckpoint {
     /**
      * Takes the bundle or Hugging Face folder {@code args[0]} (its {@code model.onnx} and
      * {@code tokenizer.json}) apart into the checkpoint folder {@code args[1]}: {@code config.json},
-     * {@code model.safetensors} (or {@code pytorch_model.bin} with {@code --bin}) and the tokenizer.
+     * {@code model.safetensors} (or {@code pytorch_model.bin} with {@code --bin}), the tokenizer and, for
+     * a lambert bundle, sentence-transformers' files with its pooling, normalisation and maximum length.
      * {@code --heads N} gives the attention head count (default 12, as all-MiniLM-L6-v2,
      * bge-small-en-v1.5 and e5-small-v2 have).
      */
@@ -141,8 +144,33 @@ public final class ExportedCheckpoint {
         Checkpoint checkpoint = extract(source.resolve("model.onnx"), heads);
         write(checkpoint, out, bin);
         Files.copy(source.resolve("tokenizer.json"), out.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
+        String extra = "";
+        Path manifest = source.resolve(Manifest.FILE_NAME);
+        if (Files.isRegularFile(manifest)) {
+            writeSentenceTransformers(Manifest.parse(Files.readAllBytes(manifest)), out);
+            extra = ", modules.json, 1_Pooling/config.json, sentence_bert_config.json";
+        }
         System.out.println(out + ": config.json, " + (bin ? "pytorch_model.bin" : "model.safetensors") + " ("
-                + checkpoint.weights().size() + " tensors), tokenizer.json");
+                + checkpoint.weights().size() + " tensors), tokenizer.json" + extra);
+    }
+
+    /**
+     * sentence-transformers' files for an embedding bundle's pooling, normalisation and maximum
+     * length, as the published sentence-transformers models have them.
+     */
+    public static void writeSentenceTransformers(Manifest manifest, Path dir) throws IOException {
+        String modules = "[{\"idx\": 0, \"name\": \"0\", \"path\": \"\", \"type\": "
+                + "\"sentence_transformers.models.Transformer\"}, {\"idx\": 1, \"name\": \"1\", \"path\": "
+                + "\"1_Pooling\", \"type\": \"sentence_transformers.models.Pooling\"}"
+                + (manifest.normalize() ? ", {\"idx\": 2, \"name\": \"2\", \"path\": \"2_Normalize\", \"type\": "
+                        + "\"sentence_transformers.models.Normalize\"}" : "") + "]\n";
+        Files.writeString(dir.resolve("modules.json"), modules);
+        Files.createDirectories(dir.resolve("1_Pooling"));
+        boolean cls = manifest.pooling() == Pooling.CLS;
+        Files.writeString(dir.resolve("1_Pooling/config.json"), "{\"pooling_mode_cls_token\": " + cls
+                + ", \"pooling_mode_mean_tokens\": " + !cls + "}\n");
+        Files.writeString(dir.resolve("sentence_bert_config.json"), "{\"max_seq_length\": " + manifest.maxLength()
+                + "}\n");
     }
 
     /** Writes {@code config.json} and the weights ({@code model.safetensors}, or {@code pytorch_model.bin}). */
