@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import lambert.cli.cost.Prices;
 import lambert.cli.emulator.Emulator;
 import lambert.cli.emulator.InitFailedException;
-import lambert.cli.emulator.Prices;
 import lambert.cli.emulator.Report;
 import lambert.cli.emulator.RuntimeJars;
 import lambert.runtime.json.Json;
@@ -146,9 +146,9 @@ final class EmulateCommand implements Callable<Integer> {
                             summary.latency().p99(), summary.maxMemoryMb()));
                 }
                 t.line(t.bold("cost") + String.format(Locale.ROOT, "      per million invocations at %d MB and the p50 "
-                        + "billed duration (%d ms): x86_64 $%.2f, arm64 $%.2f  (%s prices, us-east-1, requests "
+                        + "billed duration (%d ms): x86_64 $%.2f, arm64 $%.2f  (%s prices, %s, requests "
                         + "included)", memoryMb, summary.billedP50(), summary.x86PerMillion(), summary.armPerMillion(),
-                        Prices.US_EAST_1.date()));
+                        Prices.DEFAULT.date(), Prices.DEFAULT.region()));
             }
             return summary.failed() == 0 ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
         }
@@ -163,8 +163,8 @@ final class EmulateCommand implements Callable<Integer> {
             long billed = (long) Math.ceil(latency.p50());
             long memoryUsed = reports.stream().mapToLong(Report::maxMemoryUsedMb).max().orElse(-1);
             int failed = (int) reports.stream().filter(r -> !r.status().equals("success")).count();
-            return new Summary(latency, billed, memoryUsed, failed, Prices.US_EAST_1.perMillion(billed, memoryMb, false),
-                    Prices.US_EAST_1.perMillion(billed, memoryMb, true));
+            return new Summary(latency, billed, memoryUsed, failed, Prices.DEFAULT.perMillion(billed, memoryMb, false),
+                    Prices.DEFAULT.perMillion(billed, memoryMb, true));
         }
     }
 

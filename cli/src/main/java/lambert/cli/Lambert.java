@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         description = "Turns a BERT-family model into a small, fast, cheap AWS Lambda function on ONNX Runtime.",
         subcommands = {QuickstartCommand.class, PredictCommand.class, PackageCommand.class, EmulateCommand.class,
             ServeCommand.class, VerifyCommand.class, ConvertCommand.class, OptimizeCommand.class, QuantizeCommand.class,
+            TuneCommand.class, TemplateCommand.class, CostCommand.class, DeployCommand.class, InvokeCommand.class,
             CommandLine.HelpCommand.class})
 public final class Lambert {
 

@@ -30,6 +30,9 @@ final class LocalServer implements AutoCloseable {
     /** Starts serving on {@code host:port} (port 0 picks a free one) with {@code threads} request threads. */
     static LocalServer start(Handler handler, String host, int port, int threads) throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        // The JDK reads this once per process, when its first HttpServer starts: set here as in the
+        // emulator's Runtime API server, so whichever starts first, neither waits out delayed ACKs (40 ms).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 64);
         LocalServer local = new LocalServer(handler, server, pool);
         server.setExecutor(pool);

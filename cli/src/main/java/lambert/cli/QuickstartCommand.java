@@ -9,9 +9,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.ArrayList;
 import java.util.Map;
+import lambert.cli.cost.Prices;
 import lambert.cli.emulator.Emulator;
 import lambert.cli.emulator.InitFailedException;
-import lambert.cli.emulator.Prices;
 import lambert.cli.emulator.Report;
 import lambert.cli.emulator.RuntimeJars;
 import lambert.cli.models.BuiltinModel;
@@ -237,9 +237,9 @@ final class QuickstartCommand implements Callable<Integer> {
                 + "invocations: p50 %.2f ms, p99 %.2f ms; Max Memory Used %d MB", cold.initDurationMs()
                 + cold.durationMs(), warm.size(), w.p50(), w.p99(), maxMemory));
         t.line(t.bold("cost") + String.format(Locale.ROOT, "       per million warm invocations at %d MB: x86_64 $%.2f, "
-                + "arm64 $%.2f (%s prices, us-east-1, the $0.20 request charge included)", memory,
-                Prices.US_EAST_1.perMillion(billed, memory, false), Prices.US_EAST_1.perMillion(billed, memory, true),
-                Prices.US_EAST_1.date()));
+                + "arm64 $%.2f (%s prices, %s, the $%.2f request charge included)", memory,
+                Prices.DEFAULT.perMillion(billed, memory, false), Prices.DEFAULT.perMillion(billed, memory, true),
+                Prices.DEFAULT.date(), Prices.DEFAULT.region(), Prices.DEFAULT.requestPerMillion()));
         t.blank();
         t.line(t.dim("next: ./lambert emulate --package " + p.zip() + " --memory 512 --text \"your text\""));
     }

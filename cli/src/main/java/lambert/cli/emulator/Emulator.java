@@ -39,6 +39,7 @@ public final class Emulator implements AutoCloseable {
     private Sandbox sandbox;
     private RuntimeApiServer api;
     private Thread logPump;
+    private Process process;
     private double pendingInitMs = -1;
     private volatile long lastLogNanos;
     private final Map<String, Report> reports = new java.util.concurrent.ConcurrentHashMap<>();
@@ -80,6 +81,7 @@ public final class Emulator implements AutoCloseable {
         });
         long start = System.nanoTime();
         Process process = sandbox.start(handler, memoryMb, environment, api.address());
+        this.process = process;
         logPump = new Thread(() -> pump(process), "lambert-function-log");
         logPump.setDaemon(true);
         logPump.start();
@@ -194,6 +196,11 @@ public final class Emulator implements AutoCloseable {
             throws IOException, TimeoutException {
         while (true) {
             Long delivered = api.deliveredAt(id);
+            if (delivered == null && !process.isAlive() && !future.isDone()) {
+                drainLog();
+                throw new FunctionExitedException("the function's process exited with status " + process.exitValue()
+                        + " before it took invocation " + id + " (Runtime.ExitError)");
+            }
             long waitMs = delivered == null ? 50
                     : timeoutSeconds * 1000L - (System.nanoTime() - delivered) / 1_000_000;
             if (delivered != null && waitMs <= 0) {

@@ -29,7 +29,8 @@ final class FunctionJars {
     static Map<String, Path> locate() {
         Map<String, Path> byName = new LinkedHashMap<>();
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            if (!entry.isBlank()) {
+            // Jars by file name; classes folders are all called "classes", so they are used as listed.
+            if (!entry.isBlank() && !Files.isDirectory(Path.of(entry))) {
                 byName.putIfAbsent(Path.of(entry).getFileName().toString(), Path.of(entry));
             }
         }

@@ -1,0 +1,321 @@
+package lambert.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import lambert.cli.aws.AwsClients;
+import lambert.cli.aws.AwsOptions;
+import lambert.cli.aws.DeployResult;
+import lambert.cli.aws.DeploySettings;
+import lambert.cli.aws.DeploySpec;
+import lambert.cli.aws.Deployer;
+import lambert.cli.aws.Step;
+import lambert.cli.packaging.FunctionConfig;
+import lambert.cli.packaging.PackageReport;
+import lambert.runtime.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lambert deploy}: a function package to a Lambda function in your account, created or brought
+ * up to date, with a published version behind an alias.
+ *
+ * <pre>{@code
+ * lambert deploy --package function.zip --function my-embedder --dry-run
+ * lambert deploy --package function.zip --function my-embedder --memory 1024 --snapstart --url
+ * }</pre>
+ */
+@Command(name = "deploy", mixinStandardHelpOptions = true,
+        description = {"Creates or updates a Lambda function from a package and its function.json: code, then "
+                + "configuration, then a published version behind an alias; optionally SnapStart, provisioned "
+                + "concurrency and a function URL.",
+            "Without --role it creates (once) an execution role that may only write the function's own CloudWatch "
+                + "logs. Re-running with the same inputs changes nothing. --dry-run prints every call it would make."})
+final class DeployCommand implements Callable<Integer> {
+    /** AWS's limits and pacing; tests put smaller ones here. */
+    static DeploySettings settings = DeploySettings.AWS;
+
+    private static final Set<String> RUNTIMES = Set.of("java17", "java21", "java25");
+
+    @Option(names = {"-p", "--package"}, required = true, paramLabel = "ZIP",
+            description = "The function zip; its function.json is read from next to it.")
+    Path zip;
+
+    @Option(names = {"-f", "--function"}, required = true, paramLabel = "NAME", description = "The function's name.")
+    String function;
+
+    @Option(names = "--runtime", paramLabel = "RUNTIME",
+            description = "java17, java21 or java25 (default: function.json's, java21).")
+    String runtime;
+
+    @Option(names = "--memory", paramLabel = "MB", description = "Memory, 128 to 10240 (default: function.json's).")
+    Integer memory;
+
+    @Option(names = "--timeout", paramLabel = "S", description = "Timeout in seconds, 1 to 900 (default: "
+            + "function.json's).")
+    Integer timeout;
+
+    @Option(names = "--ephemeral-storage", paramLabel = "MB", defaultValue = "512",
+            description = "/tmp size, 512 to 10240 (default: ${DEFAULT-VALUE}).")
+    int ephemeralStorage;
+
+    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "An environment variable, added to "
+            + "function.json's (repeatable).")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--role", paramLabel = "ARN", description = "The execution role (default: the function's; for a "
+            + "new function lambert-NAME, created if need be with CloudWatch Logs access to its own log group only).")
+    String role;
+
+    @Option(names = "--alias", paramLabel = "NAME", defaultValue = "live",
+            description = "The alias pointed at the published version (default: ${DEFAULT-VALUE}).")
+    String alias;
+
+    @Option(names = "--snapstart", negatable = true, description = "SnapStart on published versions (restores a "
+            + "snapshot of the initialised function instead of initialising it); --no-snapstart turns it off "
+            + "(default: as the function has it, off for a new one).")
+    Boolean snapStart;
+
+    @Option(names = "--provisioned", paramLabel = "N", description = "Provisioned concurrency on the alias: N "
+            + "environments kept initialised (billed per hour); 0 removes it. Not with --snapstart.")
+    Integer provisioned;
+
+    @Option(names = "--url", description = "A function URL on the alias that only IAM-signed callers may use "
+            + "(AuthType AWS_IAM).")
+    boolean url;
+
+    @Option(names = "--public-url", description = "A function URL anyone on the internet may call (AuthType NONE, "
+            + "plus the resource-based permissions that allow it).")
+    boolean publicUrl;
+
+    @Option(names = "--s3-bucket", paramLabel = "BUCKET", description = "Where zips over 50 MB are uploaded first "
+            + "(same region as the function).")
+    String s3Bucket;
+
+    @Option(names = "--dry-run", description = "Print the plan (every call a real run would make, in order) and "
+            + "change nothing; only reads the current state.")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Mixin
+    AwsOptions aws;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        DeploySpec wanted = deploySpec();
+        Terminal t = Terminal.of(spec);
+        List<String> warnings = new ArrayList<>();
+        if (publicUrl) {
+            warnings.add("--public-url: anyone on the internet can call " + function + ":" + alias + " and you pay for "
+                    + "every call; use --url (IAM auth) unless the function is meant to be public, and consider "
+                    + "reserved concurrency to cap the bill");
+        }
+        for (String w : warnings) {
+            spec.commandLine().getErr().println("lambert: warning: " + w);
+        }
+        DeployResult r;
+        try (AwsClients clients = AwsClients.create(aws)) {
+            r = new Deployer(clients, wanted, settings, dryRun, line -> t.progress(line)).run();
+        } finally {
+            t.clearProgress();
+        }
+        if (json) {
+            printJson(t, r, warnings);
+        } else {
+            print(t, r);
+        }
+        return ExitCodes.OK;
+    }
+
+    private DeploySpec deploySpec() throws IOException {
+        if (!Files.isRegularFile(zip)) {
+            throw new NoSuchFileException(zip.toString());
+        }
+        if (!function.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new UsageException("--function must be 1 to 64 letters, digits, hyphens or underscores, found \""
+                    + function + "\"");
+        }
+        if (!alias.matches("[A-Za-z0-9_-]{1,128}") || alias.matches("[0-9]+")) {
+            throw new UsageException("--alias must be letters, digits, hyphens or underscores and not only digits, "
+                    + "found \"" + alias + "\"");
+        }
+        if (url && publicUrl) {
+            throw new UsageException("--url and --public-url exclude each other: --url is IAM-only, --public-url is "
+                    + "open to anyone");
+        }
+        if (Boolean.TRUE.equals(snapStart) && provisioned != null && provisioned > 0) {
+            throw new UsageException("--snapstart and --provisioned cannot be combined: AWS Lambda does not support "
+                    + "provisioned concurrency on SnapStart versions. Choose SnapStart (cheaper, restores a snapshot "
+                    + "on a cold start) or provisioned concurrency (environments kept initialised, billed per hour)");
+        }
+        if (Boolean.TRUE.equals(snapStart) && ephemeralStorage > 512) {
+            throw new UsageException("--snapstart needs --ephemeral-storage 512: AWS Lambda does not support SnapStart "
+                    + "with more than 512 MB of ephemeral storage");
+        }
+        if (provisioned != null && provisioned < 0) {
+            throw new UsageException("--provisioned must be 0 or more, found " + provisioned);
+        }
+        Path configFile = zip.toAbsolutePath().resolveSibling(PackageReport.configName(zip));
+        if (!Files.isRegularFile(configFile)) {
+            throw new UsageException("no " + configFile.getFileName() + " next to " + zip + ": deploy reads the "
+                    + "handler, runtime, architecture and settings from the file lambert package writes there");
+        }
+        Map<String, Object> config = EmulateCommand.readConfig(zip);
+        String[] sha = sha256(zip);
+        Object recorded = config.get("code_sha256");
+        if (recorded != null && !recorded.equals(sha[0])) {
+            throw new UsageException(configFile + " belongs to another zip (its code_sha256 " + recorded + " is not "
+                    + zip + "'s " + sha[0] + "); run lambert package again");
+        }
+        String rt = runtime != null ? runtime : (String) config.getOrDefault("runtime", "java21");
+        if (!RUNTIMES.contains(rt)) {
+            throw new UsageException("--runtime must be java17, java21 or java25, found " + rt);
+        }
+        int mem = memory != null ? memory : ((Number) config.getOrDefault("memory_mb", 1769L)).intValue();
+        if (mem < 128 || mem > 10240) {
+            throw new UsageException("--memory must be between 128 and 10240 MB, found " + mem);
+        }
+        int to = timeout != null ? timeout : ((Number) config.getOrDefault("timeout_s", 30L)).intValue();
+        if (to < 1 || to > 900) {
+            throw new UsageException("--timeout must be between 1 and 900 seconds, found " + to);
+        }
+        if (ephemeralStorage < 512 || ephemeralStorage > 10240) {
+            throw new UsageException("--ephemeral-storage must be between 512 and 10240 MB, found " + ephemeralStorage);
+        }
+        Map<String, String> environment = new LinkedHashMap<>();
+        Object configured = config.get("environment");
+        if (configured instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> environment.put(String.valueOf(k), String.valueOf(v)));
+        }
+        environment.putAll(env);
+        DeploySpec.UrlAuth urlAuth = publicUrl ? DeploySpec.UrlAuth.NONE : url ? DeploySpec.UrlAuth.AWS_IAM
+                : DeploySpec.UrlAuth.UNCHANGED;
+        return new DeploySpec(zip, function, rt, (String) config.getOrDefault("handler", FunctionConfig.HANDLER),
+                (String) config.getOrDefault("architecture", "x86_64"), mem, to, environment, ephemeralStorage, role,
+                alias, snapStart, provisioned, urlAuth, s3Bucket, sha[0], sha[1], Files.size(zip));
+    }
+
+    /** Hex and base64 SHA-256 of a file. */
+    static String[] sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        byte[] d = digest.digest();
+        return new String[] {HexFormat.of().formatHex(d), Base64.getEncoder().encodeToString(d)};
+    }
+
+    private void print(Terminal t, DeployResult r) {
+        String where = "function " + r.function() + " in " + r.region() + (r.account() == null ? ""
+                : ", account " + r.account());
+        List<Step> reads = r.reads();
+        List<Step> changes = r.steps().stream().filter(s -> s.kind() != Step.Kind.READ).toList();
+        if (r.dryRun()) {
+            t.line(t.bold("deploy --dry-run") + "  " + where + ": nothing was changed");
+            t.line("  read the current state with " + reads.size() + " read-only calls:");
+            reads.forEach(s -> t.line("    " + t.dim(s.line())));
+            if (r.upToDate()) {
+                t.line(t.good("up to date") + ": a real run would change nothing");
+                return;
+            }
+            t.line("  plan: a real run would make these calls, in this order:");
+            int n = 0;
+            for (Step s : changes) {
+                t.line(String.format(java.util.Locale.ROOT, "    %2d. %s%s", ++n, s.line(),
+                        s.kind() == Step.Kind.WAIT ? "  (read, repeated with backoff)" : ""));
+            }
+            return;
+        }
+        if (r.upToDate()) {
+            t.line(t.bold("deploy") + "  " + where + ": " + t.good("up to date") + ", nothing changed");
+            t.line("  code      CodeSha256 matches; configuration, version and alias as wanted");
+            t.line("  alias     " + r.alias() + " -> version " + r.version());
+            if (r.url() != null) {
+                t.line("  url       " + r.url());
+            }
+            return;
+        }
+        t.line(t.bold("deploy") + "  " + where + ": " + (r.created() ? "created" : "updated"));
+        r.notes().forEach(n -> t.line("  role      " + n));
+        if (!r.roleCreated()) {
+            t.line("  role      " + r.role());
+        }
+        t.line("  code      " + r.code());
+        t.line("  alias     " + r.alias() + " -> version " + r.version());
+        if (r.url() != null) {
+            t.line("  url       " + r.url() + (publicUrl ? "  (public: AuthType NONE)"
+                    : "  (AuthType AWS_IAM: callers sign requests and need lambda:InvokeFunctionUrl)"));
+        }
+        t.line("  calls     " + reads.size() + " reads, " + r.writes().size() + " changes, "
+                + (changes.size() - r.writes().size()) + " waits:");
+        changes.stream().filter(s -> s.kind() == Step.Kind.WRITE).forEach(s -> t.line("    " + s.line()));
+        t.line(t.dim("next: lambert invoke --function " + r.function() + ":" + r.alias()
+                + " --text \"Hey, how are you?\""));
+    }
+
+    private static void printJson(Terminal t, DeployResult r, List<String> warnings) throws IOException {
+        try (JsonGenerator g = Json.generator(t.stream())) {
+            g.writeStartObject();
+            g.writeStringField("function", r.function());
+            g.writeStringField("region", r.region());
+            g.writeStringField("account", r.account());
+            g.writeBooleanField("dry_run", r.dryRun());
+            g.writeBooleanField("up_to_date", r.upToDate());
+            g.writeBooleanField("created", r.created());
+            g.writeStringField("role", r.role());
+            g.writeBooleanField("role_created", r.roleCreated());
+            g.writeStringField("code", r.code());
+            g.writeStringField("alias", r.alias());
+            g.writeStringField("version", r.version());
+            g.writeStringField("url", r.url());
+            g.writeArrayFieldStart("steps");
+            for (Step s : r.steps()) {
+                g.writeStartObject();
+                g.writeStringField("call", s.call());
+                g.writeStringField("kind", s.kind().name().toLowerCase(java.util.Locale.ROOT));
+                g.writeStringField("detail", s.detail());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("notes");
+            for (String n : r.notes()) {
+                g.writeString(n);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("warnings");
+            for (String w : warnings) {
+                g.writeString(w);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        t.stream().println();
+    }
+}

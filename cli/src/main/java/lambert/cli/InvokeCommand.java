@@ -1,0 +1,174 @@
+package lambert.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import lambert.cli.aws.AwsClients;
+import lambert.cli.aws.AwsOptions;
+import lambert.cli.aws.Invocation;
+import lambert.cli.cost.Prices;
+import lambert.cli.emulator.Report;
+import lambert.runtime.json.Json;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lambert invoke}: calls a deployed function synchronously and prints its log tail, its answer
+ * and the {@code REPORT} figures in the same shape as {@code lambert emulate}, so a local and a remote
+ * run compare line by line.
+ *
+ * <pre>{@code
+ * lambert invoke --function my-embedder:live --text "Hey, how are you?"
+ * lambert invoke --function my-embedder:live --event apigw.json --times 50
+ * }</pre>
+ */
+@Command(name = "invoke", mixinStandardHelpOptions = true,
+        description = {"Invokes a deployed function (synchronously, with the log tail) and prints START/END/REPORT, "
+                + "the answer, and with --times N a p50/p90/p99 summary and the cost per million, as emulate does.",
+            "A function error (X-Amz-Function-Error) exits with 1."})
+final class InvokeCommand implements Callable<Integer> {
+    @Option(names = {"-f", "--function"}, required = true, paramLabel = "NAME[:ALIAS]",
+            description = "The function, with an alias or version after a colon (or a function ARN).")
+    String function;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = "--text", paramLabel = "T", description = "Invoke with {\"text\": T}.")
+        String text;
+
+        @Option(names = "--event", paramLabel = "FILE", description = "Invoke with the event in FILE.")
+        Path event;
+    }
+
+    @Option(names = {"-n", "--times"}, paramLabel = "N", defaultValue = "1",
+            description = "Invoke N times, one after the other, and summarise (default: ${DEFAULT-VALUE}).")
+    int times;
+
+    @Option(names = "--json", description = "Print a JSON summary instead of Lambda's lines.")
+    boolean json;
+
+    @Mixin
+    AwsOptions aws;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (times < 1) {
+            throw new UsageException("--times must be at least 1, found " + times);
+        }
+        String name = function;
+        String qualifier = null;
+        if (!function.startsWith("arn:")) {
+            int colon = function.indexOf(':');
+            if (colon == 0 || colon == function.length() - 1) {
+                throw new UsageException("--function must be NAME or NAME:ALIAS, found \"" + function + "\"");
+            }
+            if (colon > 0) {
+                name = function.substring(0, colon);
+                qualifier = function.substring(colon + 1);
+            }
+        }
+        byte[] event = input.text != null ? EmulateCommand.textEvent(input.text) : Files.readAllBytes(input.event);
+        Terminal t = Terminal.of(spec);
+        List<Invocation> done = new ArrayList<>();
+        boolean elided = false;
+        try (AwsClients clients = AwsClients.create(aws)) {
+            for (int i = 0; i < times; i++) {
+                Invocation inv = Invocation.invoke(clients.lambda(), name, qualifier, event);
+                done.add(inv);
+                if (!json) {
+                    if (i < 3 || i == times - 1) {
+                        inv.log().forEach(t::line);
+                    } else if (!elided) {
+                        elided = true;
+                        t.line(t.dim("... (lines of the middle invocations left out)"));
+                    }
+                }
+                if (inv.functionError() != null) {
+                    break;
+                }
+            }
+        }
+        List<Report> reports = done.stream().map(Invocation::report).toList();
+        Invocation first = done.get(0);
+        Invocation last = done.get(done.size() - 1);
+        int memoryMb = first.report().memorySizeMb();
+        EmulateCommand.Summary summary = EmulateCommand.Summary.of(reports, memoryMb, false);
+        if (json) {
+            printJson(t, function, done, summary);
+        } else {
+            t.blank();
+            t.line(t.bold("response") + "  " + QuickstartCommand.abbreviate(new String(last.report().response(),
+                    StandardCharsets.UTF_8)));
+            t.line(t.bold("function") + "  " + name + (qualifier == null ? "" : ":" + qualifier) + ", version "
+                    + first.executedVersion() + ", " + memoryMb + " MB");
+            if (last.functionError() != null) {
+                t.line(t.bold("error") + "     X-Amz-Function-Error: " + last.functionError() + " (invocation "
+                        + done.size() + " of " + times + "; the answer above is the error)");
+            }
+            if (times > 1) {
+                t.line(t.bold("summary") + String.format(Locale.ROOT, "   %d invocations, %d failed; duration p50 "
+                        + "%.2f ms, p90 %.2f ms, p99 %.2f ms; max memory used %d MB", reports.size(),
+                        summary.failed(), summary.latency().p50(), summary.latency().p90(),
+                        summary.latency().p99(), summary.maxMemoryMb()));
+            }
+            t.line(t.bold("cost") + String.format(Locale.ROOT, "      per million invocations at %d MB and the p50 "
+                    + "billed duration (%d ms): x86_64 $%.2f, arm64 $%.2f  (%s prices, %s, requests "
+                    + "included)", memoryMb, summary.billedP50(), summary.x86PerMillion(), summary.armPerMillion(),
+                    Prices.DEFAULT.date(), Prices.DEFAULT.region()));
+        }
+        if (last.functionError() != null) {
+            spec.commandLine().getErr().println("lambert: the function failed (X-Amz-Function-Error: "
+                    + last.functionError() + "): " + QuickstartCommand.abbreviate(new String(last.report().response(),
+                            StandardCharsets.UTF_8)));
+            return ExitCodes.CHECK_FAILED;
+        }
+        return summary.failed() == 0 ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+    }
+
+    private static void printJson(Terminal t, String function, List<Invocation> done, EmulateCommand.Summary s)
+            throws IOException {
+        Report first = done.get(0).report();
+        Invocation last = done.get(done.size() - 1);
+        try (JsonGenerator g = Json.generator(t.stream())) {
+            g.writeStartObject();
+            g.writeStringField("function", function);
+            g.writeStringField("version", done.get(0).executedVersion());
+            g.writeNumberField("invocations", done.size());
+            g.writeNumberField("failed", s.failed());
+            g.writeStringField("function_error", last.functionError());
+            g.writeNumberField("memory_size_mb", first.memorySizeMb());
+            g.writeNumberField("init_duration_ms", first.initDurationMs());
+            g.writeNumberField("first_duration_ms", first.durationMs());
+            g.writeNumberField("duration_p50_ms", s.latency().p50());
+            g.writeNumberField("duration_p90_ms", s.latency().p90());
+            g.writeNumberField("duration_p99_ms", s.latency().p99());
+            g.writeNumberField("max_memory_used_mb", s.maxMemoryMb());
+            g.writeNumberField("billed_p50_ms", s.billedP50());
+            g.writeNumberField("usd_per_million_x86_64", s.x86PerMillion());
+            g.writeNumberField("usd_per_million_arm64", s.armPerMillion());
+            g.writeStringField("first_response", new String(first.response(), StandardCharsets.UTF_8));
+            g.writeArrayFieldStart("reports");
+            for (Invocation i : done) {
+                g.writeString(i.report().line());
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        t.stream().println();
+    }
+}

@@ -1,0 +1,157 @@
+package lambert.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import lambert.cli.packaging.FunctionConfig;
+import lambert.cli.template.SamTemplate;
+import lambert.onnx.io.ModelFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lambert template}: an AWS SAM template for a package, from its {@code function.json}, and
+ * the {@code sam deploy} command line that deploys it.
+ *
+ * <pre>{@code
+ * lambert template --package function.zip --out template.yaml --function embed --snapstart --url
+ * sam deploy --template-file template.yaml --stack-name embed --capabilities CAPABILITY_IAM --resolve-s3
+ * }</pre>
+ */
+@Command(name = "template", mixinStandardHelpOptions = true,
+        description = {"Writes an AWS SAM template (AWS::Serverless::Function) for a function zip from its "
+                + "function.json: runtime, handler, architecture, memory, timeout, environment, an alias, SnapStart "
+                + "or provisioned concurrency, a function URL with IAM auth; prints the sam deploy command."})
+final class TemplateCommand implements Callable<Integer> {
+    @Option(names = {"-p", "--package"}, required = true, paramLabel = "ZIP", description = "The function zip "
+            + "(function.json next to it gives the settings).")
+    Path zip;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE", defaultValue = "template.yaml",
+            description = "The template to write (default: ${DEFAULT-VALUE}); replaced if it exists.")
+    Path out;
+
+    @Option(names = "--function", paramLabel = "NAME", description = "The function's name (default: CloudFormation "
+            + "names it); also the stack name.")
+    String function;
+
+    @Option(names = "--memory", paramLabel = "MB", description = "Memory size (default: function.json's; lambert tune "
+            + "suggests one).")
+    Integer memory;
+
+    @Option(names = "--timeout", paramLabel = "S", description = "Timeout in seconds (default: function.json's).")
+    Integer timeout;
+
+    @Option(names = "--runtime", paramLabel = "RUNTIME", description = "java17, java21 or java25 (default: "
+            + "function.json's, else java21).")
+    String runtime;
+
+    @Option(names = "--ephemeral-storage", paramLabel = "MB", description = "/tmp size, 512 to 10240 MB (default: "
+            + "function.json's ephemeral_storage_mb, else Lambda's 512 MB).")
+    Integer ephemeralStorage;
+
+    @Option(names = "--snapstart", description = "SnapStart on published versions (not with --provisioned).")
+    boolean snapStart;
+
+    @Option(names = "--provisioned", paramLabel = "N", defaultValue = "0",
+            description = "Provisioned concurrency on the alias (not with --snapstart).")
+    int provisioned;
+
+    @Option(names = "--alias", paramLabel = "NAME", defaultValue = "live",
+            description = "The alias each published version gets (default: ${DEFAULT-VALUE}).")
+    String alias;
+
+    @Option(names = "--url", description = "Add a function URL with AWS_IAM auth.")
+    boolean url;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!Files.isRegularFile(zip)) {
+            throw new NoSuchFileException(zip.toString());
+        }
+        Path configFile = zip.toAbsolutePath().resolveSibling(lambert.cli.packaging.PackageReport.configName(zip));
+        if (!Files.isRegularFile(configFile)) {
+            throw new UsageException("the template is made from " + configFile + ", which is missing: package the "
+                    + "model with lambert package, which writes it next to the zip");
+        }
+        Map<String, Object> config = EmulateCommand.readConfig(zip);
+        @SuppressWarnings("unchecked")
+        Map<String, String> env = (Map<String, String>) config.getOrDefault("environment", Map.of());
+        Path template = out.toAbsolutePath().normalize();
+        Path folder = template.getParent();
+        String codeUri = folder.relativize(zip.toAbsolutePath().normalize()).toString();
+        String model = (String) config.getOrDefault("model", zip.getFileName().toString());
+        SamTemplate sam;
+        try {
+            sam = new SamTemplate(SamTemplate.logicalIdFor(function), function,
+                    "lambert: " + model + " (lambert " + config.getOrDefault("lambert_version", "?") + ")", codeUri,
+                    runtime != null ? runtime : string(config, "runtime", "java21"),
+                    string(config, "handler", FunctionConfig.HANDLER), string(config, "architecture", "x86_64"),
+                    memory != null ? memory : integer(config, "memory_mb", 1769),
+                    timeout != null ? timeout : integer(config, "timeout_s", 30), env,
+                    ephemeralStorage != null ? ephemeralStorage : integer(config, "ephemeral_storage_mb", 0),
+                    snapStart, provisioned, alias, url);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        Files.createDirectories(folder);
+        Path temp = Files.createTempFile(folder, "." + template.getFileName(), ".tmp");
+        try {
+            Files.writeString(temp, sam.yaml(), StandardCharsets.UTF_8);
+            readableByAll(temp);
+            ModelFiles.replace(temp, template);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        Terminal t = Terminal.of(spec);
+        t.line(t.bold(out.toString()) + "  AWS::Serverless::Function " + sam.logicalId() + ": " + sam.runtime() + ", "
+                + sam.architecture() + ", " + sam.memoryMb() + " MB, " + sam.timeoutSeconds() + " s, alias "
+                + sam.alias() + (sam.snapStart() ? ", SnapStart" : "")
+                + (sam.provisioned() > 0 ? ", provisioned concurrency " + sam.provisioned() : "")
+                + (sam.url() ? ", function URL (AWS_IAM)" : ""));
+        String stack = function != null ? function : "lambert-" + model.toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
+        t.line("deploy    " + SamTemplate.samDeploy(out.toString(), stack).stream().map(TemplateCommand::shellQuote)
+                .collect(Collectors.joining(" ")));
+        return ExitCodes.OK;
+    }
+
+    private static String string(Map<String, Object> config, String field, String fallback) {
+        Object value = config.getOrDefault(field, fallback);
+        if (!(value instanceof String)) {
+            throw new UsageException("function.json: field \"" + field + "\" must be a string, found " + value);
+        }
+        return (String) value;
+    }
+
+    private static int integer(Map<String, Object> config, String field, int fallback) {
+        Object value = config.getOrDefault(field, (long) fallback);
+        if (!(value instanceof Long)) {
+            throw new UsageException("function.json: field \"" + field + "\" must be a whole number, found " + value);
+        }
+        return ((Long) value).intValue();
+    }
+
+    static String shellQuote(String arg) {
+        return arg.matches("[A-Za-z0-9_./:=@+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
+    }
+
+    /** A file a command writes is readable by all, as any build output (temp files start as 0600). */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the default permissions stand
+        }
+    }
+}
