@@ -75,6 +75,8 @@ final class QuantizeCommand implements Callable<Integer> {
             throw new UsageException(source.modelPath() + ": " + e.getMessage());
         }
         Path temp = Files.createTempFile("lambert-quantized", ".onnx");
+        // Ctrl-C runs shutdown hooks, not finally blocks.
+        temp.toFile().deleteOnExit();
         try {
             ModelFiles.write(result.model(), temp);
             String description = "int8 dynamic, " + (options.perChannel() ? "per-channel" : "per-tensor")

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import lambert.cli.aws.AwsOptions;
 import lambert.cli.cost.Prices;
 import lambert.cli.emulator.RuntimeJars;
 import lambert.cli.packaging.Architecture;
@@ -26,6 +27,7 @@ import lambert.runtime.json.Json;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -96,6 +98,9 @@ final class TuneCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
+
+    @Mixin
+    AwsOptions aws;
 
     @Spec
     CommandSpec spec;
@@ -184,7 +189,7 @@ final class TuneCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     private TuneTarget target(Map<String, Object> config) {
         if (function != null) {
-            return TuneTargets.remote(function);
+            return TuneTargets.remote(function, aws);
         }
         int timeoutSeconds = timeout != null ? timeout : ((Number) config.getOrDefault("timeout_s", 30L)).intValue();
         return new LocalTuneTarget(zip, (String) config.getOrDefault("handler", FunctionConfig.HANDLER),

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import lambert.cli.aws.FakeAws;
 import lambert.cli.packaging.Architecture;
 import lambert.cli.packaging.PackageReport;
 import lambert.cli.packaging.Packager;
@@ -85,9 +86,33 @@ class TuneCommandTest {
     }
 
     @Test
-    void tune_remoteTargetIsNotInThisBuildYet() {
-        assertThat(run("tune", "--function", "embed:live")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("remote tune needs", "RemoteTuneTarget");
+    void tune_deployedFunctionIsSweptThenRestored() throws Exception {
+        try (FakeAws aws = FakeAws.start()) {
+            DeployCommandTest.useFakeCredentials();
+            DeployCommand.settings = DeployCommandTest.FAST;
+            Path zip = DeployCommandTest.functionZip(dir.resolve("function.zip"), 1000, 1);
+            assertThat(run("deploy", "--package", zip.toString(), "--function", "embed", "--role",
+                    "arn:aws:iam::123456789012:role/mine", "--endpoint-url", aws.endpoint().toString())).isZero();
+
+            int code = run("tune", "--function", "embed:live", "--memory", "256,512", "--invocations", "3",
+                    "--warmup", "1", "--json", "--endpoint-url", aws.endpoint().toString());
+
+            assertThat(code).as(out + "\n" + err).isZero();
+            List<?> sizes = (List<?>) ((Map<?, ?>) Json.parse(out.toString().trim().getBytes())).get("sizes");
+            assertThat(sizes.stream().map(s -> ((Map<?, ?>) s).get("memory_mb")).toList())
+                    .isEqualTo(List.of(256L, 512L));
+            for (Object s : sizes) {
+                assertThat(number((Map<?, ?>) s, "init_duration_ms")).isEqualTo(369.10);
+                assertThat(((Map<?, ?>) s).get("measured")).isEqualTo(3L);
+            }
+            assertThat(aws.function("embed").get("MemorySize")).isEqualTo(1769L);
+            assertThat(aws.aliases("embed")).containsOnlyKeys("live");
+            assertThat(aws.versions("embed")).hasSize(1);
+            assertThat(aws.problems()).isEmpty();
+        } finally {
+            DeployCommand.settings = lambert.cli.aws.DeploySettings.AWS;
+            DeployCommandTest.clearFakeCredentials();
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import lambert.lambda.events.EventKind;
 import lambert.lambda.events.HttpEvent;
 import lambert.lambda.events.HttpResponses;
@@ -23,6 +24,7 @@ import lambert.runtime.contract.RequestException;
 import lambert.runtime.contract.Service;
 import lambert.runtime.json.Json;
 import lambert.runtime.json.JsonException;
+import lambert.runtime.natives.NativeLibraries;
 import lambert.runtime.task.Parameters;
 import org.crac.Core;
 import org.crac.Resource;
@@ -34,8 +36,11 @@ import org.crac.Resource;
  * and never in a static initialiser. Direct invocations carry the request JSON as the event;
  * API Gateway (REST and HTTP APIs), function URL and ALB events carry it as the POST body, plain
  * or base64. HTTP-style events are answered with {@code {statusCode, headers, body}}: 200, 400 for
- * bad input, 405 for a method other than POST (GET answers model information), 413 over a limit,
- * 500 with the request id. A direct invocation with bad input gets the error body as its normal
+ * bad input, 405 for a method other than POST (GET answers model information), 413 over a limit
+ * (bytes, texts, or tokens: 256 per MB of the memory setting by default), 504 {@code DeadlineExceeded} when
+ * less than the margin (500 ms) was left before the invocation's deadline to start the next micro-batch, 500 with
+ * the request id. A direct invocation stopped by the deadline is a function error ({@link ModelFailedException}
+ * carrying the {@code DeadlineExceeded} body) rather than a cut-off by Lambda's timeout. A direct invocation with bad input gets the error body as its normal
  * result (retrying bad input cannot help); a failure of the function itself throws
  * {@link ModelFailedException}, so Lambda reports a function error.
  *
@@ -67,7 +72,7 @@ public final class Handler implements RequestStreamHandler, Resource {
         this.settings = settings;
         useBundledNatives(taskRoot);
         this.model = Model.open(settings.modelDir(), settings.model());
-        this.service = new Service(model, settings.limits());
+        this.service = new Service(model, settings.limits(), settings.deadlineMarginMillis());
         this.log = new InvocationLog(System.out, settings.logLevel());
         this.info = modelInfo(model.manifest());
         Core.getGlobalContext().register(this);
@@ -82,6 +87,10 @@ public final class Handler implements RequestStreamHandler, Resource {
             return;
         }
         Path natives = Path.of(taskRoot, "native");
+        if (Files.isDirectory(natives)) {
+            NativeLibraries.requirePackaged(natives, List.of("libonnxruntime.so", "libonnxruntime4j_jni.so",
+                    "libtokenizers.so"));
+        }
         if (Files.isRegularFile(natives.resolve("libonnxruntime.so"))
                 && System.getProperty("onnxruntime.native.path") == null) {
             System.setProperty("onnxruntime.native.path", natives.toString());
@@ -108,12 +117,13 @@ public final class Handler implements RequestStreamHandler, Resource {
             return;
         }
         HttpEvent http = HttpEvent.of(tree);
+        LongSupplier remaining = context == null ? null : () -> context.getRemainingTimeInMillis();
         Reply reply;
         int texts = 0;
         if (http == null) {
-            reply = service.handle(tree, event.length, requestId);
+            reply = service.handle(tree, event.length, requestId, remaining);
         } else {
-            reply = answerHttp(http, requestId);
+            reply = answerHttp(http, requestId, remaining);
         }
         if (reply.predictions() != null) {
             texts = reply.predictions().predictions().size();
@@ -121,7 +131,7 @@ public final class Handler implements RequestStreamHandler, Resource {
         finish(output, reply, http, requestId, http == null ? EventKind.DIRECT : http.kind(), texts, start);
     }
 
-    private Reply answerHttp(HttpEvent http, String requestId) {
+    private Reply answerHttp(HttpEvent http, String requestId, LongSupplier remaining) {
         byte[] body;
         try {
             body = http.method().equals("POST") ? http.bodyBytes() : new byte[0];
@@ -129,7 +139,7 @@ public final class Handler implements RequestStreamHandler, Resource {
             return Service.refuse(RequestException.invalid("body", "the body is marked base64 but is not valid base64: "
                     + e.getMessage()), requestId);
         }
-        return handleHttp(http.method(), body, requestId);
+        return handleHttp(http.method(), body, requestId, remaining);
     }
 
     /**
@@ -139,13 +149,18 @@ public final class Handler implements RequestStreamHandler, Resource {
      * @return the reply; a 405 reply should carry the header {@code Allow: GET, POST}
      */
     public Reply handleHttp(String method, byte[] body, String requestId) {
+        return handleHttp(method, body, requestId, null);
+    }
+
+    /** {@link #handleHttp(String, byte[], String)} before a deadline: the time left, or null for none. */
+    public Reply handleHttp(String method, byte[] body, String requestId, LongSupplier remainingMillis) {
         switch (method) {
             case "POST":
                 if (body.length == 0) {
                     return Service.refuse(RequestException.invalid("body", "the POST body is empty; send JSON such "
                             + "as {\"text\": \"...\"}"), requestId);
                 }
-                return service.handle(body, requestId);
+                return service.handle(body, requestId, remainingMillis);
             case "GET":
                 return new Reply(200, info, null, null);
             default:
@@ -186,6 +201,9 @@ public final class Handler implements RequestStreamHandler, Resource {
             g.writeStringField("quantization", manifest.quantization());
             g.writeNumberField("max_texts", settings.limits().maxTexts());
             g.writeNumberField("max_input_bytes", settings.limits().maxInputBytes());
+            if (settings.limits().maxTokens() != Integer.MAX_VALUE) {
+                g.writeNumberField("max_tokens", settings.limits().maxTokens());
+            }
             g.writeStringField("lambert_version", manifest.lambertVersion());
             g.writeEndObject();
         } catch (IOException e) {

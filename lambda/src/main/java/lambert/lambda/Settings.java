@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import lambert.runtime.ModelOptions;
 import lambert.runtime.contract.Limits;
+import lambert.runtime.contract.Service;
 import lambert.runtime.session.EngineOptions;
 import lambert.runtime.session.Optimization;
 
@@ -19,6 +20,9 @@ import lambert.runtime.session.Optimization;
  *   <tr><td>{@code LAMBERT_SPINNING}</td><td>{@code true}</td></tr>
  *   <tr><td>{@code LAMBERT_MAX_TEXTS}</td><td>256</td></tr>
  *   <tr><td>{@code LAMBERT_MAX_INPUT_BYTES}</td><td>1048576</td></tr>
+ *   <tr><td>{@code LAMBERT_MAX_TOKENS}</td><td>256 per MB of {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE}; no limit
+ *       without it</td></tr>
+ *   <tr><td>{@code LAMBERT_DEADLINE_MARGIN_MS}</td><td>500: no micro-batch starts with less time left</td></tr>
  *   <tr><td>{@code LAMBERT_VERIFY_CHECKSUMS}</td><td>{@code true}</td></tr>
  *   <tr><td>{@code LAMBERT_LOG_LEVEL}</td><td>{@code INFO}: one line per invocation; {@code WARN}: failures only;
  *       {@code OFF}</td></tr>
@@ -28,8 +32,10 @@ import lambert.runtime.session.Optimization;
  * @param model how the model is loaded and run
  * @param limits request limits
  * @param logLevel what is logged per invocation
+ * @param deadlineMarginMillis no micro-batch starts with less than this left before the invocation's deadline
  */
-public record Settings(Path modelDir, ModelOptions model, Limits limits, LogLevel logLevel) {
+public record Settings(Path modelDir, ModelOptions model, Limits limits, LogLevel logLevel,
+        long deadlineMarginMillis) {
     /** What the function logs per invocation. */
     public enum LogLevel {
         /** One line per invocation. */
@@ -50,8 +56,12 @@ public record Settings(Path modelDir, ModelOptions model, Limits limits, LogLeve
         ModelOptions defaults = ModelOptions.defaults();
         ModelOptions model = new ModelOptions(new EngineOptions(threads, spinning, Optimization.AUTO), verify,
                 defaults.tokenBudget(), defaults.maxBatchRows(), defaults.parallelism());
+        int memoryMb = integer(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0, 1);
+        int tokens = integer(env, "LAMBERT_MAX_TOKENS", memoryMb == 0 ? Integer.MAX_VALUE
+                : Limits.tokensForMemory(memoryMb), 1);
         Limits limits = new Limits(integer(env, "LAMBERT_MAX_TEXTS", Limits.defaults().maxTexts(), 1),
-                integer(env, "LAMBERT_MAX_INPUT_BYTES", Limits.defaults().maxInputBytes(), 1));
+                integer(env, "LAMBERT_MAX_INPUT_BYTES", Limits.defaults().maxInputBytes(), 1), tokens);
+        int margin = integer(env, "LAMBERT_DEADLINE_MARGIN_MS", (int) Service.DEFAULT_DEADLINE_MARGIN_MS, 0);
         String level = env.getOrDefault("LAMBERT_LOG_LEVEL", "INFO").trim().toUpperCase(Locale.ROOT);
         LogLevel logLevel;
         try {
@@ -59,7 +69,7 @@ public record Settings(Path modelDir, ModelOptions model, Limits limits, LogLeve
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("LAMBERT_LOG_LEVEL must be INFO, WARN or OFF, found \"" + level + "\"");
         }
-        return new Settings(modelDir, model, limits, logLevel);
+        return new Settings(modelDir, model, limits, logLevel, margin);
     }
 
     private static int integer(Map<String, String> env, String name, int fallback, int min) {

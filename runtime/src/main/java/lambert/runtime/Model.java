@@ -23,10 +23,12 @@ import lambert.runtime.bundle.Task;
 import lambert.runtime.session.OnnxSession;
 import lambert.runtime.session.Output;
 import lambert.runtime.session.TokenBatch;
+import lambert.runtime.task.DeadlineExceededException;
 import lambert.runtime.task.OutputDecoder;
 import lambert.runtime.task.Parameters;
 import lambert.runtime.task.Prediction;
 import lambert.runtime.task.TextTooLongException;
+import lambert.runtime.task.TooManyTokensException;
 import lambert.runtime.tokenize.TextTokenizer;
 import lambert.runtime.tokenize.Tokens;
 
@@ -223,11 +225,24 @@ public final class Model implements AutoCloseable {
         return name;
     }
 
-    /** Runs the model once on [first, highest id, last]; returns the output's last dimension. */
+    /**
+     * Runs the model once on [first, highest id, ..., last]; returns the output's last dimension. The probe text
+     * ends in a private-use character, which no vocabulary has, so a tokenizer that cannot encode unknown text
+     * (a WordPiece vocabulary without its unknown token: found by {@code BundleFuzzTest}) is refused here, by
+     * name, rather than failing on a request.
+     */
     private static int probe(ModelBundle bundle, Manifest manifest, OnnxSession session, TextTokenizer tokenizer) {
-        Tokens sample = tokenizer.encode("lambert");
+        Tokens sample;
+        try {
+            sample = tokenizer.encode("lambert \uE000");
+        } catch (RuntimeException e) {
+            throw new BundleException("the tokenizer " + bundle.tokenizerPath() + " cannot encode a probe text: "
+                    + e.getMessage(), e);
+        }
         long[] ids = sample.ids().clone();
-        int vocab = manifest.vocabSize();
+        // The highest id either side claims: a tokenizer.json with more ids than the manifest says (possible when
+        // the hash check is off) must fit the model too, or it fails on requests (found by BundleFuzzTest).
+        int vocab = Math.max(manifest.vocabSize(), tokenizer.vocabSize());
         if (vocab > 0 && ids.length >= 3) {
             ids[1] = vocab - 1;
         }
@@ -281,20 +296,34 @@ public final class Model implements AutoCloseable {
      * @throws TextTooLongException if truncation is off and a text is too long
      */
     public Predictions predict(List<String> texts, Parameters parameters) {
+        return predict(texts, parameters, Budget.unlimited());
+    }
+
+    /**
+     * Answers texts within a {@link Budget}: the tokens of all texts are counted after tokenization and before any
+     * inference, and no micro-batch starts once less than the budget's margin is left before its deadline.
+     *
+     * @throws TooManyTokensException over the token budget (nothing was run)
+     * @throws DeadlineExceededException when the deadline came too close to start the next micro-batch
+     */
+    public Predictions predict(List<String> texts, Parameters parameters, Budget budget) {
         // The read lock keeps close() from freeing the native tokenizer and session under a running call.
         lifecycle.readLock().lock();
         try {
             if (closed) {
                 throw new IllegalStateException("the model is closed");
             }
-            return run(texts, parameters);
+            return run(texts, parameters, budget);
         } finally {
             lifecycle.readLock().unlock();
         }
     }
 
-    private Predictions run(List<String> texts, Parameters parameters) {
+    private Predictions run(List<String> texts, Parameters parameters, Budget budget) {
         long start = System.nanoTime();
+        if (!budget.mayStart()) {
+            throw new DeadlineExceededException(0, 0, budget.remaining(), budget.marginMillis());
+        }
         Tokens[] tokens = tokenizer.encode(texts);
         long tokenized = System.nanoTime();
         int[] lengths = new int[tokens.length];
@@ -310,14 +339,24 @@ public final class Model implements AutoCloseable {
             lengths[i] = tokens[i].length();
             totalTokens += lengths[i];
         }
+        if (totalTokens > budget.maxTokens()) {
+            throw new TooManyTokensException(totalTokens, budget.maxTokens());
+        }
         Prediction[] out = new Prediction[texts.size()];
         // Quantised models answer one text at a time, so that an answer never depends on its batch-mates.
         int maxRows = manifest.batchInvariant() ? options.maxBatchRows() : 1;
         List<int[]> batches = MicroBatches.plan(lengths, options.tokenBudget(), maxRows);
         AtomicInteger next = new AtomicInteger();
+        AtomicInteger finished = new AtomicInteger();
         Runnable worker = () -> {
             for (int b = next.getAndIncrement(); b < batches.size(); b = next.getAndIncrement()) {
+                if (!budget.mayStart()) {
+                    next.set(batches.size()); // no other worker starts one either
+                    throw new DeadlineExceededException(finished.get(), batches.size(), budget.remaining(),
+                            budget.marginMillis());
+                }
                 runBatch(batches.get(b), texts, tokens, parameters, out);
+                finished.incrementAndGet();
             }
         };
         int parallel = options.effectiveParallelism(maxRows);
@@ -326,9 +365,24 @@ public final class Model implements AutoCloseable {
         for (int i = 0; i < helpers; i++) {
             running.add(pool(parallel - 1).submit(worker));
         }
-        worker.run();
+        // Every helper is awaited even when a batch fails or the deadline stops the call, so that no helper still
+        // uses the session once this call has returned (and released the lock that keeps close() out).
+        RuntimeException failure = null;
+        try {
+            worker.run();
+        } catch (RuntimeException e) {
+            next.set(batches.size());
+            failure = e;
+        }
         for (Future<?> f : running) {
-            awaitBatch(f);
+            try {
+                awaitBatch(f);
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
         long done = System.nanoTime();
         return new Predictions(Arrays.asList(out), totalTokens, truncated, batches.size(), tokenized - start,

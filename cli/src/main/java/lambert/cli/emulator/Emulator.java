@@ -43,6 +43,7 @@ public final class Emulator implements AutoCloseable {
     private double pendingInitMs = -1;
     private volatile long lastLogNanos;
     private final Map<String, Report> reports = new java.util.concurrent.ConcurrentHashMap<>();
+    private boolean unwritableTmp;
 
     /**
      * @param zip the function package
@@ -68,6 +69,7 @@ public final class Emulator implements AutoCloseable {
     public void start() throws IOException, InitFailedException {
         stop();
         sandbox = Sandbox.create(zip, runtimeJars);
+        sandbox.unwritableTmp(unwritableTmp);
         api = new RuntimeApiServer(new RuntimeApiServer.Listener() {
             @Override
             public void delivered(String requestId) {
@@ -242,6 +244,15 @@ public final class Emulator implements AutoCloseable {
     /** How the CPU of the current environment is limited. */
     public String cpuNote() {
         return sandbox == null ? "no environment" : sandbox.cpuNote();
+    }
+
+    /**
+     * A fault to inject: the function's temp folder is not writable in environments started from now on (Lambda
+     * always gives a writable {@code /tmp}; a function should not need it at all). Effective when lambert runs
+     * as root, since the function then runs as {@code nobody}.
+     */
+    void faultUnwritableTmp() {
+        unwritableTmp = true;
     }
 
     /** Whether the task root of the current environment is read-only to the function. */

@@ -27,6 +27,7 @@ final class Sandbox implements AutoCloseable {
     private CpuQuota quota;
     private Process process;
     private boolean readOnly;
+    private boolean unwritableTmp;
 
     private Sandbox(Path root) {
         this.root = root;
@@ -51,6 +52,11 @@ final class Sandbox implements AutoCloseable {
             sandbox.close();
             throw e;
         }
+    }
+
+    /** Whether the temp folder is made unwritable for the function (a fault injected by tests). */
+    void unwritableTmp(boolean unwritable) {
+        this.unwritableTmp = unwritable;
     }
 
     /** The unpacked package ({@code LAMBDA_TASK_ROOT}). */
@@ -125,7 +131,7 @@ final class Sandbox implements AutoCloseable {
         }
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(unwritableTmp ? "r-xr-xr-x" : "rwxrwxrwx"));
         readOnly = enforced;
     }
 

@@ -40,7 +40,9 @@ final class FunctionJars {
         for (String listed : readList()) {
             Path path = Path.of(listed);
             String name = path.getFileName().toString();
-            Path found = byName.getOrDefault(name, path);
+            // A module's classes folder is taken as listed: every module's is called "classes", so looking it up
+            // by file name would pick whichever module comes first on this classpath (seen with `mvn test`).
+            Path found = Files.isDirectory(path) ? path : byName.getOrDefault(name, path);
             if (!Files.exists(found)) {
                 throw new UncheckedIOException(new IOException("the function needs " + name + ", which is neither on "
                         + "the classpath nor at " + path + "; rebuild with ./mvnw install"));

@@ -82,6 +82,13 @@ public final class Packager {
         Path target = out.toAbsolutePath();
         Files.createDirectories(target.getParent());
         Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
+        Path[] configTemp = new Path[1];
+        // Ctrl-C (SIGINT) runs shutdown hooks but no finally blocks: the hook removes the partial files.
+        Thread cleanup = new Thread(() -> {
+            deleteQuietly(temp);
+            deleteQuietly(configTemp[0]);
+        }, "lambert-package-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             List<long[]> sizes = ZipWriter.write(items, temp);
             List<ZipWriter.Item> sorted = new ArrayList<>(items);
@@ -110,12 +117,31 @@ public final class Packager {
                     SUGGESTED_MEMORY_MB, 30, Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS),
                     sha, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha)), zipBytes, unzipped,
                     complete.name(), Version.CURRENT);
-            Path configTemp = Files.createTempFile(target.getParent(), ".function", ".json.partial");
-            Files.write(configTemp, function.toJson());
-            move(configTemp, config);
+            configTemp[0] = Files.createTempFile(target.getParent(), ".function", ".json.partial");
+            Files.write(configTemp[0], function.toJson());
+            move(configTemp[0], config);
             return new PackageReport(target, config, zipBytes, unzipped, entries, naiveZip, naiveUnzipped, sha);
         } finally {
             Files.deleteIfExists(temp);
+            if (configTemp[0] != null) {
+                Files.deleteIfExists(configTemp[0]);
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // best effort at shutdown
         }
     }
 

@@ -82,20 +82,43 @@ class RemoteTuneTargetTest {
     }
 
     @Test
-    void close_afterAFailureMidSweepRestoresTheOriginalMemory() {
+    void run_functionErrorIsAFailedReportAndTheSweepGoesOn() {
         AtomicInteger calls = new AtomicInteger();
-        fake.onInvoke(c -> calls.incrementAndGet() <= 2
-                ? new FakeAws.InvokeAnswer("{}".getBytes(StandardCharsets.UTF_8), null, List.of("REPORT RequestId: r"
+        fake.onInvoke(c -> calls.incrementAndGet() == 1
+                ? new FakeAws.InvokeAnswer(("{\"errorType\":\"Runtime.OutOfMemory\",\"errorMessage\":\"Runtime exited "
+                        + "with error: signal: killed\"}").getBytes(StandardCharsets.UTF_8), "Unhandled", List.of(
+                                "REPORT RequestId: r1\tDuration: 9.00 ms\tBilled Duration: 9 ms\tMemory Size: 128 MB\t"
+                                        + "Max Memory Used: 128 MB\tStatus: error"))
+                : new FakeAws.InvokeAnswer("{}".getBytes(StandardCharsets.UTF_8), null, List.of("REPORT RequestId: r"
                         + calls.get() + "\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 512 MB\tMax Memory "
-                        + "Used: 99 MB\t"))
-                : new FakeAws.InvokeAnswer("{\"errorType\":\"ModelFailedException\",\"errorMessage\":\"out of memory\"}"
-                        .getBytes(StandardCharsets.UTF_8), "Unhandled", List.of("REPORT RequestId: r3\tDuration: "
-                                + "9.00 ms\tBilled Duration: 9 ms\tMemory Size: 256 MB\tMax Memory Used: 256 MB\t"
-                                + "Status: error")));
+                        + "Used: 99 MB\t")));
+        try (RemoteTuneTarget target = new RemoteTuneTarget(aws.lambda(), "tuned", FAST, progress::add)) {
+            assertThat(target.run(128, 0, 1, EVENT)).extracting(Report::status).containsExactly("error");
+            assertThat(target.run(512, 0, 2, EVENT)).extracting(Report::status).containsOnly("success");
+        }
+        assertThat(progress).anyMatch(p -> p.contains("128 MB: function error (Unhandled)"));
+        assertThat(fake.function("tuned").get("MemorySize")).isEqualTo(1769L);
+    }
+
+    @Test
+    void run_sameSizeAgainReusesTheWarmVersion() {
+        try (RemoteTuneTarget target = new RemoteTuneTarget(aws.lambda(), "tuned", FAST, progress::add)) {
+            List<Report> cold = target.run(512, 0, 1, EVENT);
+            List<Report> warm = target.run(512, 2, 3, EVENT);
+            assertThat(cold.get(0).initDurationMs()).isPositive();
+            assertThat(warm).hasSize(3).allMatch(r -> r.initDurationMs() < 0);
+            assertThat(fake.operations().stream().filter(o -> o.equals("lambda:PublishVersion")).count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void close_afterAnAwsFailureMidSweepRestoresTheOriginalMemory() {
         RemoteTuneTarget target = new RemoteTuneTarget(aws.lambda(), "tuned", FAST, progress::add);
         assertThat(target.run(512, 0, 2, EVENT)).hasSize(2);
+        fake.fail("PublishVersion", 1, 403, "AccessDeniedException", "User is not authorized to perform: "
+                + "lambda:PublishVersion");
         assertThatThrownBy(() -> target.run(256, 0, 2, EVENT)).isInstanceOf(AwsRefusedException.class)
-                .hasMessageContaining("failed at 256 MB (Unhandled)").hasMessageContaining("out of memory");
+                .hasMessageContaining("lambda:PublishVersion").hasMessageContaining("grant lambda:PublishVersion");
         assertThat(fake.function("tuned").get("MemorySize")).isEqualTo(256L);
 
         target.close();
@@ -106,6 +129,7 @@ class RemoteTuneTargetTest {
                 .reduce((a, b) -> b).orElseThrow();
         assertThat(last.json()).containsEntry("MemorySize", 1769L).containsOnlyKeys("MemorySize");
         assertThat(fake.versions("tuned")).extracting(v -> v.get("Version")).containsExactly("1");
+        assertThat(fake.aliases("tuned")).containsOnlyKeys("live");
         assertThat(progress).contains("restoring tuned to 1769 MB");
         assertThatThrownBy(() -> target.run(512, 0, 1, EVENT)).isInstanceOf(IllegalStateException.class);
     }

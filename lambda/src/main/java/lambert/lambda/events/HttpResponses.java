@@ -11,7 +11,7 @@ import lambert.runtime.json.Json;
 /** Responses in the shape each HTTP-style service expects: status code, headers, body. */
 public final class HttpResponses {
     private static final Map<Integer, String> REASONS = Map.of(200, "OK", 400, "Bad Request", 405,
-            "Method Not Allowed", 413, "Payload Too Large", 500, "Internal Server Error");
+            "Method Not Allowed", 413, "Payload Too Large", 500, "Internal Server Error", 504, "Gateway Timeout");
 
     private HttpResponses() {}
 

@@ -47,6 +47,9 @@ public final class ModelFiles {
         Path target = file.toAbsolutePath();
         Files.createDirectories(target.getParent());
         Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
+        // Ctrl-C runs shutdown hooks, not finally blocks: the hook removes the partial file.
+        Thread cleanup = new Thread(() -> deleteQuietly(temp), "lambert-model-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             try (OutputStream out = Files.newOutputStream(temp)) {
                 model.writeTo(out);
@@ -54,6 +57,19 @@ public final class ModelFiles {
             replace(temp, target);
         } finally {
             Files.deleteIfExists(temp);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // best effort at shutdown
         }
     }
 

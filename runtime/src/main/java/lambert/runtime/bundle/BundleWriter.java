@@ -62,6 +62,14 @@ public final class BundleWriter {
         Path parent = absolute.getParent();
         Files.createDirectories(parent);
         Path staging = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".partial-");
+        Path[] old = new Path[1];
+        // Ctrl-C (SIGINT) runs shutdown hooks but no finally blocks: the hook removes the staging folder and, if
+        // the previous bundle was already moved aside, puts it back.
+        Thread cleanup = new Thread(() -> {
+            deleteTree(staging);
+            restore(old[0], absolute);
+        }, "lambert-bundle-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             Map<String, String> sha256 = new LinkedHashMap<>();
             Map<String, String> crc32 = new LinkedHashMap<>();
@@ -77,18 +85,46 @@ public final class BundleWriter {
             }
             Files.write(staging.resolve(Manifest.FILE_NAME), manifest.withHashes(sha256, crc32).toJson());
             if (Files.exists(absolute)) {
-                Path old = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".old-");
-                Files.move(absolute, old.resolve("bundle"));
+                old[0] = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".old-");
+                Files.move(absolute, old[0].resolve("bundle"));
                 moveIntoPlace(staging, absolute);
-                deleteTree(old);
+                Path previous = old[0];
+                old[0] = null;
+                deleteTree(previous);
             } else {
                 moveIntoPlace(staging, absolute);
             }
         } catch (IOException | RuntimeException e) {
             deleteTree(staging);
+            restore(old[0], absolute);
             throw e;
+        } finally {
+            removeHook(cleanup);
         }
         return ModelBundle.open(absolute);
+    }
+
+    /** Puts a previous bundle moved aside back in place, if the new one did not get there. */
+    private static void restore(Path old, Path target) {
+        if (old == null || !Files.exists(old.resolve("bundle"))) {
+            return;
+        }
+        try {
+            if (!Files.exists(target)) {
+                Files.move(old.resolve("bundle"), target);
+            }
+            deleteTree(old);
+        } catch (IOException ignored) {
+            // the previous bundle stays in the hidden .old- folder next to the target
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or has run
+        }
     }
 
     private static void moveIntoPlace(Path staging, Path target) throws IOException {

@@ -2,6 +2,7 @@ package lambert.runtime.bundle;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +101,14 @@ public record ModelBundle(Path dir, Manifest manifest, boolean inferred) {
     }
 
     private Path resolveInside(String relative) {
-        Path file = dir.resolve(relative).normalize();
+        Path file;
+        try {
+            file = dir.resolve(relative).normalize();
+        } catch (InvalidPathException e) {
+            // Found by BundleFuzzTest: a NUL in a file name escaped as an unchecked exception.
+            throw new BundleException(describeManifest() + " names a file that is not a valid path: \""
+                    + relative.replace("\u0000", "\\u0000") + "\" (" + e.getReason() + ")", e);
+        }
         if (!file.startsWith(dir.normalize())) {
             throw new BundleException(Manifest.FILE_NAME + " names a file outside the bundle folder: \"" + relative
                     + "\"");

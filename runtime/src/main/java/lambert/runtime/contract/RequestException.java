@@ -13,6 +13,8 @@ public final class RequestException extends RuntimeException {
     public static final String TOO_LARGE = "RequestTooLarge";
     /** The function's own fault. */
     public static final String INTERNAL = "InternalError";
+    /** The request was stopped before the function's timeout (HTTP 504). */
+    public static final String DEADLINE = "DeadlineExceeded";
 
     private final int status;
     private final String type;
@@ -40,7 +42,7 @@ public final class RequestException extends RuntimeException {
         return status;
     }
 
-    /** {@link #INVALID}, {@link #TOO_LARGE} or {@link #INTERNAL}. */
+    /** {@link #INVALID}, {@link #TOO_LARGE}, {@link #DEADLINE} or {@link #INTERNAL}. */
     public String type() {
         return type;
     }

@@ -1,8 +1,12 @@
 package lambert.runtime.contract;
 
+import java.util.function.LongSupplier;
+import lambert.runtime.Budget;
 import lambert.runtime.Model;
 import lambert.runtime.Predictions;
+import lambert.runtime.task.DeadlineExceededException;
 import lambert.runtime.task.TextTooLongException;
+import lambert.runtime.task.TooManyTokensException;
 
 /**
  * The request/response contract over a loaded model: JSON bytes in, a {@link Reply} out. The same
@@ -15,12 +19,27 @@ import lambert.runtime.task.TextTooLongException;
  * }</pre>
  */
 public final class Service {
+    /** No micro-batch starts with less than this left before the caller's deadline, by default. */
+    public static final long DEFAULT_DEADLINE_MARGIN_MS = 500;
+
     private final Model model;
     private final RequestParser parser;
+    private final Limits limits;
+    private final long deadlineMarginMillis;
 
     public Service(Model model, Limits limits) {
+        this(model, limits, DEFAULT_DEADLINE_MARGIN_MS);
+    }
+
+    /**
+     * @param deadlineMarginMillis with a deadline ({@link #handle(byte[], String, LongSupplier)}), no micro-batch
+     *     starts with less than this left; the request is then answered 504 {@code DeadlineExceeded}
+     */
+    public Service(Model model, Limits limits, long deadlineMarginMillis) {
         this.model = model;
         this.parser = new RequestParser(limits);
+        this.limits = limits;
+        this.deadlineMarginMillis = deadlineMarginMillis;
     }
 
     /**
@@ -29,13 +48,22 @@ public final class Service {
      * @param requestId named in 500 errors so the log line can be found; may be null
      */
     public Reply handle(byte[] body, String requestId) {
+        return handle(body, requestId, null);
+    }
+
+    /**
+     * Answers one request body before a deadline.
+     *
+     * @param remainingMillis the time left (Lambda's {@code Context.getRemainingTimeInMillis}); null for none
+     */
+    public Reply handle(byte[] body, String requestId, LongSupplier remainingMillis) {
         Request request;
         try {
             request = parser.parse(body);
         } catch (RequestException e) {
             return error(e, requestId);
         }
-        return answer(request, requestId);
+        return answer(request, requestId, remainingMillis);
     }
 
     /**
@@ -43,6 +71,11 @@ public final class Service {
      * request), after checking the size it had as bytes.
      */
     public Reply handle(Object tree, long bytes, String requestId) {
+        return handle(tree, bytes, requestId, null);
+    }
+
+    /** Answers a request body already parsed from JSON, before a deadline (null for none). */
+    public Reply handle(Object tree, long bytes, String requestId, LongSupplier remainingMillis) {
         Request request;
         try {
             parser.checkSize(bytes);
@@ -50,7 +83,7 @@ public final class Service {
         } catch (RequestException e) {
             return error(e, requestId);
         }
-        return answer(request, requestId);
+        return answer(request, requestId, remainingMillis);
     }
 
     /** The error reply for a request refused before it reached the parser (the caller's own checks). */
@@ -60,12 +93,22 @@ public final class Service {
 
     /** Answers an already parsed request. */
     public Reply answer(Request request, String requestId) {
+        return answer(request, requestId, null);
+    }
+
+    /** Answers an already parsed request within the token limit and before a deadline (null for none). */
+    public Reply answer(Request request, String requestId, LongSupplier remainingMillis) {
+        Budget budget = new Budget(limits.maxTokens(), remainingMillis, deadlineMarginMillis);
         try {
-            Predictions predictions = model.predict(request.texts(), request.parameters());
+            Predictions predictions = model.predict(request.texts(), request.parameters(), budget);
             return new Reply(200, ResponseWriter.write(model.manifest(), request, predictions), null, predictions);
         } catch (TextTooLongException e) {
             String field = request.single() ? null : "texts[" + e.index() + "]";
             return error(RequestException.tooLarge(field, e.getMessage()), requestId);
+        } catch (TooManyTokensException e) {
+            return error(RequestException.tooLarge(null, e.getMessage()), requestId);
+        } catch (DeadlineExceededException e) {
+            return error(new RequestException(504, RequestException.DEADLINE, null, e.getMessage()), requestId);
         } catch (RuntimeException e) {
             String message = "the model failed to answer: " + e.getMessage()
                     + (requestId == null ? "" : " (request id " + requestId + ")");
@@ -74,7 +117,7 @@ public final class Service {
     }
 
     private static Reply error(RequestException e, String requestId) {
-        byte[] body = ResponseWriter.error(e.type(), e.getMessage(), e.field(), e.status() == 500 ? requestId : null);
+        byte[] body = ResponseWriter.error(e.type(), e.getMessage(), e.field(), e.status() >= 500 ? requestId : null);
         return new Reply(e.status(), body, e.type(), null);
     }
 

@@ -51,7 +51,9 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new JsonException(e.getOriginalMessage() + " at " + where(e.getLocation()), e);
         } catch (IOException e) {
-            throw new UncheckedIOException("reading JSON from memory failed", e);
+            // Reading from memory cannot fail for I/O reasons: what remains is the content, such as bytes that
+            // Jackson's encoding detection takes for UTF-32 and that end mid-character (found by HandlerFuzzTest).
+            throw new JsonException("the bytes are not JSON text in UTF-8: " + e.getMessage(), e);
         }
     }
 

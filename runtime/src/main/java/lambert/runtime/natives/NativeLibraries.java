@@ -69,6 +69,47 @@ public final class NativeLibraries {
         tokenizerLoaded = true;
     }
 
+    /**
+     * Checks the native libraries a package carries in {@code dir} (its {@code native/} folder) before any is
+     * loaded: each of {@code names} must be there and built for this machine's architecture (ELF
+     * {@code e_machine}), or the message says which file is missing or for which architecture it was built, and
+     * what to do. Without this, a missing library shows as "no onnxruntime in java.library.path" and a wrong one
+     * as a loader error.
+     *
+     * @throws IllegalStateException naming the library
+     */
+    public static void requirePackaged(Path dir, List<String> names) {
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        String here = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64"
+                : arch.equals("aarch64") || arch.equals("arm64") ? "arm64" : arch;
+        for (String name : names) {
+            Path library = dir.resolve(name);
+            if (!Files.isRegularFile(library)) {
+                throw new IllegalStateException("the package's native/" + name + " is missing (looked in " + dir
+                        + "): rebuild the zip with lambert package --arch " + here);
+            }
+            byte[] header = new byte[20];
+            try (InputStream in = Files.newInputStream(library)) {
+                if (in.readNBytes(header, 0, header.length) < header.length || header[0] != 0x7f || header[1] != 'E'
+                        || header[2] != 'L' || header[3] != 'F') {
+                    throw new IllegalStateException("the package's native/" + name + " is not an ELF library: rebuild "
+                            + "the zip with lambert package --arch " + here);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the package's native/" + name + ": " + e.getMessage(), e);
+            }
+            int machine = (header[18] & 0xff) | (header[19] & 0xff) << 8;
+            String built = machine == 0x3E ? "x86_64" : machine == 0xB7 ? "arm64" : "machine 0x"
+                    + Integer.toHexString(machine);
+            if (!built.equals(here)) {
+                throw new IllegalStateException("the package's native/" + name + " is built for " + built
+                        + (built.equals("arm64") ? " (aarch64)" : "") + " but this function runs on " + here + " (os.arch "
+                        + arch + "): rebuild the zip with lambert package --arch " + here + ", or set the function's "
+                        + "architecture to " + built);
+            }
+        }
+    }
+
     /** Prepares ONNX Runtime's libraries; call before the first ONNX Runtime class loads. */
     public static synchronized void prepareOnnxRuntime() {
         if (ortPrepared || System.getProperty(ORT_PATH) != null) {

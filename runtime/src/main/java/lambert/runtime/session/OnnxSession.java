@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import lambert.runtime.bundle.BundleException;
 import lambert.runtime.natives.NativeLibraries;
 
 /**
@@ -48,7 +49,7 @@ public final class OnnxSession implements AutoCloseable {
      */
     public static OnnxSession open(Path model, EngineOptions options, boolean preOptimized) throws OrtException {
         NativeLibraries.prepareOnnxRuntime();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = environment();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setIntraOpNumThreads(options.effectiveThreads());
             so.setInterOpNumThreads(1);
@@ -56,6 +57,25 @@ public final class OnnxSession implements AutoCloseable {
             so.addConfigEntry("session.intra_op.allow_spinning", options.spinning() ? "1" : "0");
             so.setOptimizationLevel(level(options.optimization(), preOptimized));
             return new OnnxSession(env, env.createSession(model.toString(), so));
+        }
+    }
+
+    /**
+     * ONNX Runtime's environment. Its Java binding starts by creating a temp folder (even when its libraries are
+     * given by path) and then loads its native libraries; either failure surfaces as a linkage error without a
+     * useful message, so it is turned into a {@link BundleException} that names the cause.
+     */
+    private static OrtEnvironment environment() {
+        try {
+            return OrtEnvironment.getEnvironment();
+        } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new BundleException("ONNX Runtime could not start: " + cause + ". Its Java binding needs a writable "
+                    + "temp folder (java.io.tmpdir is " + System.getProperty("java.io.tmpdir") + ") and its native "
+                    + "libraries (onnxruntime.native.path is " + System.getProperty("onnxruntime.native.path") + ")", e);
+        } catch (UnsatisfiedLinkError e) {
+            throw new BundleException("ONNX Runtime's native library could not be loaded (onnxruntime.native.path is "
+                    + System.getProperty("onnxruntime.native.path") + "): " + e.getMessage(), e);
         }
     }
 

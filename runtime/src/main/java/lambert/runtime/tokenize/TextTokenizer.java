@@ -2,6 +2,10 @@ package lambert.runtime.tokenize;
 
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,14 +32,19 @@ import lambert.runtime.natives.NativeLibraries;
  */
 public final class TextTokenizer implements AutoCloseable {
     private static final TokenizersLibrary LIB = TokenizersLibrary.LIB;
+    private static final JsonFactory JSON = new JsonFactory();
+    /** Below serde_json's recursion limit of 128, which the tokenizers library turns into an abort. */
+    private static final int MAX_DEPTH = 64;
 
     private final long handle;
     private final int maxLength;
+    private final int vocabSize;
     private volatile boolean closed;
 
-    private TextTokenizer(long handle, int maxLength) {
+    private TextTokenizer(long handle, int maxLength, int vocabSize) {
         this.handle = handle;
         this.maxLength = maxLength;
+        this.vocabSize = vocabSize;
     }
 
     /** Loads {@code tokenizer.json}; texts longer than {@code maxLength} tokens are truncated. */
@@ -51,6 +60,9 @@ public final class TextTokenizer implements AutoCloseable {
         } catch (IOException e) {
             throw new BundleException("cannot read tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
         }
+        requireJson(json, tokenizerJson);
+        requireTemplateTokens(json, tokenizerJson);
+        int vocabSize = vocabSize(json);
         long handle;
         try {
             handle = LIB.createTokenizerFromString(json);
@@ -65,7 +77,164 @@ public final class TextTokenizer implements AutoCloseable {
             LIB.deleteTokenizer(handle);
             throw new BundleException("tokenizer " + tokenizerJson + " refused its settings: " + e.getMessage(), e);
         }
-        return new TextTokenizer(handle, maxLength);
+        return new TextTokenizer(handle, maxLength, vocabSize);
+    }
+
+    /**
+     * Refuses a {@code tokenizer.json} that is not well-formed JSON before it reaches the native library: the
+     * tokenizers library (0.21, through DJL 0.38) panics on a syntax error inside some sections (such as
+     * {@code "decoder"}: {@code expect("Helper")}), and a panic across JNI aborts the whole JVM. Found by
+     * {@code BundleFuzzTest}. Also refused, for the same reason: nesting deeper than serde_json's limit, and
+     * escapes that decode to an unpaired surrogate.
+     */
+    private static void requireJson(String json, Path file) {
+        try (JsonParser parser = JSON.createParser(json)) {
+            JsonToken first = parser.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new BundleException("tokenizer " + file + " is not a JSON object; expected a Hugging Face "
+                        + "tokenizer.json");
+            }
+            int depth = 1;
+            for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    if (++depth > MAX_DEPTH) {
+                        throw new BundleException("tokenizer " + file + " nests deeper than " + MAX_DEPTH + " levels "
+                                + "at line " + parser.currentLocation().getLineNr());
+                    }
+                } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    depth--;
+                } else if (t == JsonToken.FIELD_NAME || t == JsonToken.VALUE_STRING) {
+                    if (Texts.firstUnpairedSurrogate(parser.getText()) >= 0) {
+                        throw new BundleException("tokenizer " + file + " has a string with an unpaired UTF-16 "
+                                + "surrogate at line " + parser.currentLocation().getLineNr());
+                    }
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw new BundleException("tokenizer " + file + " is not valid JSON: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+        } catch (IOException e) {
+            throw new BundleException("cannot read tokenizer " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a {@code TemplateProcessing} post-processor (alone or in a {@code Sequence}) whose template names a
+     * special token missing from its {@code special_tokens}: the tokenizers library loads it, then panics on the
+     * first encode ({@code template.rs}: "no entry found for key"), which aborts the JVM. Found by
+     * {@code BundleFuzzTest}.
+     */
+    private static void requireTemplateTokens(String json, Path file) {
+        Object processor;
+        try (JsonParser parser = JSON.createParser(json)) {
+            parser.nextToken();
+            processor = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals("post_processor") && value == JsonToken.START_OBJECT) {
+                    int from = (int) parser.currentTokenLocation().getCharOffset();
+                    parser.skipChildren();
+                    int to = (int) parser.currentLocation().getCharOffset();
+                    processor = lambert.runtime.json.Json.parse(json.substring(from, to)
+                            .getBytes(StandardCharsets.UTF_8));
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        } catch (IOException | lambert.runtime.json.JsonException e) {
+            throw new BundleException("tokenizer " + file + ": cannot read its post_processor: " + e.getMessage(), e);
+        }
+        checkTemplate(processor, file);
+    }
+
+    private static void checkTemplate(Object processor, Path file) {
+        if (!(processor instanceof java.util.Map<?, ?> map)) {
+            return;
+        }
+        if ("Sequence".equals(map.get("type")) && map.get("processors") instanceof List<?> processors) {
+            for (Object p : processors) {
+                checkTemplate(p, file);
+            }
+            return;
+        }
+        if (!"TemplateProcessing".equals(map.get("type"))) {
+            return;
+        }
+        java.util.Set<?> known = map.get("special_tokens") instanceof java.util.Map<?, ?> special ? special.keySet()
+                : java.util.Set.of();
+        for (String template : List.of("single", "pair")) {
+            if (!(map.get(template) instanceof List<?> pieces)) {
+                continue;
+            }
+            for (Object piece : pieces) {
+                if (piece instanceof java.util.Map<?, ?> p && p.get("SpecialToken") instanceof java.util.Map<?, ?> token
+                        && !known.contains(token.get("id"))) {
+                    throw new BundleException("tokenizer " + file + ": the post_processor's \"" + template
+                            + "\" template names the special token " + token.get("id") + ", which is not among its "
+                            + "special_tokens " + known);
+                }
+            }
+        }
+    }
+
+    /**
+     * The number of ids a well-formed {@code tokenizer.json} can produce: one more than the highest id in
+     * {@code model.vocab} (an object of ids, or a list whose positions are the ids) and in {@code added_tokens};
+     * 0 if it has neither.
+     */
+    private static int vocabSize(String json) {
+        long highest = -1;
+        try (JsonParser parser = JSON.createParser(json)) {
+            parser.nextToken();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals("model") && value == JsonToken.START_OBJECT) {
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String inner = parser.currentName();
+                        JsonToken v = parser.nextToken();
+                        if (inner.equals("vocab") && v == JsonToken.START_OBJECT) {
+                            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                                if (parser.nextToken() == JsonToken.VALUE_NUMBER_INT) {
+                                    highest = Math.max(highest, parser.getValueAsLong(-1));
+                                }
+                                parser.skipChildren();
+                            }
+                        } else if (inner.equals("vocab") && v == JsonToken.START_ARRAY) {
+                            long count = 0;
+                            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                                parser.skipChildren();
+                                count++;
+                            }
+                            highest = Math.max(highest, count - 1);
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
+                } else if (field.equals("added_tokens") && value == JsonToken.START_ARRAY) {
+                    while (parser.nextToken() == JsonToken.START_OBJECT) {
+                        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                            String name = parser.currentName();
+                            if (parser.nextToken() == JsonToken.VALUE_NUMBER_INT && name.equals("id")) {
+                                highest = Math.max(highest, parser.getValueAsLong(-1));
+                            }
+                            parser.skipChildren();
+                        }
+                    }
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            return 0; // checked to be well-formed already; an unusual layout just leaves the size unknown
+        }
+        return (int) Math.min(Integer.MAX_VALUE, highest + 1);
+    }
+
+    /** The number of ids this tokenizer can produce (highest id + 1), read from its file; 0 if unknown. */
+    public int vocabSize() {
+        return vocabSize;
     }
 
     /** The maximum number of tokens per text, special tokens included. */
