@@ -4,6 +4,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import lambert.onnx.convert.ConvertException;
 import lambert.runtime.bundle.BundleException;
 import lambert.runtime.bundle.Version;
 import picocli.CommandLine;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         versionProvider = Lambert.VersionProvider.class,
         description = "Turns a BERT-family model into a small, fast, cheap AWS Lambda function on ONNX Runtime.",
         subcommands = {QuickstartCommand.class, PredictCommand.class, PackageCommand.class, EmulateCommand.class,
-            ServeCommand.class, VerifyCommand.class, OptimizeCommand.class, QuantizeCommand.class,
+            ServeCommand.class, VerifyCommand.class, ConvertCommand.class, OptimizeCommand.class, QuantizeCommand.class,
             TuneCommand.class, TemplateCommand.class, CostCommand.class, DeployCommand.class, InvokeCommand.class,
             CommandLine.HelpCommand.class})
 public final class Lambert {
@@ -56,8 +57,11 @@ public final class Lambert {
     }
 
     static int exitCode(Throwable e) {
+        if (e instanceof ConvertException && e.getCause() instanceof NoSuchFileException) {
+            return ExitCodes.ENVIRONMENT;
+        }
         if (e instanceof UsageException || e instanceof BundleException || e instanceof CommandLine.ParameterException
-                || e instanceof FileAlreadyExistsException) {
+                || e instanceof FileAlreadyExistsException || e instanceof ConvertException) {
             return ExitCodes.BAD_INPUT;
         }
         if (e instanceof CheckFailedException) {
