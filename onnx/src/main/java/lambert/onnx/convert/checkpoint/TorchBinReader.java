@@ -39,8 +39,12 @@ import lambert.onnx.convert.checkpoint.StateDictUnpickler.TensorRef;
  * }</pre>
  */
 public final class TorchBinReader {
-    /** The largest {@code data.pkl} accepted (BERT-large's is under 100 KB). */
-    public static final int MAX_PICKLE_BYTES = 64 * 1024 * 1024;
+    /**
+     * The largest {@code data.pkl} accepted (BERT-large's is under 100 KB). Each pickle byte can push
+     * one object (a 64 MB run of EMPTY_LIST, 58 KB deflated, took 1.8 GB of heap), so the cap bounds
+     * what a hostile pickle can allocate: 8 MB, about 250 MB of heap at worst.
+     */
+    public static final int MAX_PICKLE_BYTES = 8 * 1024 * 1024;
     /** Deflate cannot expand data more than about 1032 times; a larger claim is a lie. */
     private static final long MAX_DEFLATE_RATIO = 1100;
     private static final int CHUNK_BYTES = 1 << 20;

@@ -221,6 +221,19 @@ class TorchBinTest {
     }
 
     @Test
+    void read_pickleOverTheCap_isRefusedBeforeUnpickling() throws Exception {
+        // One EMPTY_LIST per byte: uncapped, a few KB of deflated zip would fill the heap with lists.
+        byte[] pickle = new byte[TorchBinReader.MAX_PICKLE_BYTES + 1];
+        java.util.Arrays.fill(pickle, (byte) ']');
+        Path file = dir.resolve("pytorch_model.bin");
+        TorchBinWriter.writeArchive(file, "archive", entries(pickle, Map.of()));
+
+        assertThatThrownBy(() -> TorchBinReader.read(file))
+                .isInstanceOf(ConvertException.class).hasMessageContaining("data.pkl")
+                .hasMessageContaining("expected at most " + TorchBinReader.MAX_PICKLE_BYTES);
+    }
+
+    @Test
     void read_notAStateDict_isRefused() throws Exception {
         byte[] pickle = stateDict(p -> p.string("epoch").integer(3));
         Path file = dir.resolve("pytorch_model.bin");
