@@ -1,15 +1,15 @@
 package lambert.onnx.convert.arch;
 
-import static lambert.onnx.convert.arch.ReferenceOps.activate;
 import static lambert.onnx.convert.arch.ReferenceOps.add;
-import static lambert.onnx.convert.arch.ReferenceOps.attention;
 import static lambert.onnx.convert.arch.ReferenceOps.layerNorm;
 import static lambert.onnx.convert.arch.ReferenceOps.linear;
+import static lambert.onnx.convert.arch.ReferenceOps.postNormLayer;
 import static lambert.onnx.convert.arch.ReferenceOps.rows;
 import static lambert.onnx.convert.arch.ReferenceOps.tanh;
 import static lambert.onnx.convert.arch.ReferenceOps.toFloat;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import lambert.onnx.convert.Checkpoint;
 import lambert.onnx.convert.ConvertException;
@@ -24,6 +24,10 @@ final class BertReference implements ReferenceModel {
     private final BertSizes s;
     private final int labels;
     private final Map<String, Tensor> t = new HashMap<>();
+    /** The sub-layers of {@code encoder.layer.N}, in {@link ReferenceOps#postNormLayer}'s order. */
+    private static final List<String> LAYER = List.of("attention.self.query", "attention.self.key",
+            "attention.self.value", "attention.output.dense", "attention.output.LayerNorm", "intermediate.dense",
+            "output.dense", "output.LayerNorm");
 
     BertReference(Checkpoint checkpoint, Head head, BertArchitecture.Flavour flavour, PrefixedWeights w, BertSizes s, int labels)
             throws ConvertException {
@@ -105,12 +109,8 @@ final class BertReference implements ReferenceModel {
                 rows(t.get("embeddings.token_type_embeddings.weight"), types));
         x = norm(x, "embeddings.LayerNorm");
         for (int i = 0; i < s.layers(); i++) {
-            String p = "encoder.layer." + i + ".";
-            double[][] context = attention(dense(x, p + "attention.self.query"), dense(x, p + "attention.self.key"),
-                    dense(x, p + "attention.self.value"), s.heads(), s.headSize());
-            double[][] x1 = norm(add(dense(context, p + "attention.output.dense"), x), p + "attention.output.LayerNorm");
-            double[][] inner = activate(dense(x1, p + "intermediate.dense"), s.activation());
-            x = norm(add(dense(inner, p + "output.dense"), x1), p + "output.LayerNorm");
+            x = postNormLayer(x, "encoder.layer." + i + ".", LAYER, this::dense, this::norm, s.heads(), s.headSize(),
+                    s.activation());
         }
         switch (head) {
             case ENCODER:

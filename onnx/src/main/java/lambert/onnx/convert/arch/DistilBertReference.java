@@ -2,13 +2,14 @@ package lambert.onnx.convert.arch;
 
 import static lambert.onnx.convert.arch.ReferenceOps.activate;
 import static lambert.onnx.convert.arch.ReferenceOps.add;
-import static lambert.onnx.convert.arch.ReferenceOps.attention;
 import static lambert.onnx.convert.arch.ReferenceOps.layerNorm;
 import static lambert.onnx.convert.arch.ReferenceOps.linear;
+import static lambert.onnx.convert.arch.ReferenceOps.postNormLayer;
 import static lambert.onnx.convert.arch.ReferenceOps.rows;
 import static lambert.onnx.convert.arch.ReferenceOps.toFloat;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import lambert.onnx.convert.ConvertException;
 import lambert.onnx.convert.Head;
@@ -20,6 +21,9 @@ final class DistilBertReference implements ReferenceModel {
     private final Head head;
     private final DistilBertSizes s;
     private final Map<String, Tensor> t = new HashMap<>();
+    /** The sub-layers of {@code transformer.layer.N}, in {@link ReferenceOps#postNormLayer}'s order. */
+    private static final List<String> LAYER = List.of("attention.q_lin", "attention.k_lin", "attention.v_lin",
+            "attention.out_lin", "sa_layer_norm", "ffn.lin1", "ffn.lin2", "output_layer_norm");
 
     DistilBertReference(Head head, PrefixedWeights w, DistilBertSizes s, int labels) throws ConvertException {
         this.head = head;
@@ -74,12 +78,8 @@ final class DistilBertReference implements ReferenceModel {
         }
         double[][] x = norm(add(rows(t.get("word"), inputIds), rows(t.get("position"), positions)), "embeddings.LayerNorm");
         for (int i = 0; i < s.layers(); i++) {
-            String p = "transformer.layer." + i + ".";
-            double[][] context = attention(dense(x, p + "attention.q_lin"), dense(x, p + "attention.k_lin"),
-                    dense(x, p + "attention.v_lin"), s.heads(), s.headSize());
-            double[][] x1 = norm(add(dense(context, p + "attention.out_lin"), x), p + "sa_layer_norm");
-            double[][] inner = activate(dense(x1, p + "ffn.lin1"), s.activation());
-            x = norm(add(dense(inner, p + "ffn.lin2"), x1), p + "output_layer_norm");
+            x = postNormLayer(x, "transformer.layer." + i + ".", LAYER, this::dense, this::norm, s.heads(),
+                    s.headSize(), s.activation());
         }
         switch (head) {
             case ENCODER:

@@ -1,5 +1,7 @@
 package lambert.onnx.convert.arch;
 
+import java.util.List;
+import java.util.function.BiFunction;
 import lambert.onnx.convert.Tensor;
 
 /**
@@ -164,6 +166,22 @@ final class ReferenceOps {
             }
         }
         return context;
+    }
+
+    /**
+     * One post-norm encoder layer as BERT and DistilBERT run it: self-attention, add and LayerNorm,
+     * feed-forward, add and LayerNorm. {@code names} are the sub-layers after {@code prefix}, in that
+     * order: query, key, value, attention output, its LayerNorm, intermediate, output, its LayerNorm;
+     * {@code dense} and {@code norm} apply the caller's named linear layer and LayerNorm.
+     */
+    static double[][] postNormLayer(double[][] x, String prefix, List<String> names,
+            BiFunction<double[][], String, double[][]> dense, BiFunction<double[][], String, double[][]> norm,
+            int heads, int headSize, Activation act) {
+        double[][] context = attention(dense.apply(x, prefix + names.get(0)), dense.apply(x, prefix + names.get(1)),
+                dense.apply(x, prefix + names.get(2)), heads, headSize);
+        double[][] x1 = norm.apply(add(dense.apply(context, prefix + names.get(3)), x), prefix + names.get(4));
+        double[][] inner = activate(dense.apply(x1, prefix + names.get(5)), act);
+        return norm.apply(add(dense.apply(inner, prefix + names.get(6)), x1), prefix + names.get(7));
     }
 
     /** Rounds to float32 for the caller. */
