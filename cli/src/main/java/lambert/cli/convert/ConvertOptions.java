@@ -47,14 +47,17 @@ public record ConvertOptions(Path from, Path out, Head head, Pooling pooling, in
         return new ConvertOptions(from, out, null, null, DEFAULT_OPSET, DEFAULT_TEXTS, false, false);
     }
 
+    /** These options with the head {@code newHead} ({@code null}: inferred from the checkpoint). */
     public ConvertOptions withHead(Head newHead) {
         return new ConvertOptions(from, out, newHead, pooling, opset, checkTexts, skipCheck, force);
     }
 
+    /** These options, replacing an existing output when {@code replace}. */
     public ConvertOptions withForce(boolean replace) {
         return new ConvertOptions(from, out, head, pooling, opset, checkTexts, skipCheck, replace);
     }
 
+    /** These options, skipping the equality check when {@code skip}. */
     public ConvertOptions withSkipCheck(boolean skip) {
         return new ConvertOptions(from, out, head, pooling, opset, checkTexts, skip, force);
     }

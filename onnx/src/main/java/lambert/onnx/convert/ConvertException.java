@@ -8,10 +8,12 @@ package lambert.onnx.convert;
 public final class ConvertException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** An error whose {@code message} names the file, field or tensor, expected and found. */
     public ConvertException(String message) {
         super(message);
     }
 
+    /** As {@link #ConvertException(String)}, with the error that revealed it. */
     public ConvertException(String message, Throwable cause) {
         super(message, cause);
     }

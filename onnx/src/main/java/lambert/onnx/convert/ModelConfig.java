@@ -149,6 +149,7 @@ public final class ModelConfig {
         return fields.get(key) != null;
     }
 
+    /** The whole number {@code key}; a missing or non-integral one is a {@link ConvertException} naming it. */
     public int requireInt(String key) throws ConvertException {
         Object v = fields.get(key);
         if (v == null) {
@@ -157,11 +158,13 @@ public final class ModelConfig {
         return toInt(key, v);
     }
 
+    /** The whole number {@code key}, or {@code fallback} when it is missing or null. */
     public int intOr(String key, int fallback) throws ConvertException {
         Object v = fields.get(key);
         return v == null ? fallback : toInt(key, v);
     }
 
+    /** The number {@code key}, or {@code fallback} when it is missing or null. */
     public double doubleOr(String key, double fallback) throws ConvertException {
         Object v = fields.get(key);
         if (v == null) {
@@ -173,6 +176,7 @@ public final class ModelConfig {
         return ((Number) v).doubleValue();
     }
 
+    /** The boolean {@code key}, or {@code fallback} when it is missing or null. */
     public boolean boolOr(String key, boolean fallback) throws ConvertException {
         Object v = fields.get(key);
         if (v == null) {
@@ -184,6 +188,7 @@ public final class ModelConfig {
         return (Boolean) v;
     }
 
+    /** The string {@code key}; a missing one is a {@link ConvertException} naming it. */
     public String requireString(String key) throws ConvertException {
         Object v = fields.get(key);
         if (v == null) {
@@ -192,6 +197,7 @@ public final class ModelConfig {
         return toStringValue(key, v);
     }
 
+    /** The string {@code key}, or {@code fallback} when it is missing or null. */
     public String stringOr(String key, String fallback) throws ConvertException {
         Object v = fields.get(key);
         return v == null ? fallback : toStringValue(key, v);
