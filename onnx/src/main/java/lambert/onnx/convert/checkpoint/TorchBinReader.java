@@ -32,7 +32,7 @@ import lambert.onnx.convert.checkpoint.StateDictUnpickler.TensorRef;
  * allowlist of globals ({@code collections.OrderedDict}, {@code torch._utils._rebuild_tensor_v2},
  * {@code torch._utils._rebuild_parameter}, the {@code torch.*Storage} types): a pickle naming any
  * other global is refused before anything in it is constructed or run. Tensors must be contiguous
- * views of their storage; F32, F16, BF16 and F64 become float32, integer buffers are skipped.
+ * views of their storage, and storages stored uncompressed (as {@code torch.save} writes them); F32, F16, BF16 and F64 become float32, integer buffers are skipped.
  *
  * <pre>{@code
  * Map<String, Tensor> weights = TorchBinReader.read(Path.of("model/pytorch_model.bin"));
@@ -187,6 +187,13 @@ public final class TorchBinReader {
         if (entry == null) {
             throw new ConvertException(what + ": tensor " + name + " is stored in " + entryName
                     + ", which is not in the archive");
+        }
+        if (entry.getMethod() != ZipEntry.STORED) {
+            // torch.save stores storages uncompressed (so they can be memory-mapped); a deflated one
+            // could claim ~1000 times its bytes and have lambert allocate that before reading any.
+            throw new ConvertException(what + ": tensor " + name + ": " + entryName + " is compressed (zip method "
+                    + entry.getMethod() + "); expected it stored uncompressed, as torch.save writes it:"
+                    + " save the checkpoint again with torch.save, or as safetensors");
         }
         long needed = byteOffset + bytes;
         if (entry.getSize() >= 0 && entry.getSize() < needed) {

@@ -267,6 +267,25 @@ class TorchBinTest {
     }
 
     @Test
+    void read_compressedStorageEntry_isRefusedBeforeAllocating() throws Exception {
+        Path file = dir.resolve("pytorch_model.bin");
+        TorchBinWriter.write(file, Fixtures.weights());
+        Path deflated = dir.resolve("deflated.bin");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(deflated));
+                java.util.zip.ZipFile original = new java.util.zip.ZipFile(file.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(original.entries())) {
+                zip.putNextEntry(new ZipEntry(e.getName())); // ZipOutputStream deflates by default
+                zip.write(original.getInputStream(e).readAllBytes());
+                zip.closeEntry();
+            }
+        }
+
+        assertThatThrownBy(() -> TorchBinReader.read(deflated))
+                .isInstanceOf(ConvertException.class)
+                .hasMessageContaining("/data/").hasMessageContaining("is compressed").hasMessageContaining("expected it stored");
+    }
+
+    @Test
     void read_bigEndianByteOrder_isRefused() throws Exception {
         Tensor t = Fixtures.tensor("w", 1, 2);
         Map<String, byte[]> entries = new LinkedHashMap<>();
