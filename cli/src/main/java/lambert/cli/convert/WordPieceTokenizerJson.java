@@ -257,17 +257,17 @@ public final class WordPieceTokenizerJson {
     }
 
     private static void special(JsonGenerator g, String token, int typeId) throws IOException {
-        g.writeStartObject();
-        g.writeObjectFieldStart("SpecialToken");
-        g.writeStringField("id", token);
-        g.writeNumberField("type_id", typeId);
-        g.writeEndObject();
-        g.writeEndObject();
+        piece(g, "SpecialToken", token, typeId);
     }
 
     private static void sequence(JsonGenerator g, String id, int typeId) throws IOException {
+        piece(g, "Sequence", id, typeId);
+    }
+
+    /** One piece of a TemplateProcessing template: {@code {"<kind>": {"id": id, "type_id": typeId}}}. */
+    private static void piece(JsonGenerator g, String kind, String id, int typeId) throws IOException {
         g.writeStartObject();
-        g.writeObjectFieldStart("Sequence");
+        g.writeObjectFieldStart(kind);
         g.writeStringField("id", id);
         g.writeNumberField("type_id", typeId);
         g.writeEndObject();
