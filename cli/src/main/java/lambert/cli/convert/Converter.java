@@ -78,6 +78,12 @@ public final class Converter {
             throws ConvertException, IOException {
         Path from = options.from();
         Path out = options.out().toAbsolutePath().normalize();
+        Path fromPath = Files.exists(from) ? from.toRealPath() : from.toAbsolutePath().normalize();
+        if (fromPath.startsWith(Files.exists(out) ? out.toRealPath() : out)) {
+            // --force would move the checkpoint away with the old output and delete it.
+            throw new ConvertException("--out " + options.out() + " is the checkpoint folder or holds it; expected a"
+                    + " bundle folder outside " + from);
+        }
         if (Files.exists(out) && !options.force()) {
             throw new FileAlreadyExistsException(options.out().toString(), null, "choose another --out or add --force");
         }

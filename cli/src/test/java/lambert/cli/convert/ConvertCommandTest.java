@@ -321,6 +321,18 @@ class ConvertCommandTest {
     }
 
     @Test
+    void convert_outputThatIsOrHoldsTheCheckpoint_isRefusedEvenWithForce() throws Exception {
+        Path from = TinyFolders.write(TinyCheckpoints.of("bert", Head.ENCODER, 2), dir.resolve("models/ck"), false);
+        for (Path out : List.of(from, dir.resolve("models"), from.resolve(".."))) {
+            Result r = run("convert", "--from", from.toString(), "--out", out.toString(), "--force");
+            assertThat(r.code).as(r.err).isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(r.err).contains("is the checkpoint folder or holds it");
+            assertThat(from.resolve("config.json")).exists();
+        }
+        assertThat(noWorkFolders(dir.resolve("models"))).isTrue();
+    }
+
+    @Test
     void convert_isListedInHelp() {
         Result r = run("--help");
         assertThat(r.out).contains("convert");
