@@ -259,15 +259,24 @@ public final class Converter {
         Path old = null;
         if (Files.exists(out)) {
             old = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".old-");
-            Files.move(out, old.resolve("bundle"));
+            try {
+                Files.move(out, old.resolve("bundle"));
+            } catch (IOException e) {
+                deleteTree(old);
+                throw e;
+            }
         }
         try {
-            Files.move(staged, out, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(staged, out);
+            try {
+                Files.move(staged, out, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(staged, out);
+            }
         } catch (IOException e) {
+            // The old output goes back whichever move failed.
             if (old != null) {
                 Files.move(old.resolve("bundle"), out);
+                deleteTree(old);
             }
             throw e;
         }
