@@ -128,16 +128,7 @@ final class EmulateCommand implements Callable<Integer> {
                         StandardCharsets.UTF_8)));
                 t.line(t.bold("cpu") + "       " + cpu + (emulator.readOnlyTaskRoot() ? "; task root read-only"
                         : "; task root writable (not running as root)"));
-                if (invocations > 1) {
-                    t.line(t.bold("summary") + String.format(Locale.ROOT, "   %d invocations, %d failed; duration p50 "
-                            + "%.2f ms, p90 %.2f ms, p99 %.2f ms; max memory used %d MB", reports.size(),
-                            summary.failed(), summary.latency().p50(), summary.latency().p90(),
-                            summary.latency().p99(), summary.maxMemoryMb()));
-                }
-                t.line(t.bold("cost") + String.format(Locale.ROOT, "      per million invocations at %d MB and the p50 "
-                        + "billed duration (%d ms): x86_64 $%.2f, arm64 $%.2f  (%s prices, %s, requests "
-                        + "included)", memoryMb, summary.billedP50(), summary.x86PerMillion(), summary.armPerMillion(),
-                        Prices.DEFAULT.date(), Prices.DEFAULT.region()));
+                summary.print(t, reports.size(), memoryMb);
             }
             return summary.failed() == 0 ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
         }
@@ -154,6 +145,21 @@ final class EmulateCommand implements Callable<Integer> {
             int failed = (int) reports.stream().filter(r -> !r.status().equals("success")).count();
             return new Summary(latency, billed, memoryUsed, failed, Prices.DEFAULT.perMillion(billed, memoryMb, false),
                     Prices.DEFAULT.perMillion(billed, memoryMb, true));
+        }
+
+        /**
+         * The summary line (for more than one invocation) and the cost line, as {@code emulate} and
+         * {@code invoke} both print them, so local and remote runs compare line by line.
+         */
+        void print(Terminal t, int invocations, int memoryMb) {
+            if (invocations > 1) {
+                t.line(t.bold("summary") + String.format(Locale.ROOT, "   %d invocations, %d failed; duration p50 "
+                        + "%.2f ms, p90 %.2f ms, p99 %.2f ms; max memory used %d MB", invocations, failed,
+                        latency.p50(), latency.p90(), latency.p99(), maxMemoryMb));
+            }
+            t.line(t.bold("cost") + String.format(Locale.ROOT, "      per million invocations at %d MB and the p50 "
+                    + "billed duration (%d ms): x86_64 $%.2f, arm64 $%.2f  (%s prices, %s, requests included)",
+                    memoryMb, billedP50, x86PerMillion, armPerMillion, Prices.DEFAULT.date(), Prices.DEFAULT.region()));
         }
     }
 

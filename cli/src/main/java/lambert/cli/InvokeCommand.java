@@ -5,12 +5,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import lambert.cli.aws.AwsClients;
 import lambert.cli.aws.AwsOptions;
 import lambert.cli.aws.Invocation;
-import lambert.cli.cost.Prices;
 import lambert.cli.emulator.Report;
 import lambert.runtime.json.Json;
 import picocli.CommandLine.ArgGroup;
@@ -110,16 +108,7 @@ final class InvokeCommand implements Callable<Integer> {
                 t.line(t.bold("error") + "     X-Amz-Function-Error: " + last.functionError() + " (invocation "
                         + done.size() + " of " + times + "; the answer above is the error)");
             }
-            if (times > 1) {
-                t.line(t.bold("summary") + String.format(Locale.ROOT, "   %d invocations, %d failed; duration p50 "
-                        + "%.2f ms, p90 %.2f ms, p99 %.2f ms; max memory used %d MB", reports.size(),
-                        summary.failed(), summary.latency().p50(), summary.latency().p90(),
-                        summary.latency().p99(), summary.maxMemoryMb()));
-            }
-            t.line(t.bold("cost") + String.format(Locale.ROOT, "      per million invocations at %d MB and the p50 "
-                    + "billed duration (%d ms): x86_64 $%.2f, arm64 $%.2f  (%s prices, %s, requests "
-                    + "included)", memoryMb, summary.billedP50(), summary.x86PerMillion(), summary.armPerMillion(),
-                    Prices.DEFAULT.date(), Prices.DEFAULT.region()));
+            summary.print(t, reports.size(), memoryMb);
         }
         if (last.functionError() != null) {
             spec.commandLine().getErr().println("lambert: the function failed (X-Amz-Function-Error: "
