@@ -11,6 +11,7 @@ import lambert.cli.verify.Verifier;
 import lambert.cli.verify.VerifyReport;
 import lambert.cli.verify.VerifyTexts;
 import lambert.onnx.io.ModelFiles;
+import lambert.onnx.io.PartialFiles;
 import lambert.onnx.quantize.QuantizeException;
 import lambert.onnx.quantize.QuantizeOptions;
 import lambert.onnx.quantize.Quantizer;
@@ -74,18 +75,8 @@ final class QuantizeCommand implements Callable<Integer> {
         } catch (QuantizeException e) {
             throw new UsageException(source.modelPath() + ": " + e.getMessage());
         }
-        Path temp = Files.createTempFile("lambert-quantized", ".onnx");
-        // Ctrl-C runs shutdown hooks, not finally blocks. A hook removed when done rather than deleteOnExit, whose
-        // list only grows in a process that quantizes many times (tests).
-        Thread cleanup = new Thread(() -> {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // best effort at shutdown
-            }
-        }, "lambert-quantize-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        try {
+        try (PartialFiles partials = PartialFiles.open("lambert-quantize")) {
+            Path temp = partials.create(Path.of(System.getProperty("java.io.tmpdir")), "lambert-quantized", ".onnx");
             ModelFiles.write(result.model(), temp);
             String description = "int8 dynamic, " + (options.perChannel() ? "per-channel" : "per-tensor")
                     + " weights" + (result.embeddingTables() > 0 ? ", int8 embeddings" : "")
@@ -111,13 +102,6 @@ final class QuantizeCommand implements Callable<Integer> {
                     : String.format(Locale.ROOT, "  accuracy  on 200 verify texts: label agreement %.4f",
                             check.labelAgreement()));
             t.line(t.dim("  full check: ./lambert verify --reference " + model + " --candidate " + out));
-        } finally {
-            Files.deleteIfExists(temp);
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or has run
-            }
         }
         return ExitCodes.OK;
     }

@@ -106,7 +106,6 @@ final class TemplateCommand implements Callable<Integer> {
         Path temp = Files.createTempFile(folder, "." + template.getFileName(), ".tmp");
         try {
             Files.writeString(temp, sam.yaml(), StandardCharsets.UTF_8);
-            readableByAll(temp);
             ModelFiles.replace(temp, template);
         } finally {
             Files.deleteIfExists(temp);
@@ -126,14 +125,5 @@ final class TemplateCommand implements Callable<Integer> {
 
     static String shellQuote(String arg) {
         return arg.matches("[A-Za-z0-9_./:=@+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
-    }
-
-    /** A file a command writes is readable by all, as any build output (temp files start as 0600). */
-    private static void readableByAll(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the default permissions stand
-        }
     }
 }

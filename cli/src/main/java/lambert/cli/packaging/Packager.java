@@ -1,18 +1,17 @@
 package lambert.cli.packaging;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import lambert.onnx.io.ModelFiles;
+import lambert.onnx.io.PartialFiles;
 import lambert.runtime.Model;
 import lambert.runtime.ModelOptions;
 import lambert.runtime.bundle.Checksums;
@@ -82,14 +81,9 @@ public final class Packager {
 
         Path target = out.toAbsolutePath();
         Files.createDirectories(target.getParent());
-        // Ctrl-C (SIGINT) runs shutdown hooks but no finally blocks: the hook removes the partial files. It is
-        // registered before the first one exists, so that no Ctrl-C falls between the two.
-        List<Path> partials = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Thread cleanup = new Thread(() -> partials.forEach(Packager::deleteQuietly), "lambert-package-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        try {
-            Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
-            partials.add(temp);
+        // Ctrl-C leaves no partial file (PartialFiles); the zip writer opens it without CREATE.
+        try (PartialFiles partials = PartialFiles.open("lambert-package")) {
+            Path temp = partials.create(target.getParent(), "." + target.getFileName(), ".partial");
             List<long[]> sizes = ZipWriter.write(items, temp);
             List<ZipWriter.Item> sorted = new ArrayList<>(items);
             sorted.sort(Comparator.comparing(ZipWriter.Item::name));
@@ -111,51 +105,16 @@ public final class Packager {
                 throw new PackageTooLargeException(unzipped);
             }
             String sha = Checksums.sha256(temp);
-            move(temp, target);
+            ModelFiles.replace(temp, target);
             Path config = target.resolveSibling(PackageReport.configName(target));
             FunctionConfig function = new FunctionConfig(FunctionConfig.HANDLER, "java21", arch.lambdaName(),
                     SUGGESTED_MEMORY_MB, 30, Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS),
                     sha, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha)), zipBytes, unzipped,
                     complete.name(), Version.CURRENT);
-            Path configTemp = Files.createTempFile(target.getParent(), ".function", ".json.partial");
-            partials.add(configTemp);
+            Path configTemp = partials.create(target.getParent(), ".function", ".json.partial");
             Files.write(configTemp, function.toJson(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-            move(configTemp, config);
+            ModelFiles.replace(configTemp, config);
             return new PackageReport(target, config, zipBytes, unzipped, entries, naiveZip, naiveUnzipped, sha);
-        } finally {
-            for (Path partial : partials) {
-                Files.deleteIfExists(partial);
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or has run
-            }
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // best effort at shutdown
-        }
-    }
-
-    /** Moves a finished temp file into place, readable by all like any file a build writes. */
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.setPosixFilePermissions(from, PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the default permissions stand
-        }
-        try {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }

@@ -136,19 +136,9 @@ public final class TuneChart {
             try (OutputStream out = Files.newOutputStream(temp)) {
                 writer.write(out);
             }
-            readableByAll(temp);
             ModelFiles.replace(temp, target);
         } finally {
             Files.deleteIfExists(temp);
-        }
-    }
-
-    /** A file a command writes is readable by all, as any build output (temp files start as 0600). */
-    private static void readableByAll(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the default permissions stand
         }
     }
 }

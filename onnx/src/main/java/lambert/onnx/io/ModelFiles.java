@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.atomic.AtomicReference;
+import java.nio.file.attribute.PosixFilePermissions;
 import lambert.onnx.proto.Onnx;
 
 /**
@@ -48,45 +48,27 @@ public final class ModelFiles {
     public static void write(Onnx.Model model, Path file) throws IOException {
         Path target = file.toAbsolutePath();
         Files.createDirectories(target.getParent());
-        // Ctrl-C runs shutdown hooks, not finally blocks: the hook removes the partial file. It is registered before
-        // the file exists, and the file is opened without CREATE, so that neither a Ctrl-C just after it is made nor
-        // this thread (still running while the hooks run) can leave it behind.
-        AtomicReference<Path> partial = new AtomicReference<>();
-        Thread cleanup = new Thread(() -> deleteQuietly(partial.get()), "lambert-model-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        try {
-            Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
-            partial.set(temp);
+        // The partial file is opened without CREATE: see PartialFiles.
+        try (PartialFiles partials = PartialFiles.open("lambert-model")) {
+            Path temp = partials.create(target.getParent(), "." + target.getFileName(), ".partial");
             try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 model.writeTo(out);
             }
             replace(temp, target);
-        } finally {
-            if (partial.get() != null) {
-                Files.deleteIfExists(partial.get());
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or has run
-            }
         }
     }
 
-    private static void deleteQuietly(Path file) {
-        if (file == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // best effort at shutdown
-        }
-    }
-
-    /** Moves a finished temp file over {@code target}, atomically where the file system can. */
+    /**
+     * Moves a finished temp file over {@code target}, atomically where the file system can, readable
+     * by all like any build output (temp files start as 0600).
+     */
     public static void replace(Path temp, Path target) throws IOException {
+        try {
+            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the default permissions stand
+        }
         try {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
