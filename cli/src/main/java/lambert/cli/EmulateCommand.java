@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import lambert.cli.cost.Prices;
 import lambert.cli.emulator.Emulator;
 import lambert.cli.emulator.InitFailedException;
+import lambert.cli.emulator.InitializationType;
 import lambert.cli.emulator.Report;
 import lambert.cli.emulator.RuntimeJars;
 import lambert.runtime.json.Json;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "emulate", mixinStandardHelpOptions = true,
         description = {"Runs a function zip as AWS Lambda would: Runtime API on 127.0.0.1, the official runtime "
-                + "interface client, the memory's share of CPU, START/END/REPORT lines."})
+                + "interface client, INIT on at least one full vCPU as on demand (the memory's share with "
+                + "--provisioned), invocations at the memory's share of CPU, START/END/REPORT lines."})
 final class EmulateCommand implements Callable<Integer> {
     @Option(names = {"-p", "--package"}, required = true, paramLabel = "ZIP", description = "The function zip.")
     Path zip;
@@ -54,6 +56,11 @@ final class EmulateCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "S", description = "Function timeout in seconds (default: function.json's, "
             + "else 30).")
     Integer timeout;
+
+    @Option(names = "--provisioned", description = "Start the environment as provisioned concurrency does: INIT at "
+            + "the memory's share of CPU, with no INIT burst, for up to 130 s or the timeout. Default: on demand, INIT on "
+            + "at least one full vCPU for at most 10 s. Invocations run at memory/1769 vCPU either way.")
+    boolean provisioned;
 
     @Option(names = "--arm", description = "Price the summary for arm64 (default: the package's architecture).")
     Boolean arm;
@@ -102,7 +109,8 @@ final class EmulateCommand implements Callable<Integer> {
             if (line.startsWith("REPORT ")) {
                 reported[0]++;
             }
-        }, RuntimeJars.locate())) {
+        }, RuntimeJars.locate(), provisioned ? InitializationType.PROVISIONED_CONCURRENCY
+                : InitializationType.ON_DEMAND)) {
             try {
                 emulator.start();
             } catch (InitFailedException e) {
@@ -110,6 +118,7 @@ final class EmulateCommand implements Callable<Integer> {
                         + e.getMessage());
             }
             String cpu = emulator.cpuNote();
+            boolean cpuLimited = emulator.cpuLimited();
             try {
                 reports.add(emulator.invoke(event));
                 if (invocations > 1) {
@@ -121,7 +130,7 @@ final class EmulateCommand implements Callable<Integer> {
             }
             Summary summary = Summary.of(reports, memoryMb, armPrices);
             if (json) {
-                printJson(t, reports, summary, cpu);
+                printJson(t, reports, summary, cpu, emulator.initializationType(), cpuLimited, memoryMb);
             } else {
                 t.blank();
                 t.line(t.bold("response") + "  " + QuickstartCommand.abbreviate(new String(reports.get(0).response(),
@@ -173,7 +182,9 @@ final class EmulateCommand implements Callable<Integer> {
         return out.toByteArray();
     }
 
-    private static void printJson(Terminal t, List<Report> reports, Summary s, String cpu) throws IOException {
+    /** The JSON summary; the vCPU figures are null when the CPU was not limited. */
+    private static void printJson(Terminal t, List<Report> reports, Summary s, String cpu, InitializationType type,
+            boolean cpuLimited, int memoryMb) throws IOException {
         try (JsonGenerator g = Json.generator(t.stream())) {
             g.writeStartObject();
             g.writeNumberField("invocations", reports.size());
@@ -187,7 +198,15 @@ final class EmulateCommand implements Callable<Integer> {
             g.writeNumberField("billed_p50_ms", s.billedP50());
             g.writeNumberField("usd_per_million_x86_64", s.x86PerMillion());
             g.writeNumberField("usd_per_million_arm64", s.armPerMillion());
+            g.writeStringField("initialization_type", type.lambdaName());
             g.writeStringField("cpu", cpu);
+            if (cpuLimited) {
+                g.writeNumberField("init_vcpu", type.initVcpu(memoryMb));
+                g.writeNumberField("vcpu", InitializationType.invokeVcpu(memoryMb));
+            } else {
+                g.writeNullField("init_vcpu");
+                g.writeNullField("vcpu");
+            }
             g.writeStringField("first_response", new String(reports.get(0).response(), StandardCharsets.UTF_8));
             g.writeEndObject();
         }

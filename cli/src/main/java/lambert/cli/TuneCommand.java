@@ -13,6 +13,8 @@ import java.util.concurrent.Callable;
 import lambert.cli.aws.AwsOptions;
 import lambert.cli.aws.RemoteTuneTarget;
 import lambert.cli.cost.Prices;
+import lambert.cli.emulator.CpuQuota;
+import lambert.cli.emulator.InitializationType;
 import lambert.cli.emulator.RuntimeJars;
 import lambert.cli.packaging.Architecture;
 import lambert.cli.packaging.FunctionConfig;
@@ -40,8 +42,9 @@ import picocli.CommandLine.Spec;
  * }</pre>
  */
 @Command(name = "tune", mixinStandardHelpOptions = true,
-        description = {"Sweeps memory sizes: runs the package in the emulator at each (a fresh environment, the "
-                + "memory's share of CPU), warm-up calls then measured ones, and reports duration p50/p90, init "
+        description = {"Sweeps memory sizes: runs the package in the emulator at each (a fresh environment whose "
+                + "INIT gets at least one full vCPU, as on demand, or the memory's share with --provisioned; "
+                + "invocations at the memory's share of CPU), warm-up calls then measured ones, and reports duration p50/p90, init "
                 + "duration, max memory used, billed duration and cost per million, with the cheapest, fastest and "
                 + "balanced sizes.",
             "Balanced: the cheapest size whose p90 is at most 1.5 times the fastest p90. Outliers: "
@@ -87,6 +90,12 @@ final class TuneCommand implements Callable<Integer> {
             + "and as SVG next to it.")
     Path chart;
 
+    @Option(names = "--provisioned", description = "Start each size's environment as provisioned concurrency does: "
+            + "INIT at the memory's share of CPU, with no INIT burst, for up to 130 s or the timeout. Default: on "
+            + "demand, INIT on at least one full vCPU for at most 10 s. Invocations run at memory/1769 vCPU either way. "
+            + "Emulator only.")
+    boolean provisioned;
+
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
 
@@ -113,6 +122,10 @@ final class TuneCommand implements Callable<Integer> {
         }
         if (new HashSet<>(memory).size() != memory.size()) {
             throw new UsageException("--memory lists a size twice: " + memory);
+        }
+        if (provisioned && function != null) {
+            throw new UsageException("--provisioned applies to the emulator (--package): a deployed function's cold "
+                    + "starts are AWS's own; give its provisioned concurrency with lambert deploy --provisioned N");
         }
         if (zip != null && function == null && !Files.isRegularFile(zip)) {
             throw new NoSuchFileException(zip.toString());
@@ -193,14 +206,27 @@ final class TuneCommand implements Callable<Integer> {
         }
         int timeoutSeconds = timeout != null ? timeout : config.integer("timeout_s", 30);
         return new LocalTuneTarget(zip, config.string("handler", FunctionConfig.HANDLER), config.environment(),
-                timeoutSeconds, line -> {},
-                RuntimeJars.locate());
+                timeoutSeconds, line -> {}, RuntimeJars.locate(), initializationType());
+    }
+
+    private InitializationType initializationType() {
+        return provisioned ? InitializationType.PROVISIONED_CONCURRENCY : InitializationType.ON_DEMAND;
+    }
+
+    /** How the emulator gives CPU (INIT and invocations), or, for a deployed function, that AWS does. */
+    private String cpuLine() {
+        if (function != null) {
+            return "AWS's own: a new version's first invocation is an on-demand cold start";
+        }
+        return CpuQuota.whyNotLimited().map(why -> why + "; " + initializationType().lambdaName())
+                .orElse(initializationType().describe());
     }
 
     private void print(Terminal t, TuneResult r, byte[] event) {
         t.line(t.bold("tune") + String.format(Locale.ROOT, "  %s; %d measured invocations per size after a cold start "
                 + "and %d warm-up; priced for %s", r.target(), r.invocations(), r.warmup(),
                 r.architecture().lambdaName()));
+        t.line(t.bold("cpu") + "   " + cpuLine());
         t.line(String.format(Locale.ROOT, "  %6s  %9s  %8s  %8s  %11s  %12s  %10s  %s", "memory", "init (ms)", "p50 (ms)",
                 "p90 (ms)", "billed (ms)", "max mem (MB)", "$/million", "dropped"));
         for (SizeResult s : r.sizes()) {
@@ -238,13 +264,17 @@ final class TuneCommand implements Callable<Integer> {
                 + "memory"));
     }
 
-    private static void printJson(Terminal t, TuneResult r) throws IOException {
+    private void printJson(Terminal t, TuneResult r) throws IOException {
+        boolean emulatorLimited = function == null && CpuQuota.whyNotLimited().isEmpty();
         try (JsonGenerator g = Json.generator(t.stream())) {
             g.writeStartObject();
             g.writeStringField("target", r.target());
             g.writeStringField("architecture", r.architecture().lambdaName());
             g.writeNumberField("warmup", r.warmup());
             g.writeNumberField("invocations", r.invocations());
+            g.writeStringField("initialization_type", function != null ? InitializationType.ON_DEMAND.lambdaName()
+                    : initializationType().lambdaName());
+            g.writeStringField("cpu", cpuLine());
             g.writeStringField("outliers", Sweep.OUTLIER_RULE);
             g.writeStringField("prices_date", r.prices().date());
             g.writeStringField("prices_region", r.prices().region());
@@ -252,6 +282,8 @@ final class TuneCommand implements Callable<Integer> {
             for (SizeResult s : r.sizes()) {
                 g.writeStartObject();
                 g.writeNumberField("memory_mb", s.memoryMb());
+                number(g, "init_vcpu", emulatorLimited ? initializationType().initVcpu(s.memoryMb()) : Double.NaN);
+                number(g, "vcpu", emulatorLimited ? InitializationType.invokeVcpu(s.memoryMb()) : Double.NaN);
                 number(g, "init_duration_ms", s.initMs() < 0 ? Double.NaN : s.initMs());
                 number(g, "duration_p50_ms", s.p50Ms());
                 number(g, "duration_p90_ms", s.p90Ms());

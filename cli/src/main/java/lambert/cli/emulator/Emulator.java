@@ -17,7 +17,9 @@ import java.util.function.Consumer;
  * Runs a function package the way Lambda runs it: a sandbox per execution environment, the Runtime
  * API served on loopback, the official runtime interface client in a separate JVM. Prints Lambda's
  * own lines ({@code START}, the function's log, {@code END}, {@code REPORT}) to a sink, enforces the
- * 10 s init limit and the function timeout, and starts a new environment after a timeout.
+ * init limit (10 s on demand) and the function timeout, and starts a new environment after a timeout.
+ * INIT runs on the CPU its {@link InitializationType} gives (at least one full vCPU on demand), the
+ * invocations at memory/1769 vCPU.
  *
  * <pre>{@code
  * try (Emulator emulator = new Emulator(zip, handler, env, 1769, 30, System.out::println)) {
@@ -26,9 +28,6 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class Emulator implements AutoCloseable {
-    /** Lambda's limit for the INIT phase of an on-demand function. */
-    static final long INIT_LIMIT_MS = 10_000;
-
     private final Path zip;
     private final String handler;
     private final Map<String, String> environment;
@@ -36,6 +35,7 @@ public final class Emulator implements AutoCloseable {
     private final int timeoutSeconds;
     private final Consumer<String> sink;
     private final List<Path> runtimeJars;
+    private final InitializationType initializationType;
     private Sandbox sandbox;
     private RuntimeApiServer api;
     private Thread logPump;
@@ -56,6 +56,26 @@ public final class Emulator implements AutoCloseable {
      */
     public Emulator(Path zip, String handler, Map<String, String> environment, int memoryMb, int timeoutSeconds,
             Consumer<String> sink, List<Path> runtimeJars) {
+        this(zip, handler, environment, memoryMb, timeoutSeconds, sink, runtimeJars, InitializationType.ON_DEMAND);
+    }
+
+    /**
+     * An emulator whose environments start as {@code initializationType} says: on demand (INIT on at least one
+     * full vCPU, at most 10 s) or as provisioned concurrency (INIT at the memory's share, at most 130 s or the
+     * timeout).
+     *
+     * @param zip the function package
+     * @param handler the handler string
+     * @param environment the function's environment variables
+     * @param memoryMb the memory setting (heap and CPU follow it)
+     * @param timeoutSeconds the function timeout
+     * @param sink where Lambda's lines and the function's log go
+     * @param runtimeJars the runtime interface client and its dependencies
+     * @param initializationType how environments are started
+     */
+    public Emulator(Path zip, String handler, Map<String, String> environment, int memoryMb, int timeoutSeconds,
+            Consumer<String> sink, List<Path> runtimeJars, InitializationType initializationType) {
+        this.initializationType = java.util.Objects.requireNonNull(initializationType, "initializationType");
         this.zip = zip;
         this.handler = handler;
         this.environment = Map.copyOf(environment);
@@ -68,8 +88,10 @@ public final class Emulator implements AutoCloseable {
     /** Starts an execution environment and waits for its INIT phase to end (a cold start). */
     public void start() throws IOException, InitFailedException {
         stop();
-        sandbox = Sandbox.create(zip, runtimeJars);
+        Sandbox box = Sandbox.create(zip, runtimeJars);
+        sandbox = box;
         sandbox.unwritableTmp(unwritableTmp);
+        sandbox.initializationType(initializationType);
         api = new RuntimeApiServer(new RuntimeApiServer.Listener() {
             @Override
             public void delivered(String requestId) {
@@ -80,6 +102,11 @@ public final class Emulator implements AutoCloseable {
             public void answered(String requestId, RuntimeApiServer.Outcome outcome) {
                 report(requestId, outcome);
             }
+
+            @Override
+            public void initEnded() {
+                box.invocationsStart();
+            }
         });
         long start = System.nanoTime();
         Process process = sandbox.start(handler, memoryMb, environment, api.address());
@@ -87,7 +114,8 @@ public final class Emulator implements AutoCloseable {
         logPump = new Thread(() -> pump(process), "lambert-function-log");
         logPump.setDaemon(true);
         logPump.start();
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(INIT_LIMIT_MS);
+        long initLimitMs = initializationType.initLimitMs(timeoutSeconds);
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(initLimitMs);
         while (true) {
             if (api.initError().isDone()) {
                 RuntimeApiServer.Outcome error = api.initError().join();
@@ -108,9 +136,10 @@ public final class Emulator implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 sink.accept(String.format(java.util.Locale.ROOT, "INIT_REPORT Init Duration: %d.00 ms\tPhase: init\t"
-                        + "Status: timeout", INIT_LIMIT_MS));
+                        + "Status: timeout", initLimitMs));
                 throw new InitFailedException("Sandbox.Timedout", "the INIT phase took longer than Lambda's "
-                        + INIT_LIMIT_MS / 1000 + " s limit");
+                        + initLimitMs / 1000 + " s limit" + (initializationType == InitializationType.ON_DEMAND
+                        ? " for on-demand functions" : " for provisioned concurrency (130 s or the timeout)"));
             }
             try {
                 Thread.sleep(2);
@@ -241,9 +270,19 @@ public final class Emulator implements AutoCloseable {
         return initMs;
     }
 
-    /** How the CPU of the current environment is limited. */
+    /** How this emulator's environments are started. */
+    public InitializationType initializationType() {
+        return initializationType;
+    }
+
+    /** How the CPU of the current environment is limited: during INIT and for the invocations. */
     public String cpuNote() {
         return sandbox == null ? "no environment" : sandbox.cpuNote();
+    }
+
+    /** Whether the current environment's CPU is limited by a cgroup quota (else it runs on the whole machine). */
+    public boolean cpuLimited() {
+        return sandbox != null && sandbox.cpuLimited();
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Lambda Runtime API on 127.0.0.1, as the official runtime interface client speaks it:
@@ -36,6 +37,7 @@ final class RuntimeApiServer implements AutoCloseable {
     private final BlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
     private final Map<String, CompletableFuture<Outcome>> outcomes = new ConcurrentHashMap<>();
     private final CompletableFuture<Long> firstPoll = new CompletableFuture<>();
+    private final AtomicBoolean initEnded = new AtomicBoolean();
     private final CompletableFuture<Outcome> initError = new CompletableFuture<>();
     private final Map<String, Long> deliveredNanos = new ConcurrentHashMap<>();
 
@@ -46,6 +48,9 @@ final class RuntimeApiServer implements AutoCloseable {
 
         /** When the answer arrives, before the function is told it was received (and may ask for more). */
         void answered(String requestId, Outcome outcome);
+
+        /** When the function first asks for an event (its INIT phase is over), before any event is handed over. */
+        void initEnded();
     }
 
     private final Listener listener;
@@ -123,7 +128,11 @@ final class RuntimeApiServer implements AutoCloseable {
     }
 
     private void next(HttpExchange exchange) throws IOException {
-        firstPoll.complete(System.nanoTime());
+        long now = System.nanoTime();
+        if (initEnded.compareAndSet(false, true)) {
+            listener.initEnded();
+            firstPoll.complete(now);
+        }
         Invocation invocation;
         try {
             invocation = pending.poll(365, TimeUnit.DAYS);

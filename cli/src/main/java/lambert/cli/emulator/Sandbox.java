@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * (read-only for the function), a writable {@code /tmp}-like folder, the runtime's own jars in a
  * runtime folder, and a JVM running the official runtime interface client with Lambda's environment
  * variables, a heap sized from the memory setting, and, where the machine allows it, a cgroup CPU
- * quota of memory/1769 vCPU ({@link CpuQuota}). As root the function runs as {@code nobody}, so the task root really is
+ * quota ({@link CpuQuota}): during INIT what the {@link InitializationType} gives, from the first
+ * {@code invocation/next} on memory/1769 vCPU. As root the function runs as {@code nobody}, so the task root really is
  * read-only to it, as on Lambda.
  */
 final class Sandbox implements AutoCloseable {
@@ -28,6 +29,7 @@ final class Sandbox implements AutoCloseable {
     private Process process;
     private boolean readOnly;
     private boolean unwritableTmp;
+    private InitializationType initializationType = InitializationType.ON_DEMAND;
 
     private Sandbox(Path root) {
         this.root = root;
@@ -59,6 +61,18 @@ final class Sandbox implements AutoCloseable {
         this.unwritableTmp = unwritable;
     }
 
+    /** How the environment is started (its INIT's CPU and {@code AWS_LAMBDA_INITIALIZATION_TYPE}); on demand unless set. */
+    void initializationType(InitializationType type) {
+        this.initializationType = type;
+    }
+
+    /** The INIT phase is over: the function's CPU drops to the memory's share. */
+    void invocationsStart() {
+        if (quota != null) {
+            quota.invocationsStart();
+        }
+    }
+
     /** The unpacked package ({@code LAMBDA_TASK_ROOT}). */
     Path taskRoot() {
         return taskRoot;
@@ -77,7 +91,7 @@ final class Sandbox implements AutoCloseable {
         boolean asRoot = "root".equals(System.getProperty("user.name"));
         boolean dropToNobody = asRoot && Files.isExecutable(Path.of("/usr/bin/setpriv"));
         makeReadOnly(dropToNobody);
-        quota = CpuQuota.forMemory(memoryMb);
+        quota = CpuQuota.forMemory(memoryMb, initializationType);
         List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:MaxHeapSize=" + (memoryMb * 85L / 100) + "m", "-XX:+UseSerialGC", "-Xshare:auto",
                 "-Djava.io.tmpdir=" + tmp,
@@ -113,7 +127,7 @@ final class Sandbox implements AutoCloseable {
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memoryMb));
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/lambert-emulated");
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", "emulated");
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", initializationType.lambdaName());
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_DEFAULT_REGION", "us-east-1");
         env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java" + Runtime.version().feature());
@@ -138,6 +152,11 @@ final class Sandbox implements AutoCloseable {
     /** How the CPU is limited, for the report. */
     String cpuNote() {
         return quota == null ? "not started" : quota.note();
+    }
+
+    /** Whether the function's CPU is limited by a cgroup quota. */
+    boolean cpuLimited() {
+        return quota != null && quota.limited();
     }
 
     /** Whether the task root is read-only to the function (not when lambert itself is not root). */

@@ -9,12 +9,14 @@ import java.util.function.Consumer;
 import lambert.cli.emulator.Emulator;
 import lambert.cli.emulator.FunctionExitedException;
 import lambert.cli.emulator.InitFailedException;
+import lambert.cli.emulator.InitializationType;
 import lambert.cli.emulator.Report;
 
 /**
  * A sweep on this machine: the package in the {@link Emulator}, a fresh execution environment for each
  * memory size (so its first report is a cold start with the init duration), with the memory's share
- * of CPU. Further calls at the same memory size go on in the same, warm environment, as a deployed
+ * of CPU for its invocations (its INIT gets what the {@link InitializationType} gives: at least one full
+ * vCPU on demand). Further calls at the same memory size go on in the same, warm environment, as a deployed
  * function's would.
  *
  * <pre>{@code
@@ -31,6 +33,7 @@ public final class LocalTuneTarget implements TuneTarget {
     private final int timeoutSeconds;
     private final Consumer<String> sink;
     private final List<Path> runtimeJars;
+    private final InitializationType initializationType;
     private final java.util.ArrayDeque<String> lastLines = new java.util.ArrayDeque<>();
     private Emulator emulator;
     private int memoryMb;
@@ -45,6 +48,24 @@ public final class LocalTuneTarget implements TuneTarget {
      */
     public LocalTuneTarget(Path zip, String handler, Map<String, String> environment, int timeoutSeconds,
             Consumer<String> sink, List<Path> runtimeJars) {
+        this(zip, handler, environment, timeoutSeconds, sink, runtimeJars, InitializationType.ON_DEMAND);
+    }
+
+    /**
+     * A target whose environments start as {@code initializationType} says.
+     *
+     * @param zip the function package
+     * @param handler the handler string (from {@code function.json})
+     * @param environment the function's environment variables
+     * @param timeoutSeconds the function timeout
+     * @param sink where Lambda's lines and the function's log go
+     * @param runtimeJars the runtime interface client's jars ({@code RuntimeJars.locate()})
+     * @param initializationType on demand (INIT on at least one full vCPU) or provisioned concurrency (INIT at
+     *     the memory's share)
+     */
+    public LocalTuneTarget(Path zip, String handler, Map<String, String> environment, int timeoutSeconds,
+            Consumer<String> sink, List<Path> runtimeJars, InitializationType initializationType) {
+        this.initializationType = initializationType;
         this.zip = zip;
         this.handler = handler;
         this.environment = Map.copyOf(environment);
@@ -78,7 +99,8 @@ public final class LocalTuneTarget implements TuneTarget {
             if (emulator == null || memoryMb != this.memoryMb) {
                 closeEmulator();
                 this.memoryMb = memoryMb;
-                emulator = new Emulator(zip, handler, environment, memoryMb, timeoutSeconds, sink, runtimeJars);
+                emulator = new Emulator(zip, handler, environment, memoryMb, timeoutSeconds, sink, runtimeJars,
+                        initializationType);
                 emulator.start();
             }
             if (warmup > 0) {
