@@ -97,7 +97,8 @@ class EmulatorTest {
         assertThat(r.maxMemoryUsedMb()).isPositive();
         assertThat(lines).anyMatch(l -> l.startsWith("START RequestId: " + r.requestId()));
         assertThat(lines).anyMatch(l -> l.startsWith("REPORT RequestId: " + r.requestId() + "\tDuration: "));
-        assertThat(lines).anyMatch(l -> l.contains("\"requestId\":\"" + r.requestId() + "\""));
+        // the function's own log line comes through the log pump, which a busy machine may run late
+        awaitLine(lines, l -> l.contains("\"requestId\":\"" + r.requestId() + "\""));
     }
 
     @Test
@@ -150,23 +151,18 @@ class EmulatorTest {
 
     @Test
     void emulate_invocationOverTheTimeoutIsCutAndTheNextOneStartsCold() throws Exception {
-        StringBuilder texts = new StringBuilder("{\"texts\": [");
-        for (int i = 0; i < 200; i++) {
-            texts.append(i == 0 ? "" : ", ").append('"').append("slow ".repeat(250)).append(i).append('"');
-        }
-        byte[] heavy = texts.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+        // A function whose invocation sleeps ten minutes is over its 5 s timeout however fast or busy the machine
+        // is, and its next, plain invocation answers at once. The real model cannot promise both: its own deadline
+        // check answers before the timeout, and the time its work takes depends on the machine.
         List<String> out = Collections.synchronizedList(new ArrayList<>());
-        // 256 MB gets 0.14 vCPU: 200 texts of 256 tokens take far longer than the 3 s timeout (about 10 s),
-        // while a cold "hi" takes well under it (about 0.7 s).
-        try (Emulator slow = new Emulator(report.zip(), FunctionConfig.HANDLER, Map.of(), 256, 3, out::add,
+        try (Emulator slow = new Emulator(ProbeHandler.zip(dir), ProbeHandler.HANDLER, Map.of(), 1769, 5, out::add,
                 RuntimeJars.locate())) {
-            slow.start();
-            org.junit.jupiter.api.Assumptions.assumeTrue(slow.cpuNote().contains("vCPU"),
-                    "needs the cgroup CPU quota to make the request slow: " + slow.cpuNote());
-            Report timedOut = slow.invoke(heavy);
+            Report timedOut = slow.invoke("{\"sleep_ms\": 600000}".getBytes(StandardCharsets.UTF_8));
             assertThat(timedOut.status()).isEqualTo("timeout");
-            assertThat(out).anyMatch(l -> l.contains("Task timed out after 3.00 seconds"));
-            Report next = slow.invoke("{\"text\": \"hi\"}".getBytes(StandardCharsets.UTF_8));
+            assertThat(out).anyMatch(l -> l.contains("Task timed out after 5.00 seconds"));
+            assertThat(out).anyMatch(l -> l.startsWith("REPORT RequestId: " + timedOut.requestId())
+                    && l.endsWith("Status: timeout"));
+            Report next = slow.invoke("{}".getBytes(StandardCharsets.UTF_8));
             assertThat(next.status()).isEqualTo("success");
             assertThat(next.initDurationMs()).as("a new environment after a timeout").isPositive();
         }
@@ -203,6 +199,20 @@ class EmulatorTest {
             assertThatThrownBy(e::start).isInstanceOf(IOException.class)
                     .hasMessageContaining("escapes the task root: \"../../escaped.txt\"");
         }
+    }
+
+    /** Waits for a line, for up to a minute: a generous bound for a log pump on a busy machine, not a measure. */
+    static void awaitLine(List<String> lines, java.util.function.Predicate<String> wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        while (System.nanoTime() < deadline) {
+            synchronized (lines) {
+                if (lines.stream().anyMatch(wanted)) {
+                    return;
+                }
+            }
+            Thread.sleep(10);
+        }
+        assertThat(lines).anyMatch(wanted);
     }
 
     private static ZipFile jarInside(ZipFile zip, String prefix) throws IOException {

@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import lambert.runtime.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The INIT phase as AWS runs it, checked from inside the function: {@link CgroupProbe} reads its cgroup's CPU
+ * The INIT phase as AWS runs it, checked from inside the function: {@link ProbeHandler} reads its cgroup's CPU
  * quota from the kernel during INIT and during each invocation. On demand, INIT runs on at least one full vCPU and
  * the quota drops to memory/1769 vCPU when the function first asks for an event; with provisioned concurrency INIT
  * already runs at the memory's share. The expected quotas are worked out here from AWS's rule (one vCPU at 1,769 MB,
@@ -25,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * concurrency. Nothing here depends on how fast the machine is.
  */
 class InitCpuTest {
-    private static final String HANDLER = "lambert.cli.emulator.CgroupProbe::handleRequest";
     private static final byte[] EVENT = "{}".getBytes(StandardCharsets.UTF_8);
 
     @TempDir
@@ -115,28 +110,12 @@ class InitCpuTest {
     }
 
     private Emulator emulator(int memoryMb, InitializationType type, Map<String, String> env) throws IOException {
-        return new Emulator(probeZip(), HANDLER, env, memoryMb, 30, line -> { }, RuntimeJars.locate(), type);
+        return new Emulator(ProbeHandler.zip(dir), ProbeHandler.HANDLER, env, memoryMb, 30, line -> { }, RuntimeJars.locate(), type);
     }
 
     private static void assumeCgroup() {
         assumeTrue(CpuQuota.whyNotLimited().isEmpty(), () -> "needs a cgroup CPU quota: " + CpuQuota.whyNotLimited()
                 .orElseThrow());
-    }
-
-    /** A function zip holding only the probe's class (the runtime's jars bring aws-lambda-java-core). */
-    private Path probeZip() throws IOException {
-        Path zip = dir.resolve("probe.zip");
-        if (Files.exists(zip)) {
-            return zip;
-        }
-        String name = CgroupProbe.class.getName().replace('.', '/') + ".class";
-        try (InputStream in = CgroupProbe.class.getClassLoader().getResourceAsStream(name);
-                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-            out.putNextEntry(new ZipEntry(name));
-            in.transferTo(out);
-            out.closeEntry();
-        }
-        return zip;
     }
 
     private static Map<?, ?> answer(Report report) throws Exception {

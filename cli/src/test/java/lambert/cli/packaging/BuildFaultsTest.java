@@ -81,24 +81,45 @@ class BuildFaultsTest {
                 TestModels.minilmInt8().toString(), "--out", zip.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("lambert.log").toFile()).start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (names(dir).stream().noneMatch(n -> n.endsWith(".partial")) && lambert.isAlive()
-                    && System.nanoTime() < deadline) {
+            // generous bounds, not measures: a busy machine may take minutes to start the JVM and load the model
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (!writing(zip) && lambert.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
             if (!lambert.isAlive()) {
                 // only a run that succeeded before it could be interrupted is a reason to skip; a failed one is not
-                assertThat(lambert.exitValue()).as(Files.readString(dir.resolve("lambert.log"))).isZero();
+                assertThat(lambert.exitValue()).as(log()).isZero();
             }
             assumeTrue(lambert.isAlive(), "the package was written before it could be interrupted");
+            assertThat(writing(zip)).as("the package started writing within 5 minutes: %s", log()).isTrue();
+            // Frozen (SIGSTOP) before it can finish, it is checked to be still writing, then Ctrl-C (SIGINT) is
+            // sent and it is let go (SIGCONT): the interruption lands in the middle of the write however busy the
+            // machine is, not after the zip is in place.
+            run("kill", "-STOP", Long.toString(lambert.pid()));
+            assumeTrue(writing(zip), "the package was written before it could be stopped");
             run("kill", "-INT", Long.toString(lambert.pid()));
-            assertThat(lambert.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            run("kill", "-CONT", Long.toString(lambert.pid()));
+            assertThat(lambert.waitFor(5, TimeUnit.MINUTES)).as(log()).isTrue();
         } finally {
             lambert.destroyForcibly();
         }
-        assertThat(names(dir)).as(Files.readString(dir.resolve("lambert.log")))
-                .noneMatch(n -> n.endsWith(".partial"));
-        assertThat(Files.readString(zip)).isEqualTo("previous package");
+        assertThat(names(dir)).as(log()).noneMatch(n -> n.endsWith(".partial"));
+        assertThat(new String(Files.readAllBytes(zip), java.nio.charset.StandardCharsets.ISO_8859_1)).as(log())
+                .isEqualTo("previous package");
+    }
+
+    /** Whether the package is being written: its temp file is there and the previous zip is still in place. */
+    private boolean writing(Path zip) throws IOException {
+        return names(dir).stream().anyMatch(n -> n.endsWith(".partial"))
+                && Files.size(zip) == "previous package".length();
+    }
+
+    /**
+     * The child's output, read leniently: a process stopped by a signal may end in the middle of a multi-byte
+     * character, and bytes that are not UTF-8 must not hide what it said (they become U+FFFD).
+     */
+    private String log() throws IOException {
+        return new String(Files.readAllBytes(dir.resolve("lambert.log")), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** A 1 MB tmpfs under the test folder, read-only if asked (with a file "function.zip" written first). */
