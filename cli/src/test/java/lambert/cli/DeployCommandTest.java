@@ -29,7 +29,7 @@ import picocli.CommandLine;
 class DeployCommandTest {
     /** Pauses that do not sleep, AWS's 50 MB inline limit and 16 MB parts unless a test lowers them. */
     static final DeploySettings FAST = new DeploySettings(50L * 1024 * 1024, 16L * 1024 * 1024, Duration.ofMillis(1),
-            Duration.ofMinutes(1), d -> { });
+            Duration.ofMinutes(10), d -> { });
 
     @TempDir
     Path dir;
@@ -289,7 +289,7 @@ class DeployCommandTest {
     @Test
     void deploy_smallS3ZipIsOnePutObjectAndAnUploadedOneIsNotSentAgain() throws Exception {
         DeployCommand.settings = new DeploySettings(100_000, 5L * 1024 * 1024, Duration.ofMillis(1),
-                Duration.ofMinutes(1), d -> { });
+                Duration.ofMinutes(10), d -> { });
         assertThat(deploy("--s3-bucket", "code-bucket")).as(err.toString()).isEqualTo(0);
         assertThat(aws.operations()).contains("s3:PutObject").doesNotContain("s3:CreateMultipartUpload");
         assertThat(call("PutObject").header("x-amz-content-sha256")).isNotNull();

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The remote tune target against {@link FakeAws}: a version per size, and the original memory put back. */
 class RemoteTuneTargetTest {
     static final DeploySettings FAST = new DeploySettings(50L * 1024 * 1024, 16L * 1024 * 1024, Duration.ofMillis(1),
-            Duration.ofMinutes(1), d -> { });
+            Duration.ofMinutes(10), d -> { });
     static final byte[] EVENT = "{\"text\":\"Hey, how are you?\"}".getBytes(StandardCharsets.UTF_8);
 
     @TempDir
