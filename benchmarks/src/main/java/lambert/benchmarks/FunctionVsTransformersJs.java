@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import lambert.cli.emulator.CpuQuota;
 import lambert.cli.emulator.Emulator;
+import lambert.cli.emulator.InitializationType;
 import lambert.cli.emulator.Report;
 import lambert.cli.emulator.RuntimeJars;
 import lambert.cli.models.ModelResolver;
@@ -97,7 +98,8 @@ public final class FunctionVsTransformersJs {
 
     /** First embedding ms, unused, warm p50 ms, peak RSS MB. */
     private static double[] peer(Path peerDir, Path modelsRoot, boolean limited) throws Exception {
-        try (CpuQuota quota = limited ? CpuQuota.forMemory(MEMORY_MB) : null) {
+        // at 1769 MB an on-demand function gets one vCPU in INIT and after it: the peer gets that vCPU throughout
+        try (CpuQuota quota = limited ? CpuQuota.forMemory(MEMORY_MB, InitializationType.ON_DEMAND) : null) {
             String prefix = quota == null ? "" : quota.shellPrefix();
             ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", prefix + "exec node bench.mjs '" + modelsRoot
                     + "' minilm q8");
