@@ -57,9 +57,9 @@ final class EmulateCommand implements Callable<Integer> {
             + "else 30).")
     Integer timeout;
 
-    @Option(names = "--provisioned", description = "Start the environment as provisioned concurrency does: INIT at "
-            + "the memory's share of CPU, with no INIT burst, for up to 130 s or the timeout. Default: on demand, INIT on "
-            + "at least one full vCPU for at most 10 s. Invocations run at memory/1769 vCPU either way.")
+    @Option(names = "--provisioned", description = "Start the environment as provisioned concurrency does: INIT "
+            + "at the memory's share of CPU, with no INIT burst, for up to 130 s or the timeout. Default: on demand, "
+            + "INIT on at least one full vCPU for at most 10 s. Invocations run at memory/1769 vCPU either way.")
     boolean provisioned;
 
     @Option(names = "--arm", description = "Price the summary for arm64 (default: the package's architecture).")

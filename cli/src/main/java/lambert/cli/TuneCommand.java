@@ -44,9 +44,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "tune", mixinStandardHelpOptions = true,
         description = {"Sweeps memory sizes: runs the package in the emulator at each (a fresh environment whose "
                 + "INIT gets at least one full vCPU, as on demand, or the memory's share with --provisioned; "
-                + "invocations at the memory's share of CPU), warm-up calls then measured ones, and reports duration p50/p90, init "
-                + "duration, max memory used, billed duration and cost per million, with the cheapest, fastest and "
-                + "balanced sizes.",
+                + "invocations at the memory's share of CPU), warm-up calls then measured ones, and reports duration "
+                + "p50/p90, init duration, max memory used, billed duration and cost per million, with the cheapest, "
+                + "fastest and balanced sizes.",
             "Balanced: the cheapest size whose p90 is at most 1.5 times the fastest p90. Outliers: "
                     + Sweep.OUTLIER_RULE_HELP + ".",
             "The event: --text or --event, else {\"text\": \"Hey, how are you?\"}."})
@@ -92,8 +92,8 @@ final class TuneCommand implements Callable<Integer> {
 
     @Option(names = "--provisioned", description = "Start each size's environment as provisioned concurrency does: "
             + "INIT at the memory's share of CPU, with no INIT burst, for up to 130 s or the timeout. Default: on "
-            + "demand, INIT on at least one full vCPU for at most 10 s. Invocations run at memory/1769 vCPU either way. "
-            + "Emulator only.")
+            + "demand, INIT on at least one full vCPU for at most 10 s. Invocations run at memory/1769 vCPU either "
+            + "way. Emulator only.")
     boolean provisioned;
 
     @Option(names = "--json", description = "Print the results as JSON.")

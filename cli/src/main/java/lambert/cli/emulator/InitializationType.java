@@ -63,6 +63,7 @@ public enum InitializationType {
                 ? "on-demand: INIT on at least one full vCPU (Lambda's INIT burst, at most 10 s), invocations at "
                         + "memory/" + CpuQuota.MB_PER_VCPU + " vCPU"
                 : String.format(Locale.ROOT, "provisioned concurrency: INIT and invocations at memory/%d vCPU (no INIT "
-                        + "burst; INIT may take %d s or the timeout)", CpuQuota.MB_PER_VCPU, PROVISIONED_INIT_LIMIT_MS / 1000);
+                        + "burst; INIT may take %d s or the timeout)", CpuQuota.MB_PER_VCPU,
+                        PROVISIONED_INIT_LIMIT_MS / 1000);
     }
 }

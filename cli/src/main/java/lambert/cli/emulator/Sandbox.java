@@ -61,7 +61,7 @@ final class Sandbox implements AutoCloseable {
         this.unwritableTmp = unwritable;
     }
 
-    /** How the environment is started (its INIT's CPU and {@code AWS_LAMBDA_INITIALIZATION_TYPE}); on demand unless set. */
+    /** How the environment starts (INIT's CPU, {@code AWS_LAMBDA_INITIALIZATION_TYPE}); on demand unless set. */
     void initializationType(InitializationType type) {
         this.initializationType = type;
     }

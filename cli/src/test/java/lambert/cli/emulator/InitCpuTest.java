@@ -110,7 +110,8 @@ class InitCpuTest {
     }
 
     private Emulator emulator(int memoryMb, InitializationType type, Map<String, String> env) throws IOException {
-        return new Emulator(ProbeHandler.zip(dir), ProbeHandler.HANDLER, env, memoryMb, 30, line -> { }, RuntimeJars.locate(), type);
+        return new Emulator(ProbeHandler.zip(dir), ProbeHandler.HANDLER, env, memoryMb, 30, line -> { },
+                RuntimeJars.locate(), type);
     }
 
     private static void assumeCgroup() {
