@@ -10,14 +10,18 @@ import java.util.Optional;
  * A cgroup v1 CPU quota as Lambda gives a function, for processes started with {@link #shellPrefix()}: during
  * INIT what the {@link InitializationType} gives (at least one full vCPU on demand), then, from
  * {@link #invocationsStart()} on, memory/1769 vCPU, by rewriting {@code cpu.cfs_quota_us} of the same group.
- * Where the machine has no writable cgroup v1 {@code cpu} controller, nothing is limited and {@link #note()} says
- * so.
+ * The group also gets {@link #SHARES} {@code cpu.shares}, a hundred ordinary processes' weight: on Lambda no other
+ * process competes for the function's share, so on a busy machine the function gets its quota before other
+ * processes get theirs (never more than the quota). Where the machine has no writable cgroup v1 {@code cpu}
+ * controller, nothing is limited and {@link #note()} says so.
  */
 public final class CpuQuota implements AutoCloseable {
     /** Lambda gives one full vCPU at this memory size, proportionally less below. */
     public static final int MB_PER_VCPU = 1769;
     /** The CFS period of the group: the quota is this many microseconds of CPU per vCPU. */
     static final long PERIOD_US = 100_000;
+    /** The group's CPU weight: a hundred times a nice-0 process's 1024, so others wait while it is within its quota. */
+    static final long SHARES = 102_400;
     private static final Path CGROUP_CPU = Path.of("/sys/fs/cgroup/cpu");
 
     private final Path group;
@@ -47,6 +51,7 @@ public final class CpuQuota implements AutoCloseable {
             group = Files.createDirectories(CGROUP_CPU.resolve("lambert-" + ProcessHandle.current().pid() + "-"
                     + System.nanoTime()));
             CpuQuota quota = new CpuQuota(group, type, memoryMb, null);
+            Files.writeString(group.resolve("cpu.shares"), Long.toString(SHARES));
             Files.writeString(group.resolve("cpu.cfs_period_us"), Long.toString(PERIOD_US));
             Files.writeString(group.resolve("cpu.cfs_quota_us"), Long.toString(quota.initQuotaUs));
             return quota;

@@ -35,6 +35,8 @@ class InitCpuTest {
             assertThat(first.get("init")).as("quota during INIT").isEqualTo("100000/100000");
             assertThat(first.get("invoke")).as("quota during the first invocation").isEqualTo("7236/100000");
             assertThat(first.get("type")).isEqualTo("on-demand");
+            // a hundred nice-0 processes' weight (1024 each): the function gets its quota first on a busy machine
+            assertThat(first.get("shares")).isEqualTo("102400");
             Map<?, ?> second = answer(emulator.invoke(EVENT));
             assertThat(second.get("invoke")).as("quota during the second invocation").isEqualTo("7236/100000");
             assertThat(emulator.cpuNote()).contains("INIT 1.00 vCPU", "invocations 0.07 vCPU",

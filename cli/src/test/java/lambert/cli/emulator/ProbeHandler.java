@@ -19,9 +19,10 @@ import java.util.zip.ZipOutputStream;
  * A Lambda handler for the emulator's tests, packaged alone in a zip by {@link #zip(Path)}, for what the real
  * model cannot show whatever the machine's speed. It reads, from inside the function, the CFS quota of the cgroup
  * the kernel put it in, once in its static initialiser (the INIT phase) and again in each invocation, and answers
- * both with {@code AWS_LAMBDA_INITIALIZATION_TYPE}. {@code PROBE_INIT_SLEEP_MS} makes INIT sleep that long, an event
- * with {@code "sleep_ms": N} the invocation. It reads the kernel's files only ({@code /proc/self/cgroup},
- * {@code /sys/fs/cgroup/cpu}), none of lambert's code, and needs nothing but the runtime's own jars.
+ * both with the group's {@code cpu.shares} and {@code AWS_LAMBDA_INITIALIZATION_TYPE}. {@code PROBE_INIT_SLEEP_MS}
+ * makes INIT sleep that long, an event with {@code "sleep_ms": N} the invocation. It reads the kernel's files only
+ * ({@code /proc/self/cgroup}, {@code /sys/fs/cgroup/cpu}), none of lambert's code, and needs nothing but the
+ * runtime's own jars.
  */
 public final class ProbeHandler implements RequestStreamHandler {
     /** The handler string. */
@@ -42,20 +43,24 @@ public final class ProbeHandler implements RequestStreamHandler {
         if (sleep.find()) {
             sleep(Long.parseLong(sleep.group(1)));
         }
-        output.write(("{\"init\": \"" + AT_INIT + "\", \"invoke\": \"" + quota() + "\", \"type\": \""
-                + System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE") + "\"}").getBytes(StandardCharsets.UTF_8));
+        output.write(("{\"init\": \"" + AT_INIT + "\", \"invoke\": \"" + quota() + "\", \"shares\": \""
+                + cgroupFile("cpu.shares") + "\", \"type\": \"" + System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE")
+                + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code quota/period} in microseconds of this process's cpu cgroup, as the kernel holds them. */
     static String quota() {
+        return cgroupFile("cpu.cfs_quota_us") + "/" + cgroupFile("cpu.cfs_period_us");
+    }
+
+    /** A file of this process's cpu cgroup, trimmed, as the kernel holds it. */
+    private static String cgroupFile(String name) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
                 // hierarchy-ID:controller-list:path, e.g. "1:cpu:/lambert-42-1234" or "4:cpu,cpuacct:/x"
                 String[] parts = line.split(":", 3);
                 if (parts.length == 3 && List.of(parts[1].split(",")).contains("cpu")) {
-                    Path group = Path.of("/sys/fs/cgroup/cpu" + parts[2]);
-                    return Files.readString(group.resolve("cpu.cfs_quota_us")).trim() + "/"
-                            + Files.readString(group.resolve("cpu.cfs_period_us")).trim();
+                    return Files.readString(Path.of("/sys/fs/cgroup/cpu" + parts[2], name)).trim();
                 }
             }
             return "no cpu cgroup";
