@@ -21,10 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The build commands under faults: a full disk and a read-only file system while the package zip or a bundle is
  * written (a 1 MB tmpfs, mounted by the test, so root only: skipped elsewhere), and Ctrl-C (SIGINT) sent to a
- * {@code lambert package} process in the middle of writing. In every case the previous output is intact and no
- * temp file is left behind.
+ * {@code lambert package} process in the middle of writing (its writing thread slowed through a cgroup, so root
+ * only too). In every case the previous output is intact and no temp file is left behind.
  */
 class BuildFaultsTest {
+    private static final Path CPU_CGROUPS = Path.of("/sys/fs/cgroup/cpu");
+
     @TempDir
     Path dir;
     private final List<Path> mounts = new ArrayList<>();
@@ -74,38 +76,92 @@ class BuildFaultsTest {
 
     @Test
     void package_interruptedByCtrlCLeavesNoTempFile() throws Exception {
+        // Ctrl-C must land while the zip is being written, however busy the machine is. A process stopped whole
+        // (SIGSTOP) is no help: once let go, its writing thread can finish the zip and move it into place before
+        // the JVM has handled the signal. So the writing thread alone is slowed to 1 ms of CPU a second (a cgroup
+        // of its own, thread by thread) while the rest of the JVM handles SIGINT at full speed.
+        assumeTrue(Files.isWritable(CPU_CGROUPS.resolve("tasks")), "slowing one thread needs a writable cgroup v1 "
+                + "cpu controller (root)");
         Path zip = dir.resolve("function.zip");
         Files.writeString(zip, "previous package");
+        Path crawl = Files.createDirectory(CPU_CGROUPS.resolve("lambert-test-crawl-" + ProcessHandle.current().pid()
+                + "-" + System.nanoTime()));
+        Files.writeString(crawl.resolve("cpu.cfs_period_us"), "1000000");
+        Files.writeString(crawl.resolve("cpu.cfs_quota_us"), "1000");
         Process lambert = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "lambert.cli.Lambert", "package", "--model",
                 TestModels.minilmInt8().toString(), "--out", zip.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("lambert.log").toFile()).start();
+        List<Long> slowed = new ArrayList<>();
         try {
             // generous bounds, not measures: a busy machine may take minutes to start the JVM and load the model
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (!writing(zip) && lambert.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
+            // The JVM's main thread writes the zip; like the launcher's own thread (whose id is the process's),
+            // it is named "java", while the JVM names every thread it starts (signal handler, shutdown hooks).
+            for (Path task : listOrEmpty(Path.of("/proc", Long.toString(lambert.pid()), "task"))) {
+                long tid = Long.parseLong(task.getFileName().toString());
+                if (tid != lambert.pid() && readOrEmpty(task.resolve("comm")).strip().equals("java")) {
+                    Files.writeString(crawl.resolve("tasks"), Long.toString(tid));
+                    slowed.add(tid);
+                }
+            }
             if (!lambert.isAlive()) {
                 // only a run that succeeded before it could be interrupted is a reason to skip; a failed one is not
                 assertThat(lambert.exitValue()).as(log()).isZero();
             }
-            assumeTrue(lambert.isAlive(), "the package was written before it could be interrupted");
-            assertThat(writing(zip)).as("the package started writing within 5 minutes: %s", log()).isTrue();
-            // Frozen (SIGSTOP) before it can finish, it is checked to be still writing, then Ctrl-C (SIGINT) is
-            // sent and it is let go (SIGCONT): the interruption lands in the middle of the write however busy the
-            // machine is, not after the zip is in place.
-            run("kill", "-STOP", Long.toString(lambert.pid()));
-            assumeTrue(writing(zip), "the package was written before it could be stopped");
+            assumeTrue(lambert.isAlive() && writing(zip), "the package was written before it could be slowed");
+            assertThat(slowed).as("the JVM's main thread, named \"java\"").isNotEmpty();
             run("kill", "-INT", Long.toString(lambert.pid()));
-            run("kill", "-CONT", Long.toString(lambert.pid()));
+            // the shutdown hook removes the temp file while the writing thread crawls
+            long hookDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (names(dir).stream().anyMatch(n -> n.endsWith(".partial")) && System.nanoTime() < hookDeadline) {
+                Thread.sleep(5);
+            }
+            release(slowed);
             assertThat(lambert.waitFor(5, TimeUnit.MINUTES)).as(log()).isTrue();
         } finally {
+            release(slowed);
             lambert.destroyForcibly();
+            lambert.waitFor(5, TimeUnit.MINUTES);
+            try {
+                Files.deleteIfExists(crawl);
+            } catch (IOException busy) {
+                // a thread still in it (it cannot be, once the process is gone); the kernel keeps it, harmlessly
+            }
         }
         assertThat(names(dir)).as(log()).noneMatch(n -> n.endsWith(".partial"));
         assertThat(new String(Files.readAllBytes(zip), java.nio.charset.StandardCharsets.ISO_8859_1)).as(log())
                 .isEqualTo("previous package");
+    }
+
+    /** Moves threads back to the root cpu group (full speed); threads that are gone are skipped. */
+    private static void release(List<Long> threads) {
+        for (long tid : threads) {
+            try {
+                Files.writeString(CPU_CGROUPS.resolve("tasks"), Long.toString(tid));
+            } catch (IOException gone) {
+                // the thread has exited
+            }
+        }
+    }
+
+    private static List<Path> listOrEmpty(Path folder) throws IOException {
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.toList();
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return List.of();
+        }
+    }
+
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException gone) {
+            return "";
+        }
     }
 
     /** Whether the package is being written: its temp file is there and the previous zip is still in place. */
