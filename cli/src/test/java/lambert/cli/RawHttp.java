@@ -12,10 +12,16 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import lambert.runtime.json.Json;
 import lambert.runtime.json.JsonException;
 
@@ -166,6 +172,80 @@ final class RawHttp {
             }
             line.write(b);
             assertThat(line.size()).as("line length").isLessThan(8192);
+        }
+    }
+
+    /**
+     * Sends {@code request}, the bytes from {@code from} on one at a time every {@code everyMillis}, until all are
+     * sent or the server answers or cuts the connection; then reads what it answered.
+     */
+    static Exchange trickle(int port, byte[] request, int from, long everyMillis, Duration patience)
+            throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) patience.toMillis());
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(request, 0, from);
+            try {
+                for (int i = from; i < request.length && in.available() == 0; i++) {
+                    out.write(request[i]);
+                    out.flush();
+                    Thread.sleep(everyMillis);
+                }
+            } catch (SocketException e) {
+                // cut by the server: read its answer
+            }
+            return readAll(new BufferedInputStream(in));
+        }
+    }
+
+    /**
+     * What an oversized POST got.
+     *
+     * @param answer the first answer
+     * @param sent the body bytes the client could write before the server cut it
+     */
+    record Oversized(Response answer, long sent) {}
+
+    /**
+     * A POST whose body of {@code total} bytes (64 KiB blocks, as chunks when {@code chunked}) is written as fast
+     * as the server takes it, while its answer is read.
+     */
+    static Oversized sendOversized(int port, String framing, long total, boolean chunked, Duration patience)
+            throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) patience.toMillis());
+            OutputStream out = socket.getOutputStream();
+            AtomicLong sent = new AtomicLong();
+            Future<?> writer = pool.submit(() -> {
+                byte[] block = new byte[64 * 1024];
+                Arrays.fill(block, (byte) 'a');
+                byte[] chunkHead = (Integer.toHexString(block.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                try {
+                    out.write(("POST / HTTP/1.1\r\nHost: localhost\r\n" + framing + "\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    while (sent.get() < total) {
+                        if (chunked) {
+                            out.write(chunkHead);
+                        }
+                        out.write(block);
+                        if (chunked) {
+                            out.write('\r');
+                            out.write('\n');
+                        }
+                        sent.addAndGet(block.length);
+                    }
+                } catch (IOException e) {
+                    // cut by the server
+                }
+                return null;
+            });
+            Response answer = read(new BufferedInputStream(socket.getInputStream()));
+            writer.get(patience.toSeconds(), TimeUnit.SECONDS);
+            return new Oversized(answer, sent.get());
+        } finally {
+            pool.shutdownNow();
         }
     }
 
