@@ -160,7 +160,7 @@ class LocalServerTest {
         assertThat(result.answer().status()).isEqualTo(413);
         assertThat(RawHttp.assertJson(result.answer()).get("errorType")).isEqualTo("RequestTooLarge");
         assertThat((String) result.answer().json().get("errorMessage")).contains("the limit is " + LIMIT);
-        // The server stopped reading after the limit and its drain (4 MiB): the client was cut far from 600 MB.
+        // The server stopped reading after the limit and its drain (1 MiB): the client was cut far from 600 MB.
         assertThat(result.sent()).isLessThan(64L << 20);
     }
 

@@ -17,8 +17,11 @@ import lambert.runtime.contract.ResponseWriter;
  * client closes it, asks to, stays idle past the idle timeout, or sends something that ends in a protocol error.
  */
 final class HttpConnection {
-    /** What a client may still send after an error before the connection is closed anyway. */
-    static final long DRAIN_BYTES = 4L << 20;
+    /**
+     * After a protocol error, what a client may still send (1 MiB, 2 s) before the connection is closed anyway:
+     * closing with unread bytes resets the connection, and some clients then lose the answer they have not read yet.
+     */
+    static final long DRAIN_BYTES = 1L << 20;
     static final long DRAIN_MILLIS = 2000;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
