@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -150,14 +151,22 @@ public final class JsonHttpServer implements AutoCloseable {
             }
             long acceptedAt = System.nanoTime();
             open.add(socket);
-            connections.execute(() -> {
-                try {
-                    new HttpConnection(this, socket, acceptedAt).run();
-                } finally {
-                    open.remove(socket);
-                    connectionSlots.release();
-                }
-            });
+            try {
+                connections.execute(() -> {
+                    try {
+                        new HttpConnection(this, socket, acceptedAt).run();
+                    } finally {
+                        open.remove(socket);
+                        connectionSlots.release();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // closing: the threads are stopped, so is this connection
+                open.remove(socket);
+                HttpConnection.closeQuietly(socket);
+                connectionSlots.release();
+                return;
+            }
         }
     }
 
