@@ -191,7 +191,7 @@ final class DeployCommand implements Callable<Integer> {
         if (mem < 128 || mem > 10240) {
             throw new UsageException("--memory must be between 128 and 10240 MB, found " + mem);
         }
-        int to = timeout != null ? timeout : config.integer("timeout_s", 30);
+        int to = timeout != null ? timeout : config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS);
         if (to < 1 || to > 900) {
             throw new UsageException("--timeout must be between 1 and 900 seconds, found " + to);
         }

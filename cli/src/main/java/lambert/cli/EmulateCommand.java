@@ -52,7 +52,7 @@ final class EmulateCommand implements Callable<Integer> {
     int invocations;
 
     @Option(names = "--timeout", paramLabel = "S", description = "Function timeout in seconds (default: function.json's, "
-            + "else 30).")
+            + "else " + lambert.cli.packaging.FunctionConfig.TIMEOUT_SECONDS + ").")
     Integer timeout;
 
     @Option(names = "--arm", description = "Price the summary for arm64 (default: the package's architecture).")
@@ -77,7 +77,8 @@ final class EmulateCommand implements Callable<Integer> {
         if (memoryMb < 128 || memoryMb > 10240) {
             throw new UsageException("--memory must be between 128 and 10240 MB (Lambda's range), found " + memoryMb);
         }
-        int timeoutSeconds = timeout != null ? timeout : config.integer("timeout_s", 30);
+        int timeoutSeconds = timeout != null ? timeout
+                : config.integer("timeout_s", lambert.cli.packaging.FunctionConfig.TIMEOUT_SECONDS);
         boolean armPrices = arm != null ? arm : "arm64".equals(config.string("architecture", "x86_64"));
         byte[] event = input.bytes();
         Map<String, String> env = config.environment();

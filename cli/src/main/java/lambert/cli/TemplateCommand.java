@@ -96,7 +96,7 @@ final class TemplateCommand implements Callable<Integer> {
                     runtime != null ? runtime : config.string("runtime", "java21"),
                     config.string("handler", FunctionConfig.HANDLER), config.string("architecture", "x86_64"),
                     memory != null ? memory : config.integer("memory_mb", 1769),
-                    timeout != null ? timeout : config.integer("timeout_s", 30), env,
+                    timeout != null ? timeout : config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS), env,
                     ephemeralStorage != null ? ephemeralStorage : config.integer("ephemeral_storage_mb", 0),
                     snapStart, provisioned, alias, url);
         } catch (IllegalArgumentException e) {

@@ -249,8 +249,8 @@ class HandlerTest {
         assertThat(body.get("field")).isEqualTo("body");
         assertThat((String) body.get("errorMessage")).contains("\"body\" must be a string").contains("found object")
                 .doesNotContain("empty");
-        Map<?, ?> number = invoke(event("apigw-rest.json").replace("\"body\": \"{\\\"text\\\": \\\"Hey, how are you?\\\"}\"",
-                "\"body\": 42"));
+        Map<?, ?> number = invoke(event("apigw-rest.json").replace(
+                "\"body\": \"{\\\"text\\\": \\\"Hey, how are you?\\\"}\"", "\"body\": 42"));
         assertThat((String) body(number).get("errorMessage")).contains("found number");
     }
 
@@ -260,8 +260,9 @@ class HandlerTest {
         assertThat(response.get("statusCode")).isEqualTo(400L);
         assertThat(body(response).get("field")).isEqualTo("body");
         assertThat((String) body(response).get("errorMessage"))
-                .isEqualTo("the body is marked base64 (\"isBase64Encoded\": true) but is not valid base64: '!' (U+0021) "
-                        + "at index 12 is not a base64 character (A-Z, a-z, 0-9, + and /, with = padding at the end)");
+                .isEqualTo("the body is marked base64 (\"isBase64Encoded\": true) but is not valid base64: "
+                        + "'!' (U+0021) at index 12 is not a base64 character (A-Z, a-z, 0-9, + and /, with = padding "
+                        + "at the end)");
         // eyJ0ZXh0cyI6IFsiSGV5LCBob3cgYXJlIHlvdT8iLCAiRmluZSwgdGhhbmtzLiJdfQ== is the HTTP API event's body
         assertThat(base64Error("eyJ0ZXh0cyI6\\nIFsiSGV5LCBob3cgYXJlIHlvdT8iLCAiRmluZSwgdGhhbmtzLiJdfQ=="))
                 .contains("U+000A LINE FEED (LF) at index 12 is not a base64 character");
@@ -270,7 +271,8 @@ class HandlerTest {
         assertThat(base64Error("eyJ0ZXh0=cyI6IFsiSGV5LCBob3cgYXJlIHlvdT8iLCAiRmluZSwgdGhhbmtzLiJdfQ=="))
                 .contains("'c' (U+0063) at index 9 comes after the padding \"=\" at index 8");
         assertThat(base64Error("eyJ0ZXh0cyI6IFsiSGV5LCBob3cgYXJlIHlvdT8iLCAiRmluZSwgdGhhbmtzLiJdfQ==="))
-                .contains("the padding \"=\" from index 66 does not end a group of 4 characters (69 characters in all)");
+                .contains("the padding \"=\" from index 66 does not end a group of 4 characters (69 characters "
+                        + "in all)");
         assertThat(base64Error("eyJ0ZXh0cyI6IFsiSGV5LCBob3cgYXJlIHlvdT8iLCAiRmluZSwgdGhhbmtzLiJdf"))
                 .contains("a lone character at index 64");
     }

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
+import lambert.lambda.Handler;
 import lambert.runtime.json.Json;
 
 /**
@@ -30,6 +31,11 @@ public record FunctionConfig(String handler, String runtime, String architecture
 
     /** The handler class and method of every lambert function. */
     public static final String HANDLER = "lambert.lambda.Handler::handleRequest";
+    /**
+     * The suggested timeout, in seconds: {@link Handler#SUGGESTED_TIMEOUT_SECONDS} (28), so that the handler's own
+     * 504 comes before API Gateway's at 29 s; a function not behind API Gateway may take longer.
+     */
+    public static final int TIMEOUT_SECONDS = Handler.SUGGESTED_TIMEOUT_SECONDS;
     /**
      * JVM options for the function. Tiered compilation stopped at C1 is AWS's advice for short-lived
      * Java functions; serial GC suits one request at a time in a small heap; a 24 MB young generation

@@ -108,7 +108,8 @@ public final class Packager {
             ModelFiles.replace(temp, target);
             Path config = target.resolveSibling(PackageReport.configName(target));
             FunctionConfig function = new FunctionConfig(FunctionConfig.HANDLER, "java21", arch.lambdaName(),
-                    SUGGESTED_MEMORY_MB, 30, Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS),
+                    SUGGESTED_MEMORY_MB, FunctionConfig.TIMEOUT_SECONDS,
+                    Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS),
                     sha, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha)), zipBytes, unzipped,
                     complete.name(), Version.CURRENT);
             Path configTemp = partials.create(target.getParent(), ".function", ".json.partial");

@@ -73,7 +73,8 @@ public final class GatewayDeadline implements LongSupplier {
 
     /** The 504 for a request stopped by the gateway's deadline, replacing the one naming the function's timeout. */
     public RequestException exceeded(long marginMillis) {
-        String field = kind == EventKind.API_GATEWAY_V1 ? "requestContext.requestTimeEpoch" : "requestContext.timeEpoch";
+        String field = kind == EventKind.API_GATEWAY_V1 ? "requestContext.requestTimeEpoch"
+                : "requestContext.timeEpoch";
         long timeout = kind.gatewayTimeoutMillis() / 1000;
         return new RequestException(504, RequestException.DEADLINE, null, String.format(Locale.ROOT,
                 "stopped before API Gateway's %d s integration timeout: the request reached API Gateway %,d ms ago "

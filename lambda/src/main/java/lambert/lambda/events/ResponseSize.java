@@ -37,8 +37,9 @@ public final class ResponseSize {
                 + "response to %s, over %s; ", responseBytes, kind.description(), kind.responseLimit()));
         String or = "";
         if (texts > 1) {
+            // nine tenths of the proportional share: answers to texts differ a little in size
             message.append(String.format(Locale.ROOT, "send fewer texts per request (about %d of these %d fit)",
-                    Math.max(1, texts * limit / responseBytes), texts));
+                    Math.max(1, texts * limit * 9 / (10 * responseBytes)), texts));
             or = ", or ";
         }
         if (floatEmbeddings(reply)) {
