@@ -132,7 +132,8 @@ public final class Handler implements RequestStreamHandler, Resource {
         }
         HttpEvent http = HttpEvent.of(tree);
         LongSupplier remaining = context == null ? null : () -> context.getRemainingTimeInMillis();
-        GatewayDeadline gateway = http == null ? null : GatewayDeadline.of(http, remaining, System::currentTimeMillis);
+        GatewayDeadline gateway = http == null ? null
+                : GatewayDeadline.of(http, settings.gatewayTimeoutMillis(), remaining, System::currentTimeMillis);
         Reply reply;
         if (http == null) {
             reply = service.handle(tree, event.length, requestId, remaining);

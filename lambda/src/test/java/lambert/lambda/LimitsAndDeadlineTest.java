@@ -150,6 +150,26 @@ class LimitsAndDeadlineTest {
     }
 
     @Test
+    void handleRequest_configuredGatewayTimeoutIsTheOneHeldTo() throws Exception {
+        Handler tenSeconds = new Handler(Settings.from(Map.of("LAMBERT_MODEL_DIR", TestModels.minilmInt8().toString(),
+                "LAMBERT_GATEWAY_TIMEOUT_MS", "10000")), null);
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            tenSeconds.handleRequest(new ByteArrayInputStream(restEvent(System.currentTimeMillis() - 9_700)
+                    .getBytes(StandardCharsets.UTF_8)), out, new TestContext("gateway", () -> 27_000));
+            Map<?, ?> response = (Map<?, ?>) Json.parse(out.toByteArray());
+            assertThat(response.get("statusCode")).isEqualTo(504L);
+            assertThat((String) body(response).get("errorMessage"))
+                    .contains("API Gateway's 10 s (LAMBERT_GATEWAY_TIMEOUT_MS) integration timeout");
+        } finally {
+            tenSeconds.model().close();
+        }
+        assertThat(Settings.from(Map.of()).gatewayTimeoutMillis()).isEqualTo(-1);
+        assertThatThrownBy(() -> Settings.from(Map.of("LAMBERT_GATEWAY_TIMEOUT_MS", "29s")))
+                .hasMessage("LAMBERT_GATEWAY_TIMEOUT_MS must be an integer of at least 0, found \"29s\"");
+    }
+
+    @Test
     void suggestedTimeout_stopsTheHandlerBeforeApiGatewaysTimeout() throws Exception {
         long margin = Settings.from(Map.of()).deadlineMarginMillis();
         // the last micro-batch starts by timeout - margin; a second is left for it and the answer before 29 s
