@@ -85,22 +85,23 @@ final class TemplateCommand implements Callable<Integer> {
             throw new UsageException("the template is made from " + config.file() + ", which is missing: package the "
                     + "model with lambert package, which writes it next to the zip");
         }
-        String checkedRuntime = config.runtime(runtime);
         Map<String, String> env = FunctionConfig.environmentFor(config.environment(), snapStart || provisioned > 0);
         Path template = out.toAbsolutePath().normalize();
         Path folder = template.getParent();
         String codeUri = folder.relativize(zip.toAbsolutePath().normalize()).toString();
         String model = config.string("model", zip.getFileName().toString());
+        String handler = config.string("handler", FunctionConfig.HANDLER);
+        String architecture = config.string("architecture", "x86_64");
+        int memoryMb = memory != null ? memory : config.integer("memory_mb", 1769);
+        int timeoutSeconds = timeout != null ? timeout : config.integer("timeout_s", 30);
+        int storageMb = ephemeralStorage != null ? ephemeralStorage : config.integer("ephemeral_storage_mb", 0);
+        String checkedRuntime = config.runtime(runtime);
         SamTemplate sam;
         try {
             sam = new SamTemplate(SamTemplate.logicalIdFor(function), function,
                     "lambert: " + model + " (lambert " + config.string("lambert_version", "?") + ")", codeUri,
-                    checkedRuntime,
-                    config.string("handler", FunctionConfig.HANDLER), config.string("architecture", "x86_64"),
-                    memory != null ? memory : config.integer("memory_mb", 1769),
-                    timeout != null ? timeout : config.integer("timeout_s", 30), env,
-                    ephemeralStorage != null ? ephemeralStorage : config.integer("ephemeral_storage_mb", 0),
-                    snapStart, provisioned, alias, url);
+                    checkedRuntime, handler, architecture, memoryMb, timeoutSeconds, env, storageMb, snapStart,
+                    provisioned, alias, url);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

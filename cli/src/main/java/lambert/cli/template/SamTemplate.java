@@ -123,7 +123,8 @@ public record SamTemplate(String logicalId, String functionName, String descript
         outputs.put("AliasArn", output("The alias that points at the published version",
                 Map.of("Ref", logicalId + "Alias" + alias.replaceAll("[^A-Za-z0-9]", ""))));
         if (url) {
-            outputs.put("FunctionUrl", output("The function URL (AWS_IAM: requests must be SigV4-signed)",
+            outputs.put("FunctionUrl", output("The function URL (AWS_IAM: requests must be SigV4-signed by callers "
+                    + "allowed both lambda:InvokeFunctionUrl and lambda:InvokeFunction)",
                     Map.of("Fn::GetAtt", List.of(logicalId + "Url", "FunctionUrl"))));
         }
 
