@@ -188,7 +188,8 @@ final class EmulateCommand implements Callable<Integer> {
         java.util.Optional<LambdaRuntime> r = LambdaRuntime.byId(runtime);
         String lambda = r.map(x -> runtime + " runs on " + x.os().describe() + " on Lambda").orElse("runtime " + runtime
                 + " is not a Lambda runtime");
-        String refusal = r.flatMap(x -> x.refusal(natives)).map(why -> "; on AWS it would fail: " + runtime + " " + why)
+        String refusal = r.flatMap(x -> x.refusal(natives)).map(why -> "; on AWS it would fail: " + (r.get()
+                .unloadable(natives).isEmpty() ? runtime + " " + why : String.join(", ", r.get().unloadable(natives))))
                 .orElse("");
         return lambda + "; the emulator stands in for it with this machine's libraries (" + hostLibc + ")" + refusal;
     }

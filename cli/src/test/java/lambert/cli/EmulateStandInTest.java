@@ -32,10 +32,12 @@ class EmulateStandInTest {
 
     @Test
     void standIn_java17SaysTheFunctionWouldFailOnAws() {
-        assertThat(EmulateCommand.standIn("java17", NATIVES, "glibc 2.36")).startsWith("java17 runs on Amazon Linux 2 "
+        assertThat(EmulateCommand.standIn("java17", NATIVES, "glibc 2.36")).isEqualTo("java17 runs on Amazon Linux 2 "
                 + "(glibc 2.26, GLIBCXX_3.4.24) on Lambda; the emulator stands in for it with this machine's libraries "
-                + "(glibc 2.36); on AWS it would fail: java17 runs on Amazon Linux 2").contains(
-                        "native/libtokenizers.so needs GLIBC_2.34").doesNotContain("\n");
+                + "(glibc 2.36); on AWS it would fail: native/libonnxruntime.so needs GLIBC_2.27, "
+                + "native/libtokenizers.so needs GLIBC_2.34");
+        assertThat(EmulateCommand.standIn("java11.al2023", NATIVES, "glibc 2.36")).endsWith("; on AWS it would fail: "
+                + "java11.al2023 runs Java 11, and the function's classes need Java 17 (class file version 61)");
         assertThat(EmulateCommand.standIn("java99", NATIVES, "glibc 2.36")).startsWith("runtime java99 is not a Lambda "
                 + "runtime");
     }

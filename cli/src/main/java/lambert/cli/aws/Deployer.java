@@ -353,7 +353,8 @@ public final class Deployer {
             java.util.Set<String> changed = new java.util.TreeSet<>(env.keySet());
             changed.addAll(environment.keySet());
             changed.removeIf(k -> Objects.equals(env.get(k), environment.get(k)));
-            d.add("environment " + String.join(", ", changed));
+            d.add("environment " + String.join(", ", changed.stream().map(k -> describe(k, env.get(k),
+                    environment.get(k))).toList()));
         }
         int ephemeral = c.ephemeralStorage() == null || c.ephemeralStorage().size() == null ? 512
                 : c.ephemeralStorage().size();
@@ -369,6 +370,20 @@ public final class Deployer {
             d.add("SnapStart " + snap + " -> " + snapStart());
         }
         return d;
+    }
+
+    /** A changed variable for people; the C1-only flag coming or going is named, with why. */
+    private static String describe(String key, String was, String now) {
+        if (key.equals("JAVA_TOOL_OPTIONS") && was != null && now != null) {
+            String c1 = FunctionConfig.C1_ONLY;
+            if (was.contains(c1) && !now.contains(c1)) {
+                return key + " without " + c1 + " (environments initialised ahead of requests: priming reaches C2)";
+            }
+            if (!was.contains(c1) && now.contains(c1)) {
+                return key + " with " + c1 + " again (on demand: C1 only, for a shorter INIT)";
+            }
+        }
+        return key;
     }
 
     private byte[] readZip() {

@@ -43,7 +43,7 @@ public record FunctionConfig(String handler, String runtime, String architecture
             + "-Xmn24m";
 
     /** The C1-only flag of {@link #JAVA_TOOL_OPTIONS}, which environments initialised ahead of requests drop. */
-    static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+    public static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
     public FunctionConfig {
         environment = Map.copyOf(environment);

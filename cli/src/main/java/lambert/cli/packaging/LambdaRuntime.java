@@ -94,6 +94,16 @@ public enum LambdaRuntime {
             return Optional.of("runs Java " + javaVersion + ", and the function's classes need Java "
                     + FUNCTION_JAVA_VERSION + " (class file version " + (44 + FUNCTION_JAVA_VERSION) + ")");
         }
+        List<String> missing = unloadable(natives);
+        if (missing.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("runs on " + os.describe() + ", where the native libraries cannot load: "
+                + String.join(", ", missing));
+    }
+
+    /** The libraries this runtime's OS cannot load, as "native/libtokenizers.so needs GLIBC_2.34". */
+    public List<String> unloadable(Collection<NativeRequirement> natives) {
         List<String> missing = new ArrayList<>();
         for (NativeRequirement lib : natives) {
             List<String> lacks = lib.missingOn(os);
@@ -101,11 +111,7 @@ public enum LambdaRuntime {
                 missing.add(lib.file() + " needs " + String.join(" and ", lacks));
             }
         }
-        if (missing.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of("runs on " + os.describe() + ", where the native libraries cannot load: "
-                + String.join(", ", missing));
+        return missing;
     }
 
     /** The runtimes a function with these native libraries runs on, in this table's order. */
