@@ -14,10 +14,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import lambert.cli.packaging.Readelf;
 import lambert.runtime.json.Json;
 import lambert.runtime.testing.TestModels;
 import org.junit.jupiter.api.Test;
@@ -65,7 +64,7 @@ class PackageCommandTest {
         assertThat(report.get("compatible_runtimes")).isEqualTo(config.get("compatible_runtimes"));
         assertThat(report.get("native_libraries")).isEqualTo(config.get("native_libraries"));
 
-        assumeTrue(onPath("readelf"), "binutils' readelf is not installed: nothing independent to compare with");
+        assumeTrue(Readelf.onPath("readelf"), "binutils' readelf is not installed: nothing independent to compare with");
         List<Map<String, String>> expected = new ArrayList<>();
         try (ZipFile z = new ZipFile(zip.toFile())) {
             List<String> libs = Collections.list(z.entries()).stream().map(ZipEntry::getName)
@@ -97,36 +96,13 @@ class PackageCommandTest {
      * GNU {@code sort -V} (version order), both independent of lambert's reader and comparison.
      */
     private static String newest(Path lib, String prefix) throws Exception {
-        String readelf = exec(null, "readelf", "-V", "-W", lib.toString());
-        String needs = readelf.substring(readelf.indexOf("Version needs section"));
-        List<String> versions = new ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Name: " + prefix + "([0-9][0-9.]*)\\s")
-                .matcher(needs);
-        while (m.find()) {
-            versions.add(m.group(1));
-        }
+        List<String> versions = Readelf.needs(lib).stream().map(n -> n.version())
+                .filter(v -> v.matches(prefix + "[0-9][0-9.]*")).map(v -> v.substring(prefix.length())).toList();
         if (versions.isEmpty()) {
             return null;
         }
-        String sorted = exec(String.join("\n", versions) + "\n", "sort", "-V");
-        List<String> lines = sorted.lines().toList();
-        return lines.get(lines.size() - 1);
-    }
-
-    private static String exec(String stdin, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).start();
-        if (stdin != null) {
-            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        p.getOutputStream().close();
-        byte[] output = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new String(output, StandardCharsets.ISO_8859_1);
-    }
-
-    private static boolean onPath(String tool) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, tool)));
+        List<String> sorted = Readelf.exec(String.join("\n", versions) + "\n", "sort", "-V").lines().toList();
+        return sorted.get(sorted.size() - 1);
     }
 
     private int run(String... args) {

@@ -10,15 +10,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,12 +31,12 @@ class ElfVersionNeedsTest {
 
     @Test
     void read_realLibrariesOfBothArchitecturesListWhatReadelfLists() throws Exception {
-        assumeTrue(onPath("readelf"), "binutils' readelf is not installed: nothing independent to compare with");
+        assumeTrue(Readelf.onPath("readelf"), "binutils' readelf is not installed: nothing independent to compare with");
         int compared = 0;
         for (Architecture arch : Architecture.values()) {
             for (Map.Entry<String, byte[]> lib : natives(arch).entrySet()) {
                 Path file = Files.write(dir.resolve(arch.lambdaName() + "-" + lib.getKey()), lib.getValue());
-                List<ElfVersionNeeds.Need> fromReadelf = readelfNeeds(file);
+                List<ElfVersionNeeds.Need> fromReadelf = Readelf.needs(file);
                 assertThat(fromReadelf).as(file + " per readelf").isNotEmpty();
                 assertThat(ElfVersionNeeds.read(file)).as(file.toString()).containsExactlyElementsOf(fromReadelf);
                 assertThat(ElfVersionNeeds.read(lib.getKey(), lib.getValue())).containsExactlyElementsOf(fromReadelf);
@@ -78,8 +75,8 @@ class ElfVersionNeedsTest {
         List<ElfVersionNeeds.Need> needs = ElfVersionNeeds.read(user);
         assertThat(needs).filteredOn(n -> n.file().equals("libfake.so")).extracting(ElfVersionNeeds.Need::version)
                 .containsExactlyInAnyOrder("GLIBC_2.9", "GLIBC_2.40", "GLIBCXX_3.4.30");
-        if (onPath("readelf")) {
-            assertThat(needs).containsExactlyElementsOf(readelfNeeds(user));
+        if (Readelf.onPath("readelf")) {
+            assertThat(needs).containsExactlyElementsOf(Readelf.needs(user));
         }
         // 2.40 is newer than 2.9: numbers compare as numbers, not as text
         NativeRequirement req = NativeRequirement.of("native/libuser.so", needs);
@@ -172,7 +169,7 @@ class ElfVersionNeedsTest {
      * version needs from libfake.so are exactly those three.
      */
     private Path buildTinyLibraries() throws Exception {
-        assumeTrue(onPath("gcc"), "gcc is not installed: the tiny library cannot be built");
+        assumeTrue(Readelf.onPath("gcc"), "gcc is not installed: the tiny library cannot be built");
         Files.writeString(dir.resolve("fake.c"), "int old_one(void){return 1;}\nint new_one(void){return 2;}\n"
                 + "int cxx_one(void){return 3;}\n");
         Files.writeString(dir.resolve("fake.map"), "GLIBC_2.9 { global: old_one; local: *; };\n"
@@ -184,56 +181,10 @@ class ElfVersionNeedsTest {
         return dir.resolve("libuser.so");
     }
 
-    private static final Pattern FILE = Pattern.compile("^\\s*(?:0x)?[0-9a-f]+: Version: \\d+\\s+File: (\\S+)\\s+Cnt: \\d+");
-    private static final Pattern NAME = Pattern.compile("^\\s*0x[0-9a-f]+:\\s+Name: (\\S+)\\s+Flags:");
-
-    /** The "Version needs section" of {@code readelf -V -W}, as (file, version) in its order. */
-    static List<ElfVersionNeeds.Need> readelfNeeds(Path lib) throws Exception {
-        List<ElfVersionNeeds.Need> needs = new ArrayList<>();
-        boolean inNeeds = false;
-        String file = null;
-        for (String line : execOutput("readelf", "-V", "-W", lib.toString()).split("\n")) {
-            if (line.startsWith("Version needs section")) {
-                inNeeds = true;
-                continue;
-            }
-            if (line.startsWith("Version ") || line.startsWith("No version")) {
-                inNeeds = false;
-            }
-            if (!inNeeds) {
-                continue;
-            }
-            Matcher f = FILE.matcher(line);
-            Matcher n = NAME.matcher(line);
-            if (f.find()) {
-                file = f.group(1);
-            } else if (n.find()) {
-                needs.add(new ElfVersionNeeds.Need(file, n.group(1)));
-            }
-        }
-        return needs;
-    }
-
     private void exec(String... command) throws Exception {
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(String.join(" ", command) + " finished").isTrue();
         assertThat(p.exitValue()).as(String.join(" ", command) + ": " + out).isZero();
-    }
-
-    private static String execOutput(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new String(out, StandardCharsets.ISO_8859_1);
-    }
-
-    static boolean onPath(String tool) {
-        for (String folder : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
