@@ -55,6 +55,10 @@ public final class ElfVersionNeeds {
     /** The versions {@code library} needs, in the order the file lists them. */
     public static List<Need> read(Path library) throws IOException {
         try (FileChannel channel = FileChannel.open(library, StandardOpenOption.READ)) {
+            if (channel.size() > Integer.MAX_VALUE) {
+                throw new IOException(library + " is " + channel.size() + " bytes, more than a shared library of "
+                        + "Lambda's 250 MB package can be");
+            }
             return new ElfVersionNeeds(library.getFileName().toString(),
                     channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size())).needs();
         }
