@@ -315,8 +315,10 @@ public final class Deployer {
         }
 
         boolean upToDate = steps.stream().noneMatch(s -> s.kind() == Step.Kind.WRITE);
+        // The URL serves the alias: the policy names the alias-qualified ARN whether or not Lambda's answer did.
         String callerPolicy = spec.url() == DeploySpec.UrlAuth.AWS_IAM && urlTarget != null
-                ? UrlCallerPolicy.forFunction(urlTarget) : null;
+                ? UrlCallerPolicy.forFunction(urlTarget.endsWith(":" + spec.alias()) ? urlTarget
+                        : urlTarget + ":" + spec.alias()) : null;
         return new DeployResult(fn, spec.alias(), version, role, roleCreated, url, callerPolicy, codeRoute, created,
                 upToDate,
                 dryRun, List.copyOf(steps), List.copyOf(notes), caller == null ? null : caller.account(),
