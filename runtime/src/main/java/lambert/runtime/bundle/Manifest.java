@@ -279,11 +279,13 @@ public record Manifest(
                     g.writeBooleanField("multi_label", multiLabel);
                 }
             }
-            g.writeArrayFieldStart("inputs");
-            for (String input : inputs) {
-                g.writeString(input);
+            if (!inputs.isEmpty()) { // none known yet: left out, and taken from the model at load
+                g.writeArrayFieldStart("inputs");
+                for (String input : inputs) {
+                    g.writeString(input);
+                }
+                g.writeEndArray();
             }
-            g.writeEndArray();
             if (output != null) {
                 g.writeStringField("output", output);
             }

@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import lambert.runtime.bundle.BundleException;
+import lambert.runtime.json.Json;
+import lambert.runtime.json.JsonException;
+import lambert.runtime.json.Utf8;
 import lambert.runtime.natives.NativeLibraries;
 
 /**
@@ -54,12 +57,18 @@ public final class TextTokenizer implements AutoCloseable {
         } catch (IOException | UnsatisfiedLinkError e) {
             throw new BundleException("the tokenizer's native library cannot be loaded: " + e.getMessage(), e);
         }
-        String json;
+        byte[] bytes;
         try {
-            json = Files.readString(tokenizerJson, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(tokenizerJson);
         } catch (IOException e) {
             throw new BundleException("cannot read tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
         }
+        Utf8.Problem encoding = Utf8.check(bytes);
+        if (encoding != null) {
+            throw new BundleException("tokenizer " + tokenizerJson + " is not valid UTF-8 JSON " + encoding
+                    + "; expected a Hugging Face tokenizer.json");
+        }
+        String json = new String(bytes, StandardCharsets.UTF_8);
         int vocabSize = check(json, tokenizerJson);
         long handle;
         try {
@@ -126,7 +135,7 @@ public final class TextTokenizer implements AutoCloseable {
                     depth--;
                     if (depth == 1 && processorFrom >= 0) {
                         int to = (int) parser.currentLocation().getCharOffset();
-                        processor = lambert.runtime.json.Json.parse(json.substring(processorFrom, to)
+                        processor = Json.parse(json.substring(processorFrom, to)
                                 .getBytes(StandardCharsets.UTF_8));
                         processorFrom = -1;
                     }
@@ -153,9 +162,9 @@ public final class TextTokenizer implements AutoCloseable {
                 }
             }
         } catch (JsonProcessingException e) {
-            throw new BundleException("tokenizer " + file + " is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
-        } catch (lambert.runtime.json.JsonException e) {
+            throw new BundleException("tokenizer " + file + " is not valid JSON at " + Json.where(e.getLocation()) + ": "
+                    + Json.problem(e), e);
+        } catch (JsonException e) {
             throw new BundleException("tokenizer " + file + ": cannot read its post_processor: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new BundleException("cannot read tokenizer " + file + ": " + e.getMessage(), e);
