@@ -7,6 +7,7 @@ import java.util.StringJoiner;
 import lambert.onnx.convert.Architecture;
 import lambert.onnx.convert.Checkpoint;
 import lambert.onnx.convert.ConvertException;
+import lambert.onnx.convert.ExpectedWeights;
 import lambert.onnx.convert.Head;
 import lambert.onnx.convert.ModelConfig;
 
@@ -54,6 +55,14 @@ public final class Architectures {
     /** The architecture for the config's {@code model_type}; unsupported types are refused with the list of supported ones. */
     public static Architecture forConfig(ModelConfig config) throws ConvertException {
         return family(config.modelType());
+    }
+
+    /**
+     * The weights the architecture of the config's {@code model_type} reads, with their shapes: the plan a
+     * checkpoint is read with ({@code CheckpointReader.read(dir, Architectures::expectedWeights)}).
+     */
+    public static ExpectedWeights expectedWeights(ModelConfig config) throws ConvertException {
+        return forConfig(config).expectedWeights(config);
     }
 
     /** The architecture for {@code modelType} ({@code bert}, {@code roberta}...). */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import lambert.onnx.convert.Checkpoint;
 import lambert.onnx.convert.ConvertException;
+import lambert.onnx.convert.ExpectedWeights;
 import lambert.onnx.convert.Head;
 import lambert.onnx.convert.ModelConfig;
 import lambert.onnx.convert.ReferenceModel;
@@ -59,6 +60,48 @@ final class BertArchitecture implements EncoderFamily {
             return config.intOr("type_vocab_size", 2) > 1;
         } catch (ConvertException e) {
             return true;
+        }
+    }
+
+    @Override
+    public ExpectedWeights expectedWeights(ModelConfig config) throws ConvertException {
+        BertSizes s = BertSizes.of(config, flavour.defaultPad);
+        WeightLayout.Shapes shapes = new WeightLayout.Shapes();
+        for (Head head : Head.values()) {
+            layout(flavour, s, head, flavour.prefix, EncoderFamily.configuredLabels(config), shapes);
+        }
+        return shapes.expected(flavour.prefix);
+    }
+
+    /**
+     * The weights a Hugging Face checkpoint of {@code flavour} with {@code head} holds, base weights under {@code
+     * prefix}: embeddings, the layers, the pooler (BERT's, except for token classification) and the head.
+     */
+    static void layout(Flavour flavour, BertSizes s, Head head, String prefix, int labels, WeightLayout out) {
+        int h = s.hidden();
+        out.table(prefix + "embeddings.word_embeddings.weight", s.vocab(), h);
+        out.table(prefix + "embeddings.position_embeddings.weight", s.positions(), h);
+        out.table(prefix + "embeddings.token_type_embeddings.weight", s.typeVocab(), h);
+        out.norm(prefix + "embeddings.LayerNorm", h);
+        for (int i = 0; i < s.layers(); i++) {
+            String l = prefix + "encoder.layer." + i + ".";
+            out.linear(l + "attention.self.query", h, h);
+            out.linear(l + "attention.self.key", h, h);
+            out.linear(l + "attention.self.value", h, h);
+            out.linear(l + "attention.output.dense", h, h);
+            out.norm(l + "attention.output.LayerNorm", h);
+            out.linear(l + "intermediate.dense", s.intermediate(), h);
+            out.linear(l + "output.dense", h, s.intermediate());
+            out.norm(l + "output.LayerNorm", h);
+        }
+        if (flavour == Flavour.BERT && head != Head.TOKEN_CLASSIFICATION) {
+            out.linear(prefix + "pooler.dense", h, h);
+        }
+        if (head == Head.SEQUENCE_CLASSIFICATION && flavour == Flavour.ROBERTA) {
+            out.linear("classifier.dense", h, h);
+            out.linear("classifier.out_proj", labels, h);
+        } else if (head != Head.ENCODER) {
+            out.linear("classifier", labels, h);
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import lambert.onnx.convert.Checkpoint;
 import lambert.onnx.convert.ConvertException;
+import lambert.onnx.convert.ExpectedWeights;
 import lambert.onnx.convert.Head;
 import lambert.onnx.convert.ModelConfig;
 import lambert.onnx.convert.ReferenceModel;
@@ -18,6 +19,9 @@ import lambert.onnx.proto.Onnx;
  * sequence classifier is {@code pre_classifier}, ReLU and {@code classifier} on the first token.
  */
 final class DistilBertArchitecture implements EncoderFamily {
+    /** The base model's prefix in {@code DistilBertFor...} checkpoints. */
+    static final String PREFIX = "distilbert.";
+
     @Override
     public List<String> modelTypes() {
         return List.of("distilbert");
@@ -34,6 +38,41 @@ final class DistilBertArchitecture implements EncoderFamily {
     }
 
     @Override
+    public ExpectedWeights expectedWeights(ModelConfig config) throws ConvertException {
+        DistilBertSizes s = DistilBertSizes.of(config);
+        WeightLayout.Shapes shapes = new WeightLayout.Shapes();
+        for (Head head : Head.values()) {
+            layout(s, head, PREFIX, EncoderFamily.configuredLabels(config), shapes);
+        }
+        return shapes.expected(PREFIX);
+    }
+
+    /** The weights a Hugging Face DistilBERT checkpoint with {@code head} holds, base weights under {@code prefix}. */
+    static void layout(DistilBertSizes s, Head head, String prefix, int labels, WeightLayout out) {
+        int d = s.dim();
+        out.table(prefix + "embeddings.word_embeddings.weight", s.vocab(), d);
+        out.table(prefix + "embeddings.position_embeddings.weight", s.positions(), d);
+        out.norm(prefix + "embeddings.LayerNorm", d);
+        for (int i = 0; i < s.layers(); i++) {
+            String l = prefix + "transformer.layer." + i + ".";
+            out.linear(l + "attention.q_lin", d, d);
+            out.linear(l + "attention.k_lin", d, d);
+            out.linear(l + "attention.v_lin", d, d);
+            out.linear(l + "attention.out_lin", d, d);
+            out.norm(l + "sa_layer_norm", d);
+            out.linear(l + "ffn.lin1", s.hidden(), d);
+            out.linear(l + "ffn.lin2", d, s.hidden());
+            out.norm(l + "output_layer_norm", d);
+        }
+        if (head == Head.SEQUENCE_CLASSIFICATION) {
+            out.linear("pre_classifier", d, d);
+        }
+        if (head != Head.ENCODER) {
+            out.linear("classifier", labels, d);
+        }
+    }
+
+    @Override
     public Optional<Head> headFromWeights(Checkpoint checkpoint) throws ConvertException {
         PrefixedWeights w = weights(checkpoint);
         if (w.hasHead("pre_classifier.weight")) {
@@ -43,7 +82,7 @@ final class DistilBertArchitecture implements EncoderFamily {
     }
 
     static PrefixedWeights weights(Checkpoint checkpoint) throws ConvertException {
-        return PrefixedWeights.of(checkpoint, "distilbert.", "embeddings.word_embeddings.weight", "DistilBERT");
+        return PrefixedWeights.of(checkpoint, PREFIX, "embeddings.word_embeddings.weight", "DistilBERT");
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Optional;
 import lambert.onnx.convert.Architecture;
 import lambert.onnx.convert.Checkpoint;
 import lambert.onnx.convert.ConvertException;
+import lambert.onnx.convert.ExpectedWeights;
 import lambert.onnx.convert.Head;
 import lambert.onnx.convert.ModelConfig;
 import lambert.onnx.convert.Tensor;
@@ -19,6 +20,12 @@ interface EncoderFamily extends Architecture {
      * encoder; used when {@code config.json} has no {@code architectures}.
      */
     Optional<Head> headFromWeights(Checkpoint checkpoint) throws ConvertException;
+
+    /** {@code id2label}'s size, or {@link ExpectedWeights#ANY} when the config has none (the weights tell). */
+    static int configuredLabels(ModelConfig config) throws ConvertException {
+        List<String> labels = config.labels();
+        return labels.isEmpty() ? (int) ExpectedWeights.ANY : labels.size();
+    }
 
     /**
      * The number of labels: {@code id2label}'s size when the config has one, else the rows of the

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import lambert.onnx.convert.Checkpoint;
 import lambert.onnx.convert.ConvertException;
+import lambert.onnx.convert.ExpectedWeights;
 import lambert.onnx.convert.Head;
 import lambert.onnx.convert.ModelConfig;
 import lambert.onnx.convert.ReferenceModel;
@@ -30,6 +31,9 @@ import lambert.onnx.proto.Onnx;
  * that row is zero; unpadded, the two agree exactly.
  */
 final class MobileBertArchitecture implements EncoderFamily {
+    /** The base model's prefix in {@code MobileBertFor...} checkpoints. */
+    static final String PREFIX = "mobilebert.";
+
     @Override
     public List<String> modelTypes() {
         return List.of("mobilebert");
@@ -46,6 +50,66 @@ final class MobileBertArchitecture implements EncoderFamily {
             return config.intOr("type_vocab_size", 2) > 1;
         } catch (ConvertException e) {
             return true;
+        }
+    }
+
+    @Override
+    public ExpectedWeights expectedWeights(ModelConfig config) throws ConvertException {
+        MobileBertSizes s = MobileBertSizes.of(config);
+        WeightLayout.Shapes shapes = new WeightLayout.Shapes();
+        for (Head head : Head.values()) {
+            layout(s, head, PREFIX, EncoderFamily.configuredLabels(config), shapes);
+        }
+        return shapes.expected(PREFIX);
+    }
+
+    /**
+     * The weights a Hugging Face MobileBERT checkpoint with {@code head} holds, base weights under {@code prefix}, as
+     * its config switches them on: the embedding transformation, bottlenecks, the shared key/query bottleneck, the
+     * extra feed-forward networks, the pooler's dense layer.
+     */
+    static void layout(MobileBertSizes s, Head head, String prefix, int labels, WeightLayout out) {
+        int h = s.hidden();
+        int t = s.trueHidden();
+        int in = s.intermediate();
+        out.table(prefix + "embeddings.word_embeddings.weight", s.vocab(), s.embedding());
+        out.table(prefix + "embeddings.position_embeddings.weight", s.positions(), h);
+        out.table(prefix + "embeddings.token_type_embeddings.weight", s.typeVocab(), h);
+        if (s.transformsEmbeddings()) {
+            out.linear(prefix + "embeddings.embedding_transformation", h, s.embeddedInput());
+        }
+        out.norm(prefix + "embeddings.LayerNorm", h);
+        for (int i = 0; i < s.layers(); i++) {
+            String l = prefix + "encoder.layer." + i + ".";
+            out.linear(l + "attention.self.query", t, t);
+            out.linear(l + "attention.self.key", t, t);
+            out.linear(l + "attention.self.value", t, s.valueInput());
+            out.linear(l + "attention.output.dense", t, t);
+            out.norm(l + "attention.output.LayerNorm", t);
+            out.linear(l + "intermediate.dense", in, t);
+            out.linear(l + "output.dense", t, in);
+            out.norm(l + "output.LayerNorm", t);
+            if (s.bottleneck()) {
+                out.linear(l + "output.bottleneck.dense", h, t);
+                out.norm(l + "output.bottleneck.LayerNorm", h);
+                out.linear(l + "bottleneck.input.dense", t, h);
+                out.norm(l + "bottleneck.input.LayerNorm", t);
+                if (s.sharedKeyQuery()) {
+                    out.linear(l + "bottleneck.attention.dense", t, h);
+                    out.norm(l + "bottleneck.attention.LayerNorm", t);
+                }
+            }
+            for (int f = 0; f < s.feedForwards() - 1; f++) {
+                out.linear(l + "ffn." + f + ".intermediate.dense", in, t);
+                out.linear(l + "ffn." + f + ".output.dense", t, in);
+                out.norm(l + "ffn." + f + ".output.LayerNorm", t);
+            }
+        }
+        if (head != Head.TOKEN_CLASSIFICATION && s.classifierActivation()) {
+            out.linear(prefix + "pooler.dense", h, h);
+        }
+        if (head != Head.ENCODER) {
+            out.linear("classifier", labels, h);
         }
     }
 
@@ -67,7 +131,7 @@ final class MobileBertArchitecture implements EncoderFamily {
     }
 
     static PrefixedWeights weights(Checkpoint checkpoint) throws ConvertException {
-        return PrefixedWeights.of(checkpoint, "mobilebert.", "embeddings.word_embeddings.weight", "MobileBERT");
+        return PrefixedWeights.of(checkpoint, PREFIX, "embeddings.word_embeddings.weight", "MobileBERT");
     }
 
     @Override
