@@ -68,8 +68,11 @@ public enum PathKind {
         } catch (NoSuchFileException e) {
             return Files.isSymbolicLink(path) ? DANGLING_LINK : MISSING;
         } catch (FileSystemException e) {
-            // ELOOP: "Too many levels of symbolic links"
+            // ELOOP: "Too many levels of symbolic links"; ENOTDIR: a file stands where a folder of the path should
             String reason = e.getReason() == null ? "" : e.getReason().toLowerCase(Locale.ROOT);
+            if (reason.contains("not a directory")) {
+                return MISSING;
+            }
             return Files.isSymbolicLink(path) && reason.contains("symbolic links") ? LINK_LOOP : OTHER;
         } catch (IOException e) {
             return OTHER;
