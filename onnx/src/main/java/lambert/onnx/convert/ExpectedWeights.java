@@ -13,8 +13,8 @@ import java.util.Map;
  *
  * <p>Names are declared as a checkpoint of the family's task heads carries them (the base model under its prefix,
  * {@code bert.embeddings.word_embeddings.weight}; heads without it, {@code classifier.weight}) and found also without
- * the prefix (a bare encoder saved by sentence-transformers) and under the old LayerNorm names {@code gamma} and
- * {@code beta}. A dimension {@code config.json} does not fix (the labels of a classifier without {@code id2label})
+ * the prefix (a bare encoder saved by sentence-transformers); the declaring architecture also lists the old
+ * LayerNorm names {@code gamma} and {@code beta} it reads. A dimension {@code config.json} does not fix (the labels of a classifier without {@code id2label})
  * is {@link #ANY}: any size, as long as the tensor holds no more values than the largest fixed one.
  *
  * <pre>{@code
@@ -103,28 +103,8 @@ public final class ExpectedWeights {
     }
 
     private long[] declared(String name) {
-        long[] shape = exact(name);
-        if (shape == null) {
-            String modern = modernName(name);
-            shape = modern.equals(name) ? null : exact(modern);
-        }
-        return shape;
-    }
-
-    private long[] exact(String name) {
         long[] shape = shapes.get(name);
         return shape != null || name.startsWith(prefix) ? shape : shapes.get(prefix + name);
-    }
-
-    /** Hugging Face reads old checkpoints' LayerNorm {@code gamma} and {@code beta} as {@code weight} and {@code bias}. */
-    private static String modernName(String name) {
-        if (name.endsWith("LayerNorm.gamma")) {
-            return name.substring(0, name.length() - "gamma".length()) + "weight";
-        }
-        if (name.endsWith("LayerNorm.beta")) {
-            return name.substring(0, name.length() - "beta".length()) + "bias";
-        }
-        return name;
     }
 
     private static String render(long[] shape) {

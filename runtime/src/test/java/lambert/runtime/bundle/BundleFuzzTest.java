@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import lambert.runtime.Model;
 import lambert.runtime.ModelOptions;
-import lambert.runtime.json.Json;
-import lambert.runtime.json.JsonException;
 import lambert.runtime.task.Parameters;
 import lambert.runtime.testing.TinyModels;
 import org.junit.jupiter.api.AfterAll;
@@ -116,7 +112,8 @@ class BundleFuzzTest {
         }
         byte[] mutated;
         if (target.equals(Manifest.FILE_NAME) && data.consumeBoolean()) {
-            mutated = replaceField(seeds.get(target), data.pickValue(FIELDS), data.pickValue(VALUES));
+            mutated = ManifestEdits.setField(new String(seeds.get(target), StandardCharsets.UTF_8), "\""
+                    + data.pickValue(FIELDS) + "\" : " + data.pickValue(VALUES)).getBytes(StandardCharsets.UTF_8);
         } else if (target.equals(Manifest.FILE_NAME) && data.consumeBoolean()) {
             String field = data.pickValue(new String[] {"\"model.onnx\"", "\"tokenizer.json\""});
             String name = data.consumeBoolean() ? data.pickValue(NAMES) : data.consumeString(40);
@@ -157,49 +154,6 @@ class BundleFuzzTest {
             assertThat(e.getMessage()).isNotBlank();
         }
         assertThat(Files.getLastModifiedTime(outside).toMillis()).isEqualTo(outsideModified);
-    }
-
-    /** {@code lambert.json} with {@code field} set to the JSON {@code value} (added if absent). */
-    private static byte[] replaceField(byte[] manifest, String field, String value) {
-        try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> tree = (Map<String, Object>) Json.parse(manifest);
-            tree.put(field, Json.parse(value.getBytes(StandardCharsets.UTF_8)));
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (JsonGenerator g = Json.generator(out)) {
-                write(g, tree);
-            }
-            return out.toByteArray();
-        } catch (JsonException | IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void write(JsonGenerator g, Object value) throws IOException {
-        if (value instanceof Map<?, ?> map) {
-            g.writeStartObject();
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                g.writeFieldName((String) e.getKey());
-                write(g, e.getValue());
-            }
-            g.writeEndObject();
-        } else if (value instanceof List<?> list) {
-            g.writeStartArray();
-            for (Object o : list) {
-                write(g, o);
-            }
-            g.writeEndArray();
-        } else if (value instanceof String text) {
-            g.writeString(text);
-        } else if (value instanceof Long number) {
-            g.writeNumber(number);
-        } else if (value instanceof Number number) {
-            g.writeNumber(number.doubleValue());
-        } else if (value instanceof Boolean bool) {
-            g.writeBoolean(bool);
-        } else {
-            g.writeNull();
-        }
     }
 
     private static String quote(String s) {

@@ -288,23 +288,10 @@ class ModelLoadTest {
         }
     }
 
-    /** Replaces the manifest field that {@code field} ({@code "name" : value}) names, whatever its value was. */
+    /** Sets the manifest field that {@code field} ({@code "name" : value}) names, whatever its value was. */
     private static void replaceField(TinyModels tiny, String field) throws Exception {
         Path manifest = tiny.bundle().dir().resolve(Manifest.FILE_NAME);
-        String name = field.substring(0, field.indexOf(':')).trim();
-        String json = Files.readString(manifest);
-        int start = json.indexOf(name + " : ");
-        assertThat(start).as(name + " in " + json).isPositive();
-        int end = start + name.length() + 3;
-        char open = json.charAt(end);
-        if (open == '{' || open == '[') {
-            end = json.indexOf(open == '{' ? '}' : ']', end) + 1;
-        } else {
-            while (json.charAt(end) != ',' && json.charAt(end) != '\n') {
-                end++;
-            }
-        }
-        Files.writeString(manifest, json.substring(0, start) + field + json.substring(end));
+        Files.writeString(manifest, ManifestEdits.setField(Files.readString(manifest), field));
     }
 
     private static void editManifest(TinyModels tiny, String from, String to) throws Exception {

@@ -70,7 +70,7 @@ public final class Architectures {
         return family(modelType);
     }
 
-    private static EncoderFamily family(String modelType) throws ConvertException {
+    static EncoderFamily family(String modelType) throws ConvertException {
         for (EncoderFamily f : FAMILIES) {
             if (f.modelTypes().contains(modelType)) {
                 return f;

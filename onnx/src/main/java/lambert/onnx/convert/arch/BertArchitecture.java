@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import lambert.onnx.convert.Checkpoint;
 import lambert.onnx.convert.ConvertException;
-import lambert.onnx.convert.ExpectedWeights;
 import lambert.onnx.convert.Head;
 import lambert.onnx.convert.ModelConfig;
 import lambert.onnx.convert.ReferenceModel;
@@ -64,20 +63,15 @@ final class BertArchitecture implements EncoderFamily {
     }
 
     @Override
-    public ExpectedWeights expectedWeights(ModelConfig config) throws ConvertException {
-        BertSizes s = BertSizes.of(config, flavour.defaultPad);
-        WeightLayout.Shapes shapes = new WeightLayout.Shapes();
-        for (Head head : Head.values()) {
-            layout(flavour, s, head, flavour.prefix, EncoderFamily.configuredLabels(config), shapes);
-        }
-        return shapes.expected(flavour.prefix);
+    public String prefix() {
+        return flavour.prefix;
     }
 
-    /**
-     * The weights a Hugging Face checkpoint of {@code flavour} with {@code head} holds, base weights under {@code
-     * prefix}: embeddings, the layers, the pooler (BERT's, except for token classification) and the head.
-     */
-    static void layout(Flavour flavour, BertSizes s, Head head, String prefix, int labels, WeightLayout out) {
+    /** Embeddings, the layers, the pooler (BERT's, except for token classification) and the head. */
+    @Override
+    public void layout(ModelConfig config, Head head, String prefix, int labels, WeightLayout out)
+            throws ConvertException {
+        BertSizes s = BertSizes.of(config, flavour.defaultPad);
         int h = s.hidden();
         out.table(prefix + "embeddings.word_embeddings.weight", s.vocab(), h);
         out.table(prefix + "embeddings.position_embeddings.weight", s.positions(), h);

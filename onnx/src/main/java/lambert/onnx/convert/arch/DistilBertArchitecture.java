@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import lambert.onnx.convert.Checkpoint;
 import lambert.onnx.convert.ConvertException;
-import lambert.onnx.convert.ExpectedWeights;
 import lambert.onnx.convert.Head;
 import lambert.onnx.convert.ModelConfig;
 import lambert.onnx.convert.ReferenceModel;
@@ -19,9 +18,6 @@ import lambert.onnx.proto.Onnx;
  * sequence classifier is {@code pre_classifier}, ReLU and {@code classifier} on the first token.
  */
 final class DistilBertArchitecture implements EncoderFamily {
-    /** The base model's prefix in {@code DistilBertFor...} checkpoints. */
-    static final String PREFIX = "distilbert.";
-
     @Override
     public List<String> modelTypes() {
         return List.of("distilbert");
@@ -38,17 +34,15 @@ final class DistilBertArchitecture implements EncoderFamily {
     }
 
     @Override
-    public ExpectedWeights expectedWeights(ModelConfig config) throws ConvertException {
-        DistilBertSizes s = DistilBertSizes.of(config);
-        WeightLayout.Shapes shapes = new WeightLayout.Shapes();
-        for (Head head : Head.values()) {
-            layout(s, head, PREFIX, EncoderFamily.configuredLabels(config), shapes);
-        }
-        return shapes.expected(PREFIX);
+    public String prefix() {
+        return "distilbert.";
     }
 
-    /** The weights a Hugging Face DistilBERT checkpoint with {@code head} holds, base weights under {@code prefix}. */
-    static void layout(DistilBertSizes s, Head head, String prefix, int labels, WeightLayout out) {
+    /** Embeddings (word and position), the layers, {@code pre_classifier} for sequences and the classifier. */
+    @Override
+    public void layout(ModelConfig config, Head head, String prefix, int labels, WeightLayout out)
+            throws ConvertException {
+        DistilBertSizes s = DistilBertSizes.of(config);
         int d = s.dim();
         out.table(prefix + "embeddings.word_embeddings.weight", s.vocab(), d);
         out.table(prefix + "embeddings.position_embeddings.weight", s.positions(), d);
@@ -81,8 +75,8 @@ final class DistilBertArchitecture implements EncoderFamily {
         return w.hasHead("classifier.weight") ? Optional.of(Head.TOKEN_CLASSIFICATION) : Optional.empty();
     }
 
-    static PrefixedWeights weights(Checkpoint checkpoint) throws ConvertException {
-        return PrefixedWeights.of(checkpoint, PREFIX, "embeddings.word_embeddings.weight", "DistilBERT");
+    PrefixedWeights weights(Checkpoint checkpoint) throws ConvertException {
+        return PrefixedWeights.of(checkpoint, prefix(), "embeddings.word_embeddings.weight", "DistilBERT");
     }
 
     @Override

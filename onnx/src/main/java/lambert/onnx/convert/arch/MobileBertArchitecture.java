@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import lambert.onnx.convert.Checkpoint;
 import lambert.onnx.convert.ConvertException;
-import lambert.onnx.convert.ExpectedWeights;
 import lambert.onnx.convert.Head;
 import lambert.onnx.convert.ModelConfig;
 import lambert.onnx.convert.ReferenceModel;
@@ -31,9 +30,6 @@ import lambert.onnx.proto.Onnx;
  * that row is zero; unpadded, the two agree exactly.
  */
 final class MobileBertArchitecture implements EncoderFamily {
-    /** The base model's prefix in {@code MobileBertFor...} checkpoints. */
-    static final String PREFIX = "mobilebert.";
-
     @Override
     public List<String> modelTypes() {
         return List.of("mobilebert");
@@ -54,21 +50,18 @@ final class MobileBertArchitecture implements EncoderFamily {
     }
 
     @Override
-    public ExpectedWeights expectedWeights(ModelConfig config) throws ConvertException {
-        MobileBertSizes s = MobileBertSizes.of(config);
-        WeightLayout.Shapes shapes = new WeightLayout.Shapes();
-        for (Head head : Head.values()) {
-            layout(s, head, PREFIX, EncoderFamily.configuredLabels(config), shapes);
-        }
-        return shapes.expected(PREFIX);
+    public String prefix() {
+        return "mobilebert.";
     }
 
     /**
-     * The weights a Hugging Face MobileBERT checkpoint with {@code head} holds, base weights under {@code prefix}, as
-     * its config switches them on: the embedding transformation, bottlenecks, the shared key/query bottleneck, the
-     * extra feed-forward networks, the pooler's dense layer.
+     * As the config switches them on: the embedding transformation, bottlenecks, the shared key/query bottleneck,
+     * the extra feed-forward networks, the pooler's dense layer; then the classifier.
      */
-    static void layout(MobileBertSizes s, Head head, String prefix, int labels, WeightLayout out) {
+    @Override
+    public void layout(ModelConfig config, Head head, String prefix, int labels, WeightLayout out)
+            throws ConvertException {
+        MobileBertSizes s = MobileBertSizes.of(config);
         int h = s.hidden();
         int t = s.trueHidden();
         int in = s.intermediate();
@@ -130,8 +123,8 @@ final class MobileBertArchitecture implements EncoderFamily {
                 + " classifier: ask for the head");
     }
 
-    static PrefixedWeights weights(Checkpoint checkpoint) throws ConvertException {
-        return PrefixedWeights.of(checkpoint, PREFIX, "embeddings.word_embeddings.weight", "MobileBERT");
+    PrefixedWeights weights(Checkpoint checkpoint) throws ConvertException {
+        return PrefixedWeights.of(checkpoint, prefix(), "embeddings.word_embeddings.weight", "MobileBERT");
     }
 
     @Override

@@ -121,13 +121,12 @@ public final class TinyCheckpoints {
 
     /** A tiny BERT: hidden 32, 2 layers, 4 heads, intermediate 64, exact GELU, 2 token types. */
     public static Checkpoint bert(Head head, long seed) {
-        return new TinyCheckpoints(seed).bertLike(BertArchitecture.Flavour.BERT, "bert", "Bert", head, 2, 40, 1e-12);
+        return new TinyCheckpoints(seed).bertLike("bert", "Bert", head, 0, 2, 40, 1e-12);
     }
 
     /** A tiny RoBERTa: as {@link #bert} with {@code pad_token_id} 1, one token type, LayerNorm eps 1e-5. */
     public static Checkpoint roberta(Head head, long seed) {
-        return new TinyCheckpoints(seed).bertLike(BertArchitecture.Flavour.ROBERTA, "roberta", "Roberta", head, 1,
-                MAX_SEQUENCE + 2, 1e-5);
+        return new TinyCheckpoints(seed).bertLike("roberta", "Roberta", head, 1, 1, MAX_SEQUENCE + 2, 1e-5);
     }
 
     /** A tiny DistilBERT: dim 32, 2 layers, 4 heads, hidden_dim 64, GELU. */
@@ -172,19 +171,12 @@ public final class TinyCheckpoints {
         config.put("layer_norm_eps", 1e-12);
         config.put("pad_token_id", 0L);
         config.putAll(overrides);
-        MobileBertSizes s;
         try {
-            s = MobileBertSizes.of(ModelConfig.of(config));
+            MobileBertSizes.of(ModelConfig.of(config));
         } catch (lambert.onnx.convert.ConvertException e) {
             throw new IllegalArgumentException("overrides " + overrides + " make an invalid config: " + e.getMessage(), e);
         }
-        return new TinyCheckpoints(seed).mobilebertLike(head, config, s);
-    }
-
-    private Checkpoint mobilebertLike(Head head, Map<String, Object> config, MobileBertSizes s) {
-        MobileBertArchitecture.layout(s, head, head == Head.ENCODER ? "" : MobileBertArchitecture.PREFIX, labels(head),
-                noise);
-        return new Checkpoint(ModelConfig.of(config), weights);
+        return new TinyCheckpoints(seed).declared(config, head);
     }
 
     private Checkpoint distilbertLike(Head head) {
@@ -198,14 +190,10 @@ public final class TinyCheckpoints {
         config.put("max_position_embeddings", (long) MAX_SEQUENCE);
         config.put("sinusoidal_pos_embds", false);
         config.put("pad_token_id", 0L);
-        DistilBertSizes s = sizes(() -> DistilBertSizes.of(ModelConfig.of(config)));
-        DistilBertArchitecture.layout(s, head, head == Head.ENCODER ? "" : DistilBertArchitecture.PREFIX, labels(head),
-                noise);
-        return new Checkpoint(ModelConfig.of(config), weights);
+        return declared(config, head);
     }
 
-    private Checkpoint bertLike(BertArchitecture.Flavour flavour, String type, String stem, Head head, int typeVocab,
-            int positions, double eps) {
+    private Checkpoint bertLike(String type, String stem, Head head, int pad, int typeVocab, int positions, double eps) {
         Map<String, Object> config = config(type, stem, head);
         config.put("vocab_size", (long) VOCAB);
         config.put("hidden_size", 32L);
@@ -216,23 +204,20 @@ public final class TinyCheckpoints {
         config.put("max_position_embeddings", (long) positions);
         config.put("type_vocab_size", (long) typeVocab);
         config.put("layer_norm_eps", eps);
-        config.put("pad_token_id", (long) flavour.defaultPad);
-        BertSizes s = sizes(() -> BertSizes.of(ModelConfig.of(config), flavour.defaultPad));
-        BertArchitecture.layout(flavour, s, head, head == Head.ENCODER ? "" : flavour.prefix, labels(head), noise);
-        return new Checkpoint(ModelConfig.of(config), weights);
+        config.put("pad_token_id", (long) pad);
+        return declared(config, head);
     }
 
-    /** What a sizes record needs from the tiny config, which is valid by construction. */
-    private interface SizesOf<T> {
-        T read() throws lambert.onnx.convert.ConvertException;
-    }
-
-    private static <T> T sizes(SizesOf<T> sizes) {
+    /** The checkpoint of {@code config} with {@code head}: its family's layout, filled with noise. */
+    private Checkpoint declared(Map<String, Object> config, Head head) {
+        ModelConfig modelConfig = ModelConfig.of(config);
         try {
-            return sizes.read();
+            EncoderFamily family = Architectures.family(modelConfig.modelType());
+            family.layout(modelConfig, head, head == Head.ENCODER ? "" : family.prefix(), labels(head), noise);
         } catch (lambert.onnx.convert.ConvertException e) {
             throw new IllegalStateException("a tiny config is invalid: " + e.getMessage(), e);
         }
+        return new Checkpoint(modelConfig, weights);
     }
 
     private static Map<String, Object> config(String type, String stem, Head head) {

@@ -37,8 +37,11 @@ interface WeightLayout {
 
         @Override
         public void norm(String name, int size) {
-            shapes.put(name + ".weight", new long[] {size});
-            shapes.put(name + ".bias", new long[] {size});
+            for (String weight : new String[] {name + ".weight", name + ".bias"}) {
+                shapes.put(weight, new long[] {size});
+                // read under the old name too, as PrefixedWeights finds it
+                shapes.putIfAbsent(PrefixedWeights.legacyName(weight), new long[] {size});
+            }
         }
 
         /** The weights recorded, for a family whose base model sits under {@code prefix}. */
