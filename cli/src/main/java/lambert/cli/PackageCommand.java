@@ -110,8 +110,8 @@ final class PackageCommand implements Callable<Integer> {
         Path target = out.toAbsolutePath().normalize();
         PathKind kind = PathKind.of(target);
         if (kind != PathKind.FILE && kind != PathKind.MISSING && kind != PathKind.DANGLING_LINK) {
-            throw new UsageException("--out " + out + " " + PathKind.describe(target) + "; expected the path of the zip "
-                    + "file to write" + (kind == PathKind.FOLDER ? ", such as " + out.resolve("function.zip") : ""));
+            throw new UsageException("--out " + out + " " + PathKind.describe(target) + "; expected the path of the "
+                    + "zip file to write" + (kind == PathKind.FOLDER ? ", such as " + out.resolve("function.zip") : ""));
         }
         for (Path folder = target.getParent(); folder != null; folder = folder.getParent()) {
             PathKind folderKind = PathKind.of(folder);

@@ -34,7 +34,8 @@ final class TextFiles {
     private static List<String> texts(byte[] bytes, String what) {
         Utf8.Problem problem = Utf8.check(bytes);
         if (problem != null) {
-            throw new UsageException(what + " is not valid UTF-8 " + problem + "; expected UTF-8 text, one text per line");
+            throw new UsageException(what + " is not valid UTF-8 " + problem
+                    + "; expected UTF-8 text, one text per line");
         }
         return new String(bytes, StandardCharsets.UTF_8).lines().filter(line -> Texts.firstKept(line) >= 0)
                 .collect(Collectors.toList());

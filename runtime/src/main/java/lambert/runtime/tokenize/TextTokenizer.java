@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,18 +58,16 @@ public final class TextTokenizer implements AutoCloseable {
         } catch (IOException | UnsatisfiedLinkError e) {
             throw new BundleException("the tokenizer's native library cannot be loaded: " + e.getMessage(), e);
         }
-        byte[] bytes;
+        String json;
         try {
-            bytes = Files.readAllBytes(tokenizerJson);
+            // Files.readString decodes strictly in one pass; only a file it refuses is read again, to say where.
+            json = Files.readString(tokenizerJson, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new BundleException("tokenizer " + tokenizerJson + " is not valid UTF-8 JSON "
+                    + utf8Problem(tokenizerJson) + "; expected a Hugging Face tokenizer.json", e);
         } catch (IOException e) {
             throw new BundleException("cannot read tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
         }
-        Utf8.Problem encoding = Utf8.check(bytes);
-        if (encoding != null) {
-            throw new BundleException("tokenizer " + tokenizerJson + " is not valid UTF-8 JSON " + encoding
-                    + "; expected a Hugging Face tokenizer.json");
-        }
-        String json = new String(bytes, StandardCharsets.UTF_8);
         int vocabSize = check(json, tokenizerJson);
         long handle;
         try {
@@ -172,6 +171,16 @@ public final class TextTokenizer implements AutoCloseable {
         checkTemplate(processor, file);
         highest = Math.max(highest, vocabEntries - 1);
         return (int) Math.min(Integer.MAX_VALUE, highest + 1);
+    }
+
+    /** Where and why {@code file}, which the JDK's strict decoder refused, is not UTF-8. */
+    private static String utf8Problem(Path file) {
+        try {
+            Utf8.Problem problem = Utf8.check(Files.readAllBytes(file));
+            return problem == null ? "(the file changed while it was read)" : problem.toString();
+        } catch (IOException e) {
+            return "(" + e.getMessage() + ")";
+        }
     }
 
     /** {@link Texts#firstUnpairedSurrogate} on the parser's current text, without copying it to a String. */
