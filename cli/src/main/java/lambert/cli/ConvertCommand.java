@@ -2,14 +2,12 @@ package lambert.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import lambert.cli.convert.ConvertOptions;
 import lambert.cli.convert.ConvertReport;
 import lambert.cli.convert.Converter;
@@ -104,8 +102,7 @@ final class ConvertCommand implements Callable<Integer> {
         }
         List<String> checkTexts = ConvertOptions.DEFAULT_TEXTS;
         if (texts != null) {
-            checkTexts = Files.readAllLines(texts, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank())
-                    .collect(Collectors.toList());
+            checkTexts = TextFiles.read(texts);
             if (checkTexts.isEmpty()) {
                 throw new UsageException(texts + " has no texts (one per line)");
             }

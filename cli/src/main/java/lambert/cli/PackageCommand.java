@@ -14,6 +14,7 @@ import lambert.cli.packaging.PackageTooLargeException;
 import lambert.cli.packaging.Packager;
 import lambert.cli.packaging.UnsupportedRuntimeException;
 import lambert.runtime.bundle.ModelBundle;
+import lambert.runtime.bundle.PathKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,6 +64,7 @@ final class PackageCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--arch: " + e.getMessage());
         }
+        checkOut(out);
         Terminal t = Terminal.of(spec);
         t.progress("packaging " + model + " for " + architecture.lambdaName());
         PackageReport report;
@@ -98,6 +100,29 @@ final class PackageCommand implements Callable<Integer> {
         t.line("  sha256    " + report.sha256());
         t.line("  config    " + report.config() + "  (handler, runtime, architecture, memory, environment)");
         return ExitCodes.OK;
+    }
+
+    /**
+     * Refuses an {@code --out} that cannot become the zip before minutes of packaging, naming it: a folder (which the
+     * final move would replace if it were empty) or a path through a file where a folder is needed.
+     */
+    static void checkOut(Path out) {
+        Path target = out.toAbsolutePath().normalize();
+        PathKind kind = PathKind.of(target);
+        if (kind != PathKind.FILE && kind != PathKind.MISSING && kind != PathKind.DANGLING_LINK) {
+            throw new UsageException("--out " + out + " " + PathKind.describe(target) + "; expected the path of the "
+                    + "zip file to write" + (kind == PathKind.FOLDER ? ", such as " + out.resolve("function.zip") : ""));
+        }
+        for (Path folder = target.getParent(); folder != null; folder = folder.getParent()) {
+            PathKind folderKind = PathKind.of(folder);
+            if (folderKind == PathKind.FOLDER) {
+                return;
+            }
+            if (folderKind != PathKind.MISSING) {
+                throw new UsageException("--out " + out + ": " + folder + " " + PathKind.describe(folder)
+                        + " where a folder is needed to hold the zip");
+            }
+        }
     }
 
     /** "java21 (Amazon Linux 2023, glibc 2.34); the natives need up to GLIBC_2.34 (native/libtokenizers.so); ...". */

@@ -1,19 +1,15 @@
 package lambert.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import lambert.cli.models.ModelResolver;
 import lambert.runtime.Model;
 import lambert.runtime.contract.Limits;
@@ -75,9 +71,9 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<String> all = new ArrayList<>(texts);
         if (file != null) {
-            all.addAll(readLines(file));
+            all.addAll(TextFiles.read(file));
         } else if (all.isEmpty() && System.console() == null) {
-            all.addAll(readLines("-"));
+            all.addAll(TextFiles.read("-"));
         }
         if (all.isEmpty()) {
             throw new UsageException("no texts given: pass them as arguments, with --file FILE, or on standard input");
@@ -136,17 +132,6 @@ final class PredictCommand implements Callable<Integer> {
         } catch (JsonException | ClassCastException e) {
             return new String(reply.body(), StandardCharsets.UTF_8);
         }
-    }
-
-    private static List<String> readLines(String source) throws IOException {
-        List<String> lines;
-        if (source.equals("-")) {
-            BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            lines = reader.lines().collect(Collectors.toList());
-        } else {
-            lines = Files.readAllLines(Path.of(source), StandardCharsets.UTF_8);
-        }
-        return lines.stream().filter(l -> !l.isBlank()).collect(Collectors.toList());
     }
 
     static void render(Terminal terminal, List<String> texts, List<Prediction> predictions) {

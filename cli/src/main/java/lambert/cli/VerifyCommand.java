@@ -2,13 +2,11 @@ package lambert.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import lambert.cli.models.ModelResolver;
 import lambert.cli.verify.Thresholds;
 import lambert.cli.verify.Verifier;
@@ -84,8 +82,7 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<String> texts = new java.util.ArrayList<>(onlyTexts ? List.of() : VerifyTexts.builtIn());
         if (textsFile != null) {
-            texts.addAll(Files.readAllLines(textsFile, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank())
-                    .collect(Collectors.toList()));
+            texts.addAll(TextFiles.read(textsFile));
         }
         if (texts.isEmpty()) {
             throw new UsageException("no texts to compare: --only-texts needs --texts FILE with at least one line");

@@ -86,6 +86,26 @@ class LambertCliTest {
         assertThat(err.toString()).contains("file not found").contains("missing.txt");
     }
 
+    /** Before: "lambert: …/afile exists" (exit 2), and for a folder "…/.adir123.partial -> …/adir: Is a directory". */
+    @Test
+    void package_outThroughAFileSaysItIsAFileWhereAFolderIsNeeded() throws Exception {
+        Path file = Files.writeString(dir.resolve("afile"), "x");
+        Path out = file.resolve("sub").resolve("function.zip");
+        assertThat(run("package", "--model", "minilm-int8", "--out", out.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).isEqualTo("lambert: --out " + out + ": " + file + " is a regular file where a folder"
+                + " is needed to hold the zip" + System.lineSeparator());
+    }
+
+    @Test
+    void package_outThatIsAFolderIsRefusedAndTheFolderKept() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("empty"));
+        assertThat(run("package", "--model", "minilm-int8", "--out", folder.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString().trim()).isEqualTo("lambert: --out " + folder + " is a folder; expected the path of the "
+                + "zip file to write, such as " + folder.resolve("function.zip"));
+        assertThat(folder).isEmptyDirectory();
+        assertThat(dir).isDirectoryNotContaining(p -> p.getFileName().toString().endsWith(".partial"));
+    }
+
     @Test
     void quickstart_materialisesTheDefaultModelAndMatchesPublishedSimilarity() throws Exception {
         assertThat(run("quickstart", "--json", "--requests", "20", "--invocations", "3", "--verify-texts", "40"))

@@ -125,8 +125,8 @@ public final class Handler implements RequestStreamHandler, Resource {
         try {
             tree = Json.parse(event);
         } catch (JsonException e) {
-            Reply reply = Service.refuse(RequestException.invalid(null, "the event is not valid JSON: "
-                    + e.getMessage()), requestId);
+            Reply reply = Service.refuse(RequestException.invalid(null, "the event is " + e.getMessage()),
+                    requestId);
             finish(output, reply, null, requestId, 0, start);
             return;
         }

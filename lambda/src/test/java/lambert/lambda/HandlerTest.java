@@ -130,6 +130,17 @@ class HandlerTest {
     }
 
     @Test
+    void handleRequest_bodyWithAnEscapedLoneSurrogateIs400NotAnsweredAsAQuestionMark() throws Exception {
+        // Before: the body string's lone surrogate became '?' on its way to bytes, and "a?b" was answered.
+        Map<?, ?> response = invoke(event("apigw-rest.json").replace("{\\\"text\\\": \\\"Hey, how are you?\\\"}",
+                "{\\\"text\\\": \\\"a\\ud800b\\\"}"));
+        assertThat(response.get("statusCode")).isEqualTo(400L);
+        assertThat(body(response).get("field")).isEqualTo("body");
+        assertThat((String) body(response).get("errorMessage")).isEqualTo("the event's \"body\" has an unpaired UTF-16 "
+                + "surrogate \\ud800 at index 11 (escaped in the event); it is not valid Unicode");
+    }
+
+    @Test
     void handleRequest_bodyOverTheLimitIs413() throws Exception {
         String big = "{\\\"text\\\": \\\"" + "word ".repeat(500) + "\\\"}";
         Map<?, ?> response = invoke(event("apigw-rest.json").replace("{\\\"text\\\": \\\"Hey, how are you?\\\"}", big));

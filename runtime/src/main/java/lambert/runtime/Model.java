@@ -51,8 +51,6 @@ import lambert.runtime.tokenize.Tokens;
  * }</pre>
  */
 public final class Model implements AutoCloseable {
-    private static final List<String> KNOWN_INPUTS = List.of("input_ids", "attention_mask", "token_type_ids");
-
     private final ModelBundle bundle;
     private final Manifest manifest;
     private final TextTokenizer tokenizer;
@@ -172,9 +170,9 @@ public final class Model implements AutoCloseable {
         }
         List<String> names = new ArrayList<>(modelInputs.keySet());
         for (String name : names) {
-            if (!KNOWN_INPUTS.contains(name)) {
+            if (!Manifest.INPUTS.contains(name)) {
                 throw new BundleException(bundle.modelPath() + " has an input \"" + name + "\" that lambert cannot "
-                        + "feed; expected inputs among " + KNOWN_INPUTS + ", found " + names);
+                        + "feed; expected inputs among " + Manifest.INPUTS + ", found " + names);
             }
             if (!OnnxSession.isInt64(modelInputs.get(name), 2)) {
                 throw new BundleException(bundle.modelPath() + ": input \"" + name + "\" must be an int64 tensor of "

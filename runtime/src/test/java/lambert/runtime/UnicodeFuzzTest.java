@@ -32,7 +32,8 @@ import org.junit.jupiter.api.BeforeAll;
  *
  * <p>Every call answers one tagging per text with entity offsets inside the text and on code-point boundaries,
  * or refuses: an unpaired surrogate with {@link IllegalArgumentException} naming it, a text over the maximum
- * length with truncation off with {@link TextTooLongException}. The model is the tiny generated tagger (an
+ * length with truncation off with {@link TextTooLongException}. A text that {@link Texts#firstKept} finds nothing in
+ * (which the request contract refuses) reaches the model as [CLS] [SEP] alone. The model is the tiny generated tagger (an
  * embedding table and a linear head, most tokens tagged as entities so offsets are exercised).
  *
  * <p>{@code ./mvnw verify} fuzzes it for a few seconds; longer: {@code ./mvnw -pl runtime -am test
@@ -102,6 +103,11 @@ class UnicodeFuzzTest {
         assertThat(predictions.predictions()).hasSize(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
+            if (Texts.firstKept(text) < 0) {
+                // The contract refuses such a text as having nothing to answer: the tokenizer must agree that it
+                // keeps nothing of it (the converse fails only for combining marks, which this tokenizer strips).
+                assertThat(predictions.predictions().get(i).tokens()).as("tokens of %s", text).isEqualTo(2);
+            }
             for (Entity entity : ((Tagging) predictions.predictions().get(i)).entities()) {
                 assertThat(entity.start()).isBetween(0, entity.end());
                 assertThat(entity.end()).isLessThanOrEqualTo(text.length());

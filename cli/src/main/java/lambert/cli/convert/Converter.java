@@ -103,7 +103,8 @@ public final class Converter {
         long start = System.nanoTime();
 
         progress.accept("reading " + from);
-        Checkpoint checkpoint = CheckpointReader.read(from);
+        // Each tensor's header is checked against the shapes config.json implies before any weight is read.
+        Checkpoint checkpoint = CheckpointReader.read(from, Architectures::expectedWeights);
         ModelConfig config = checkpoint.config();
         Architecture architecture = Architectures.forConfig(config);
         Head head = Architectures.headFor(checkpoint, Optional.ofNullable(options.head()));

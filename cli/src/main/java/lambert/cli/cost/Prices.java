@@ -75,7 +75,7 @@ public record Prices(String date, String region, String source, double requestPe
         try {
             root = Json.parse(json);
         } catch (JsonException e) {
-            throw new UsageException(origin + " is not valid JSON: " + e.getMessage());
+            throw new UsageException(origin + " is " + e.getMessage());
         }
         if (!(root instanceof Map)) {
             throw new UsageException(origin + ": expected a JSON object, found " + Json.typeName(root));

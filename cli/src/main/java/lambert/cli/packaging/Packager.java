@@ -98,7 +98,7 @@ public final class Packager {
         Files.createDirectories(target.getParent());
         // Ctrl-C leaves no partial file (PartialFiles); the zip writer opens it without CREATE.
         try (PartialFiles partials = PartialFiles.open("lambert-package")) {
-            Path temp = partials.create(target.getParent(), "." + target.getFileName(), ".partial");
+            Path temp = partials.nextTo(target);
             List<long[]> sizes = ZipWriter.write(items, temp);
             List<ZipWriter.Item> sorted = new ArrayList<>(items);
             sorted.sort(Comparator.comparing(ZipWriter.Item::name));
@@ -126,7 +126,7 @@ public final class Packager {
                     SUGGESTED_MEMORY_MB, FunctionConfig.TIMEOUT_SECONDS, Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS),
                     sha, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha)), zipBytes, unzipped,
                     complete.name(), Version.CURRENT, natives);
-            Path configTemp = partials.create(target.getParent(), ".function", ".json.partial");
+            Path configTemp = partials.nextTo(config);
             Files.write(configTemp, function.toJson(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             ModelFiles.replace(configTemp, config);
             return new PackageReport(target, config, zipBytes, unzipped, entries, naiveZip, naiveUnzipped, sha,

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import lambert.cli.CheckFailedException;
 import lambert.cli.ExitCodes;
 import lambert.cli.Lambert;
+import lambert.cli.LambertProcess;
 import lambert.onnx.convert.Checkpoint;
 import lambert.onnx.convert.Head;
 import lambert.onnx.convert.ReferenceModel;
@@ -247,6 +248,33 @@ class ConvertCommandTest {
         assertThat(r.code).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(r.err).contains("embeddings.word_embeddings.weight").contains("[50, 32]").contains("[50, 48]");
         assertNothingWritten(dir.resolve("out"));
+    }
+
+    /**
+     * A model.safetensors whose header declares the embedding table [2147483000, 1], 8.6 GB of data that the file
+     * really has (a sparse file: setLength stores nothing): before, an OutOfMemoryError and a 22-line stack trace.
+     * Now one line and exit code 2 from a JVM of 96 MB, which could not even hold a tenth of the claim.
+     */
+    @Test
+    void convert_checkpointClaimingGigabytesIsOneLineAndExitTwoInASmallHeap() throws Exception {
+        Path from = TinyFolders.write(TinyCheckpoints.bert(Head.ENCODER, 7), dir.resolve("from"), false);
+        Path weights = from.resolve("model.safetensors");
+        long bytes = 2_147_483_000L * 4;
+        byte[] header = ("{\"embeddings.word_embeddings.weight\": {\"dtype\": \"F32\", \"shape\": [2147483000, 1], "
+                + "\"data_offsets\": [0, " + bytes + "]}}").getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer start = java.nio.ByteBuffer.allocate(8 + header.length)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(header.length).put(header);
+        Files.write(weights, start.array());
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(weights.toFile(), "rw")) {
+            file.setLength(8 + header.length + bytes);
+        }
+        Path out = dir.resolve("out");
+        LambertProcess.Result r = LambertProcess.run(dir, List.of("-Xmx96m"), null, "convert", "--from",
+                from.toString(), "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.errLines()).containsExactly("lambert: " + weights + ": tensor embeddings.word_embeddings.weight "
+                + "has shape [2147483000, 1] but config.json implies [50, 32]; refused before reading any weights");
+        assertNothingWritten(out);
     }
 
     @Test

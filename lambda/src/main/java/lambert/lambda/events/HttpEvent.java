@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import lambert.runtime.contract.RequestException;
 import lambert.runtime.json.Json;
+import lambert.runtime.tokenize.Texts;
 
 /**
  * An HTTP-style event: what came through API Gateway, a function URL, a load balancer or VPC Lattice.
@@ -104,6 +105,14 @@ public record HttpEvent(EventKind kind, String method, Object body, boolean base
                     + "text, or its base64 with \"" + base64Field(kind) + "\": true), found " + Json.typeName(body));
         }
         if (!base64) {
+            // The event's own bytes were strict UTF-8, but a \ud800 escape in it makes a lone surrogate here, which
+            // getBytes would silently turn into '?'.
+            int bad = Texts.firstUnpairedSurrogate(text);
+            if (bad >= 0) {
+                throw RequestException.invalid("body", String.format("the event's \"body\" has an unpaired UTF-16 "
+                        + "surrogate \\u%04x at index %d (escaped in the event); it is not valid Unicode",
+                        (int) text.charAt(bad), bad));
+            }
             return text.getBytes(StandardCharsets.UTF_8);
         }
         try {

@@ -10,6 +10,12 @@ public interface Architecture {
     /** The {@code model_type} values this architecture handles ({@code bert}, {@code roberta}...). */
     java.util.List<String> modelTypes();
 
+    /**
+     * Every weight this architecture's graphs may read from a checkpoint with {@code config}, for any head, with the
+     * shape the config gives it: what a reader checks each tensor's header against before reading any data.
+     */
+    ExpectedWeights expectedWeights(ModelConfig config) throws ConvertException;
+
     /** Whether the graph takes {@code token_type_ids}. */
     boolean usesTokenTypes(ModelConfig config);
 

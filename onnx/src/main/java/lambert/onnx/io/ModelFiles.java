@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -50,7 +51,7 @@ public final class ModelFiles {
         Files.createDirectories(target.getParent());
         // The partial file is opened without CREATE: see PartialFiles.
         try (PartialFiles partials = PartialFiles.open("lambert-model")) {
-            Path temp = partials.create(target.getParent(), "." + target.getFileName(), ".partial");
+            Path temp = partials.nextTo(target);
             try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 model.writeTo(out);
@@ -70,9 +71,14 @@ public final class ModelFiles {
             // not a POSIX file system: the default permissions stand
         }
         try {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (FileSystemException e) {
+            // "…/.function.zip123.partial -> …/function.zip: Is a directory" would name a file the user never chose.
+            throw PartialFiles.naming(e, target, "cannot be replaced by the file written next to it");
         }
     }
 }

@@ -1,7 +1,11 @@
 package lambert.onnx.io;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <pre>{@code
  * try (PartialFiles partials = PartialFiles.open("lambert-package")) {
- *     Path temp = partials.create(target.getParent(), ".function.zip", ".partial");
+ *     Path temp = partials.nextTo(target);
  *     // write temp, then move it onto target
  * }
  * }</pre>
@@ -40,6 +44,40 @@ public final class PartialFiles implements AutoCloseable {
         Path file = Files.createTempFile(dir, prefix, suffix);
         files.add(file);
         return file;
+    }
+
+    /**
+     * A new empty temp file next to {@code target} ({@code .<name>…partial} in its folder), for writing {@code target}
+     * and then moving it into place ({@link ModelFiles#replace}); removed on close or Ctrl-C unless moved away first.
+     * An error names {@code target}, the file the user asked for, never the temp file.
+     */
+    public Path nextTo(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        try {
+            return create(absolute.getParent(), "." + absolute.getFileName(), ".partial");
+        } catch (FileSystemException e) {
+            throw naming(e, target, "cannot be written (a temp file in " + absolute.getParent() + " could not be made)");
+        }
+    }
+
+    /**
+     * {@code e} (about a temp file) as the same kind of exception about {@code file}, saying {@code what} and the
+     * system's reason: "function.zip cannot be written (...): Read-only file system".
+     */
+    static FileSystemException naming(FileSystemException e, Path file, String what) {
+        String reason = what + (e.getReason() == null ? "" : ": " + e.getReason());
+        FileSystemException renamed;
+        if (e instanceof AccessDeniedException) {
+            renamed = new AccessDeniedException(file.toString(), null, reason);
+        } else if (e instanceof NoSuchFileException) {
+            renamed = new NoSuchFileException(file.toString(), null, reason);
+        } else if (e instanceof FileAlreadyExistsException) {
+            renamed = new FileAlreadyExistsException(file.toString(), null, reason);
+        } else {
+            renamed = new FileSystemException(file.toString(), null, reason);
+        }
+        renamed.initCause(e);
+        return renamed;
     }
 
     /** Removes what is left of the files and takes the hook off. */

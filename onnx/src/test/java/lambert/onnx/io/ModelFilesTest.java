@@ -61,6 +61,19 @@ class ModelFilesTest {
     }
 
     @Test
+    void write_ontoAFolderNamesTheTargetNotTheTempFile() throws Exception {
+        Path target = Files.createDirectories(dir.resolve("model.onnx"));
+        Files.writeString(target.resolve("inside"), "keeps the folder from being replaced");
+        assertThatThrownBy(() -> ModelFiles.write(GraphBuilder.create("g", 17).build(), target))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith(target + ": cannot be replaced by the file written next to it")
+                .hasMessageNotContaining(".partial");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
+        }
+    }
+
+    @Test
     void write_failureLeavesThePreviousFileAndNoTempFiles() throws Exception {
         Path target = dir.resolve("model.onnx");
         Files.writeString(target, "previous");

@@ -22,13 +22,23 @@ final class HuggingFaceFolder {
     private HuggingFaceFolder() {}
 
     static Manifest infer(Path dir) {
-        if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+        Path tokenizer = dir.resolve("tokenizer.json");
+        if (PathKind.of(tokenizer) == PathKind.MISSING) {
             throw new BundleException("no " + Manifest.FILE_NAME + " and no tokenizer.json in " + dir
                     + ": expected a lambert bundle or a Hugging Face folder with a fast tokenizer (tokenizer.json)");
         }
-        String modelFile = MODEL_FILES.stream().filter(f -> Files.isRegularFile(dir.resolve(f))).findFirst()
-                .orElseThrow(() -> new BundleException("no ONNX model in " + dir + ": looked for "
-                        + String.join(" and ", MODEL_FILES)));
+        requireRegular(tokenizer);
+        String modelFile = null;
+        for (String candidate : MODEL_FILES) {
+            if (PathKind.of(dir.resolve(candidate)) != PathKind.MISSING) {
+                requireRegular(dir.resolve(candidate));
+                modelFile = candidate;
+                break;
+            }
+        }
+        if (modelFile == null) {
+            throw new BundleException("no ONNX model in " + dir + ": looked for " + String.join(" and ", MODEL_FILES));
+        }
         JsonFields config = readOptional(dir.resolve("config.json"));
 
         Task task = Task.EMBED;
@@ -84,6 +94,12 @@ final class HuggingFaceFolder {
                         dir.resolve("tokenizer.json")), quantization, "none", Map.of(), Map.of(), Version.CURRENT);
     }
 
+    private static void requireRegular(Path file) {
+        if (PathKind.of(file) != PathKind.FILE) {
+            throw new BundleException(file + " " + PathKind.describe(file) + "; expected a regular file");
+        }
+    }
+
     private static List<String> labels(JsonFields config) {
         JsonFields id2label = config.object("id2label");
         if (id2label == null) {
@@ -120,7 +136,7 @@ final class HuggingFaceFolder {
         } catch (IOException e) {
             throw new BundleException("cannot read " + file + ": " + e.getMessage(), e);
         } catch (JsonException e) {
-            throw new BundleException(file + " is not valid JSON: " + e.getMessage(), e);
+            throw new BundleException(file + " is " + e.getMessage(), e);
         }
     }
 }

@@ -58,6 +58,8 @@ public record Manifest(
     public static final String FILE_NAME = "lambert.json";
     /** The manifest format this code reads and writes. */
     public static final int FORMAT = 1;
+    /** The model inputs lambert can feed, by name. */
+    public static final List<String> INPUTS = List.of("input_ids", "attention_mask", "token_type_ids");
     /** The longest sequence a BERT-family position table usually allows. */
     public static final int MAX_POSITIONS = 512;
 
@@ -125,7 +127,7 @@ public record Manifest(
         try {
             tree = Json.parse(json);
         } catch (JsonException e) {
-            throw new BundleException(FILE_NAME + " is not valid JSON: " + e.getMessage(), e);
+            throw new BundleException(FILE_NAME + " is " + e.getMessage(), e);
         }
         JsonFields f = new JsonFields(FILE_NAME, tree);
         long format = f.integer("format", -1);
@@ -154,25 +156,102 @@ public record Manifest(
             throw new BundleException(FILE_NAME + ": field \"labels\" is required for task " + task.id()
                     + " (one name per output index)");
         }
+        if (task == Task.EMBED && f.has("labels")) {
+            throw new BundleException(FILE_NAME + ": field \"labels\" is for the classify and tag tasks; an embed "
+                    + "model answers vectors and has none (found " + labels.size() + " labels " + labels + ")");
+        }
+        boolean multiLabel = f.bool("multi_label", false);
+        if (multiLabel && task != Task.CLASSIFY) {
+            throw new BundleException(FILE_NAME + ": field \"multi_label\" is true, but only task classify has "
+                    + "multi-label scores (task is " + task.id() + ")");
+        }
+        String modelFile = f.requiredString("model");
+        String tokenizerFile = f.requiredString("tokenizer");
+        Map<String, String> sha256 = sums(f, "sha256", 64, null);
         return new Manifest(
                 f.string("name", "model"),
                 task,
-                f.requiredString("model"),
-                f.requiredString("tokenizer"),
+                modelFile,
+                tokenizerFile,
                 (int) maxLength,
                 pooling,
                 f.bool("normalize", task == Task.EMBED),
                 labels,
-                f.bool("multi_label", false),
-                f.strings("inputs"),
+                multiLabel,
+                inputs(f),
                 f.string("output", null),
-                (int) f.integer("output_size", 0),
-                (int) f.integer("vocab_size", 0),
+                (int) size(f, "output_size", "the output's last dimension"),
+                (int) size(f, "vocab_size", "the tokenizer's number of ids"),
                 f.string("quantization", "none"),
                 f.string("optimization", "none"),
-                f.stringMap("sha256"),
-                f.stringMap("crc32"),
+                sha256,
+                f.has("crc32") ? sums(f, "crc32", 8, sha256.keySet()) : Map.of(),
                 f.string("lambert_version", "unknown"));
+    }
+
+    /** {@code inputs}: absent (the model's own), or a non-empty list of distinct names lambert can feed. */
+    private static List<String> inputs(JsonFields f) {
+        List<String> inputs = f.strings("inputs");
+        if (!f.has("inputs")) {
+            return inputs;
+        }
+        if (inputs.isEmpty()) {
+            throw new BundleException(FILE_NAME + ": field \"inputs\" is empty; expected the model's inputs, some of "
+                    + INPUTS + " with input_ids among them (or no \"inputs\" field, to take the model's own)");
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            String input = inputs.get(i);
+            if (!INPUTS.contains(input)) {
+                throw new BundleException(FILE_NAME + ": field \"inputs[" + i + "]\" is \"" + input + "\"; lambert "
+                        + "feeds only " + INPUTS);
+            }
+            if (inputs.indexOf(input) != i) {
+                throw new BundleException(FILE_NAME + ": field \"inputs\" lists \"" + input + "\" twice: " + inputs);
+            }
+        }
+        if (!inputs.contains("input_ids")) {
+            throw new BundleException(FILE_NAME + ": field \"inputs\" lacks input_ids: " + inputs);
+        }
+        return inputs;
+    }
+
+    /** A size field: 0 (unknown) or more, at most Integer.MAX_VALUE. */
+    private static long size(JsonFields f, String field, String what) {
+        long value = f.integer(field, 0);
+        if (value < 0 || value > Integer.MAX_VALUE) {
+            throw new BundleException(FILE_NAME + ": field \"" + field + "\" must be " + what + " (0 if unknown), "
+                    + "found " + value);
+        }
+        return value;
+    }
+
+    /**
+     * A checksum map, required ({@code sha256}) or optional ({@code crc32}, for manifests written before it):
+     * present, it must not be empty (no file would be checked at load), each value must have {@code digits} hex
+     * digits, and {@code crc32} must name the same files as {@code sha256}. That the model and tokenizer files are
+     * among them is checked when the bundle is opened ({@link ModelBundle#open}), once their names are resolved.
+     */
+    private static Map<String, String> sums(JsonFields f, String field, int digits, java.util.Set<String> sameAs) {
+        if (!f.has(field)) {
+            throw new BundleException(FILE_NAME + ": field \"" + field + "\" is required: the checksum of each "
+                    + "bundle file (the model and the tokenizer at least), which loading checks");
+        }
+        Map<String, String> sums = f.stringMap(field);
+        if (sums.isEmpty()) {
+            throw new BundleException(FILE_NAME + ": field \"" + field + "\" is empty; expected the checksum of each "
+                    + "bundle file (the model and the tokenizer at least), or no file would be checked");
+        }
+        if (sameAs != null && !sums.keySet().equals(sameAs)) {
+            throw new BundleException(FILE_NAME + ": field \"" + field + "\" names the files " + sums.keySet()
+                    + " but \"sha256\" names " + sameAs + "; expected the same files in both");
+        }
+        for (Map.Entry<String, String> e : sums.entrySet()) {
+            if (e.getValue().length() != digits || !e.getValue().chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                throw new BundleException(FILE_NAME + ": field \"" + field + "\" has \"" + e.getValue() + "\" for "
+                        + e.getKey() + "; expected " + digits + " hex digits");
+            }
+        }
+        return sums;
     }
 
     /** The manifest as pretty-printed {@code lambert.json} content. */
@@ -200,11 +279,13 @@ public record Manifest(
                     g.writeBooleanField("multi_label", multiLabel);
                 }
             }
-            g.writeArrayFieldStart("inputs");
-            for (String input : inputs) {
-                g.writeString(input);
+            if (!inputs.isEmpty()) { // none known yet: left out, and taken from the model at load
+                g.writeArrayFieldStart("inputs");
+                for (String input : inputs) {
+                    g.writeString(input);
+                }
+                g.writeEndArray();
             }
-            g.writeEndArray();
             if (output != null) {
                 g.writeStringField("output", output);
             }

@@ -28,15 +28,21 @@ public record ModelBundle(Path dir, Manifest manifest, boolean inferred) {
 
     /** Opens a lambert bundle or a Hugging Face-style folder. */
     public static ModelBundle open(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new BundleException(Files.exists(dir)
-                    ? "model path " + dir + " is a file; expected a bundle folder (with lambert.json) "
-                            + "or a Hugging Face folder (with tokenizer.json and model.onnx)"
-                    : "model folder " + dir + " does not exist");
+        PathKind kind = PathKind.of(dir);
+        if (kind != PathKind.FOLDER) {
+            throw new BundleException(kind == PathKind.MISSING ? "model folder " + dir + " does not exist"
+                    : "model path " + dir + " " + PathKind.describe(dir) + "; expected a bundle folder (with "
+                            + "lambert.json) or a Hugging Face folder (with tokenizer.json and model.onnx)");
         }
         Path manifestFile = dir.resolve(Manifest.FILE_NAME);
+        PathKind manifestKind = PathKind.of(manifestFile);
+        if (manifestKind != PathKind.FILE && manifestKind != PathKind.MISSING) {
+            // Not read as a Hugging Face folder instead: a lambert.json that is there but unreadable is a broken bundle.
+            throw new BundleException(manifestFile + " " + PathKind.describe(manifestFile) + "; expected the bundle's "
+                    + "manifest, a JSON file");
+        }
         ModelBundle bundle;
-        if (Files.isRegularFile(manifestFile)) {
+        if (manifestKind == PathKind.FILE) {
             byte[] json;
             try {
                 json = Files.readAllBytes(manifestFile);
@@ -49,6 +55,10 @@ public record ModelBundle(Path dir, Manifest manifest, boolean inferred) {
         }
         bundle.requireFile(bundle.manifest.modelFile(), "model");
         bundle.requireFile(bundle.manifest.tokenizerFile(), "tokenizer");
+        if (!bundle.inferred) {
+            bundle.requireChecksum(bundle.manifest.modelFile(), "model");
+            bundle.requireChecksum(bundle.manifest.tokenizerFile(), "tokenizer");
+        }
         return bundle;
     }
 
@@ -90,9 +100,26 @@ public record ModelBundle(Path dir, Manifest manifest, boolean inferred) {
 
     private void requireFile(String relative, String role) {
         Path file = resolveInside(relative);
-        if (!Files.isRegularFile(file)) {
-            throw new BundleException("the " + role + " file " + file + " named in " + describeManifest()
-                    + " does not exist");
+        PathKind kind = PathKind.of(file);
+        if (kind != PathKind.FILE) {
+            throw new BundleException("the " + role + " file " + file + " named in " + describeManifest() + " "
+                    + PathKind.describe(file) + (kind == PathKind.MISSING ? "" : "; expected a regular file"));
+        }
+    }
+
+    /** Refuses a manifest whose {@code sha256} (and {@code crc32}, if any) leave a file it names unchecked. */
+    private void requireChecksum(String relative, String role) {
+        requireListed("sha256", manifest.sha256(), relative, role);
+        if (!manifest.crc32().isEmpty()) {
+            requireListed("crc32", manifest.crc32(), relative, role);
+        }
+    }
+
+    private void requireListed(String field, Map<String, String> sums, String relative, String role) {
+        Path file = resolveInside(relative);
+        if (sums.keySet().stream().noneMatch(name -> resolveInside(name).equals(file))) {
+            throw new BundleException(Manifest.FILE_NAME + ": field \"" + field + "\" has no checksum for the " + role
+                    + " file " + relative + " (it lists " + sums.keySet() + "), so that file would never be checked");
         }
     }
 

@@ -20,7 +20,7 @@ public final class TokenizerVocabulary {
         } catch (IOException e) {
             throw new BundleException("cannot read " + tokenizerJson + ": " + e.getMessage(), e);
         } catch (JsonException e) {
-            throw new BundleException(tokenizerJson + " is not valid JSON: " + e.getMessage(), e);
+            throw new BundleException(tokenizerJson + " is " + e.getMessage(), e);
         }
         JsonFields root = new JsonFields(tokenizerJson.toString(), tree);
         JsonFields model = root.object("model");

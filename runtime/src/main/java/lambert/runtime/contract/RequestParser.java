@@ -2,6 +2,7 @@ package lambert.runtime.contract;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import lambert.runtime.json.Json;
@@ -16,9 +17,11 @@ import lambert.runtime.tokenize.Texts;
  *
  * <p>Decisions, documented in the README: unknown fields are refused (a typo such as {@code "txt"}
  * would otherwise go unnoticed), except Hugging Face's {@code options}, which is accepted and
- * ignored; texts that are empty or only whitespace are refused, as are unpaired UTF-16 surrogates;
- * control characters, NUL, emoji, CJK, right-to-left and combining characters are passed to the
- * tokenizer as they are.
+ * ignored; texts that are empty or hold nothing the tokenizer keeps ({@link Texts#firstKept}: only
+ * whitespace, control, format and private-use characters) are refused, as are unpaired UTF-16 surrogates
+ * and bodies that are not strict UTF-8; a field given as {@code null} is refused like any other wrong type;
+ * control characters, NUL, emoji, CJK, right-to-left and combining characters inside a text are passed to
+ * the tokenizer as they are.
  */
 public final class RequestParser {
     private static final Set<String> TOP_LEVEL = Set.of("text", "texts", "inputs", "parameters", "encoding",
@@ -38,7 +41,7 @@ public final class RequestParser {
         try {
             tree = Json.parse(body);
         } catch (JsonException e) {
-            throw RequestException.invalid(null, "the request is not valid JSON: " + e.getMessage());
+            throw RequestException.invalid(null, "the request is " + e.getMessage());
         }
         return parse(tree);
     }
@@ -100,7 +103,7 @@ public final class RequestParser {
                 texts.add(text(field + "[" + i + "]", list.get(i)));
             }
         }
-        Map<?, ?> parameters = parameters(request.get("parameters"));
+        Map<?, ?> parameters = parameters(request);
         String encodingName = encodingName(request, parameters);
         return new Request(texts, single, new Parameters(topK(parameters), aggregation(parameters),
                 truncation(parameters)), encoding(encodingName));
@@ -111,22 +114,33 @@ public final class RequestParser {
             throw RequestException.invalid(field, "\"" + field + "\" must be a string, found " + Json.typeName(value));
         }
         String text = (String) value;
-        if (text.isBlank()) {
-            throw RequestException.invalid(field, "\"" + field + "\" is " + (text.isEmpty() ? "empty" : "only whitespace")
-                    + "; send text to " + "answer");
-        }
         int bad = Texts.firstUnpairedSurrogate(text);
         if (bad >= 0) {
             throw RequestException.invalid(field, String.format("\"%s\" has an unpaired UTF-16 surrogate \\u%04x at "
                     + "index %d; it is not valid Unicode", field, (int) text.charAt(bad), bad));
         }
+        if (text.isEmpty()) {
+            throw RequestException.invalid(field, "\"" + field + "\" is empty; send text to answer");
+        }
+        if (Texts.firstKept(text) < 0) {
+            int first = text.codePointAt(0);
+            throw RequestException.invalid(field, String.format(Locale.ROOT, "\"%s\" is only whitespace and characters "
+                    + "the tokenizer drops (controls, format and private-use characters; the first is U+%04X %s); send "
+                    + "text to answer", field, first, name(first)));
+        }
         return text;
     }
 
-    private static Map<?, ?> parameters(Object value) {
-        if (value == null) {
+    private static String name(int codePoint) {
+        String name = Character.getName(codePoint);
+        return name == null ? "" : name;
+    }
+
+    private static Map<?, ?> parameters(Map<?, ?> request) {
+        if (!request.containsKey("parameters")) {
             return Map.of();
         }
+        Object value = request.get("parameters");
         if (!(value instanceof Map)) {
             throw RequestException.invalid("parameters", "\"parameters\" must be an object, found "
                     + Json.typeName(value));
@@ -142,10 +156,10 @@ public final class RequestParser {
     }
 
     private static int topK(Map<?, ?> parameters) {
-        Object value = parameters.get("top_k");
-        if (value == null) {
+        if (!parameters.containsKey("top_k")) {
             return 0;
         }
+        Object value = parameters.get("top_k");
         if (!(value instanceof Long) || (Long) value < 1 || (Long) value > Integer.MAX_VALUE) {
             throw RequestException.invalid("parameters.top_k", "\"top_k\" must be a positive integer, found "
                     + Json.typeName(value) + " " + value);
@@ -154,10 +168,10 @@ public final class RequestParser {
     }
 
     private static boolean truncation(Map<?, ?> parameters) {
-        Object value = parameters.get("truncation");
-        if (value == null) {
+        if (!parameters.containsKey("truncation")) {
             return true;
         }
+        Object value = parameters.get("truncation");
         if (!(value instanceof Boolean)) {
             throw RequestException.invalid("parameters.truncation", "\"truncation\" must be true or false, found "
                     + Json.typeName(value));
@@ -166,10 +180,10 @@ public final class RequestParser {
     }
 
     private static Aggregation aggregation(Map<?, ?> parameters) {
-        Object value = parameters.get("aggregation_strategy");
-        if (value == null) {
+        if (!parameters.containsKey("aggregation_strategy")) {
             return Aggregation.SIMPLE;
         }
+        Object value = parameters.get("aggregation_strategy");
         Aggregation aggregation = value instanceof String ? Aggregation.fromId((String) value) : null;
         if (aggregation == null) {
             throw RequestException.invalid("parameters.aggregation_strategy",
@@ -180,15 +194,23 @@ public final class RequestParser {
     }
 
     private static String encodingName(Map<?, ?> request, Map<?, ?> parameters) {
-        Object top = request.get("encoding");
-        Object nested = parameters.get("encoding");
+        String top = encodingField(request, "encoding");
+        String nested = encodingField(parameters, "parameters.encoding");
         if (top != null && nested != null && !top.equals(nested)) {
             throw RequestException.invalid("encoding", "\"encoding\" is given twice with different values: \"" + top
                     + "\" and parameters \"" + nested + "\"");
         }
-        Object value = top != null ? top : nested;
-        if (value != null && !(value instanceof String)) {
-            throw RequestException.invalid("encoding", "\"encoding\" must be \"float\" or \"base64\", found "
+        return top != null ? top : nested;
+    }
+
+    /** The {@code encoding} of {@code map}: null when absent; present, it must be a string (null is refused). */
+    private static String encodingField(Map<?, ?> map, String field) {
+        if (!map.containsKey("encoding")) {
+            return null;
+        }
+        Object value = map.get("encoding");
+        if (!(value instanceof String)) {
+            throw RequestException.invalid(field, "\"encoding\" must be \"float\" or \"base64\", found "
                     + Json.typeName(value));
         }
         return (String) value;

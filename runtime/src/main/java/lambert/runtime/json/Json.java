@@ -34,27 +34,57 @@ public final class Json {
 
     private Json() {}
 
-    /** Parses one JSON document; trailing content after it is an error. */
+    /**
+     * Parses one JSON document, which must be UTF-8 (checked strictly first, see {@link Utf8}); trailing content
+     * after it is an error. The exception's message completes a sentence about the input: "the request is " +
+     * message, such as "not valid UTF-8 at byte 7 (...)" or "not valid JSON at line 1, column 9: unexpected '1':
+     * expected ':' after a field name".
+     */
     public static Object parse(byte[] bytes) throws JsonException {
-        try (JsonParser parser = FACTORY.createParser(bytes)) {
+        Utf8.Problem encoding = Utf8.check(bytes);
+        if (encoding != null) {
+            throw new JsonException("not valid UTF-8 " + encoding, null);
+        }
+        for (int i = 0; i < bytes.length; i++) {
+            // Jackson would take NUL bytes near the start for UTF-16 or UTF-32 text; JSON has no NUL anywhere.
+            if (bytes[i] == 0) {
+                throw new JsonException("not valid JSON at byte " + i + ": a NUL character (JSON text has none, not even"
+                        + " inside strings, where it is written \\u0000)", null);
+            }
+        }
+        JsonParser parser;
+        try {
+            parser = FACTORY.createParser(bytes);
+        } catch (IOException e) {
+            throw new JsonException("not valid JSON: " + e.getMessage(), e);
+        }
+        try (parser) {
             JsonToken first = parser.nextToken();
             if (first == null) {
-                throw new JsonException("expected a JSON document, found nothing", null);
+                throw new JsonException("not valid JSON: it is empty (nothing but whitespace)", null);
             }
             Object value = read(parser, first);
             JsonToken extra = parser.nextToken();
             if (extra != null) {
-                throw new JsonException("expected the end of the document after the first value, found more at "
-                        + where(parser.currentLocation()), null);
+                throw new JsonException("not valid JSON at " + where(parser.currentTokenLocation())
+                        + ": more follows the first value", null);
             }
             return value;
         } catch (JsonProcessingException e) {
-            throw new JsonException(e.getOriginalMessage() + " at " + where(e.getLocation()), e);
+            throw new JsonException("not valid JSON at " + where(e.getLocation() != null ? e.getLocation()
+                    : parser.currentTokenLocation()) + ": " + problem(e), e);
         } catch (IOException e) {
-            // Reading from memory cannot fail for I/O reasons: what remains is the content, such as bytes that
-            // Jackson's encoding detection takes for UTF-32 and that end mid-character (found by HandlerFuzzTest).
-            throw new JsonException("the bytes are not JSON text in UTF-8: " + e.getMessage(), e);
+            // Reading from memory cannot fail for I/O reasons; kept for the checked exception's sake.
+            throw new JsonException("not valid JSON: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What is wrong, in lambert's words, for an exception from Jackson's parser (without its position): the
+     * offending character, token or field and what was expected there, never Jackson's option or class names.
+     */
+    public static String problem(JsonProcessingException e) {
+        return JacksonMessages.translate(e.getOriginalMessage());
     }
 
     private static Object read(JsonParser parser, JsonToken token) throws IOException, JsonException {
@@ -90,7 +120,8 @@ public final class Json {
             case VALUE_NULL:
                 return null;
             default:
-                throw new JsonException("unexpected token " + token + " at " + where(parser.currentLocation()), null);
+                throw new JsonException("not valid JSON at " + where(parser.currentLocation()) + ": unexpected token "
+                        + token, null);
         }
     }
 
@@ -129,7 +160,8 @@ public final class Json {
         }
     }
 
-    private static String where(JsonLocation location) {
+    /** "line L, column C" of a parser location. */
+    public static String where(JsonLocation location) {
         if (location == null) {
             return "an unknown position";
         }

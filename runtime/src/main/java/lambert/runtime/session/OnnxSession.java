@@ -6,6 +6,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.nio.FloatBuffer;
@@ -56,6 +57,9 @@ public final class OnnxSession implements AutoCloseable {
             so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             so.addConfigEntry("session.intra_op.allow_spinning", options.spinning() ? "1" : "0");
             so.setOptimizationLevel(level(options.optimization(), preOptimized));
+            // ONNX Runtime logs a failed run to stderr itself (a coloured line before lambert's own message, which
+            // already carries ORT's text through OrtException); only fatal errors are left to its log.
+            so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
             return new OnnxSession(env, env.createSession(model.toString(), so));
         }
     }

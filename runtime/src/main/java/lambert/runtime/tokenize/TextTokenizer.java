@@ -7,11 +7,15 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import lambert.runtime.bundle.BundleException;
+import lambert.runtime.json.Json;
+import lambert.runtime.json.JsonException;
+import lambert.runtime.json.Utf8;
 import lambert.runtime.natives.NativeLibraries;
 
 /**
@@ -56,7 +60,11 @@ public final class TextTokenizer implements AutoCloseable {
         }
         String json;
         try {
+            // Files.readString decodes strictly in one pass; only a file it refuses is read again, to say where.
             json = Files.readString(tokenizerJson, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new BundleException("tokenizer " + tokenizerJson + " is not valid UTF-8 JSON "
+                    + utf8Problem(tokenizerJson) + "; expected a Hugging Face tokenizer.json", e);
         } catch (IOException e) {
             throw new BundleException("cannot read tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
         }
@@ -126,7 +134,7 @@ public final class TextTokenizer implements AutoCloseable {
                     depth--;
                     if (depth == 1 && processorFrom >= 0) {
                         int to = (int) parser.currentLocation().getCharOffset();
-                        processor = lambert.runtime.json.Json.parse(json.substring(processorFrom, to)
+                        processor = Json.parse(json.substring(processorFrom, to)
                                 .getBytes(StandardCharsets.UTF_8));
                         processorFrom = -1;
                     }
@@ -153,9 +161,9 @@ public final class TextTokenizer implements AutoCloseable {
                 }
             }
         } catch (JsonProcessingException e) {
-            throw new BundleException("tokenizer " + file + " is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
-        } catch (lambert.runtime.json.JsonException e) {
+            throw new BundleException("tokenizer " + file + " is not valid JSON at " + Json.where(e.getLocation()) + ": "
+                    + Json.problem(e), e);
+        } catch (JsonException e) {
             throw new BundleException("tokenizer " + file + ": cannot read its post_processor: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new BundleException("cannot read tokenizer " + file + ": " + e.getMessage(), e);
@@ -163,6 +171,16 @@ public final class TextTokenizer implements AutoCloseable {
         checkTemplate(processor, file);
         highest = Math.max(highest, vocabEntries - 1);
         return (int) Math.min(Integer.MAX_VALUE, highest + 1);
+    }
+
+    /** Where and why {@code file}, which the JDK's strict decoder refused, is not UTF-8. */
+    private static String utf8Problem(Path file) {
+        try {
+            Utf8.Problem problem = Utf8.check(Files.readAllBytes(file));
+            return problem == null ? "(the file changed while it was read)" : problem.toString();
+        } catch (IOException e) {
+            return "(" + e.getMessage() + ")";
+        }
     }
 
     /** {@link Texts#firstUnpairedSurrogate} on the parser's current text, without copying it to a String. */

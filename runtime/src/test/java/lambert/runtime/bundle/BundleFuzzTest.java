@@ -23,10 +23,13 @@ import org.junit.jupiter.api.BeforeAll;
 /**
  * The bundle loader on mutated files: one of {@code lambert.json}, {@code tokenizer.json} and
  * {@code model.onnx} of a small valid bundle is mutated (bytes overwritten, inserted, deleted, truncated, huge
- * varints; or, for the manifest, a file name replaced by a path that escapes the bundle) and the bundle is
+ * varints; or, for the manifest, a file name replaced by a path that escapes the bundle, or a field such as
+ * {@code inputs}, {@code vocab_size}, {@code labels} or {@code sha256} set to an empty, negative, null or
+ * misplaced value) and the bundle is
  * loaded with the hash check on or off, so damaged files reach the tokenizer's and ONNX Runtime's parsers.
  * Every bundle loads and answers a text, or is refused with a {@link BundleException} whose message names what
- * is wrong; no other exception, and no file outside the bundle is ever opened.
+ * is wrong; no other exception, and no file outside the bundle is ever opened. A manifest that loads checks
+ * every file it names and describes the model (no labels on an embedding model, inputs it can feed).
  *
  * <p>The bundle is the tiny generated classifier with a nine-word WordPiece tokenizer, so a load costs about a
  * millisecond. {@code ./mvnw verify} fuzzes it for a few seconds; longer: {@code ./mvnw -pl runtime -am test
@@ -52,6 +55,13 @@ class BundleFuzzTest {
             """;
     private static final String[] NAMES = {"../model.onnx", "/etc/passwd", "model.onnx/..", "..", "",
         "sub/../../model.onnx", "tokenizer.json", "lambert.json", "model.onnx\u0000", "\\..\\model.onnx"};
+
+    /** Manifest fields set to {@link #VALUES}: the ones whose wrong values loaded before (issue 18). */
+    private static final String[] FIELDS = {"inputs", "vocab_size", "output_size", "labels", "sha256", "crc32", "task",
+        "multi_label", "model", "tokenizer", "max_length"};
+    private static final String[] VALUES = {"[]", "{}", "null", "-1", "0", "2147483648", "[\"a\"]", "true",
+        "\"embed\"", "\"tag\"", "[\"input_ids\", \"input_ids\"]", "[\"attention_mask\"]", "{\"model.onnx\": \"00\"}",
+        "[\"input_ids\", \"attention_mask\", \"token_type_ids\", \"position_ids\"]", "\"lambert.json\""};
 
     private static Path root;
     private static Map<String, byte[]> seeds;
@@ -102,6 +112,9 @@ class BundleFuzzTest {
         }
         byte[] mutated;
         if (target.equals(Manifest.FILE_NAME) && data.consumeBoolean()) {
+            mutated = ManifestEdits.setField(new String(seeds.get(target), StandardCharsets.UTF_8), "\""
+                    + data.pickValue(FIELDS) + "\" : " + data.pickValue(VALUES)).getBytes(StandardCharsets.UTF_8);
+        } else if (target.equals(Manifest.FILE_NAME) && data.consumeBoolean()) {
             String field = data.pickValue(new String[] {"\"model.onnx\"", "\"tokenizer.json\""});
             String name = data.consumeBoolean() ? data.pickValue(NAMES) : data.consumeString(40);
             String json = new String(seeds.get(target), StandardCharsets.UTF_8);
@@ -118,6 +131,14 @@ class BundleFuzzTest {
                 ModelOptions.defaults().parallelism()))) {
             assertThat(model.bundle().modelPath().normalize()).startsWith(dir.normalize());
             assertThat(model.bundle().tokenizerPath().normalize()).startsWith(dir.normalize());
+            // A manifest that loads leaves no fault unnoticed: every file it names has a checksum, and its fields
+            // say what the model is (no labels on an embedding model, inputs the model has).
+            Manifest loaded = model.manifest();
+            assertThat(loaded.sha256()).containsKeys(loaded.modelFile(), loaded.tokenizerFile());
+            assertThat(loaded.crc32().isEmpty() || loaded.crc32().keySet().equals(loaded.sha256().keySet())).isTrue();
+            assertThat(loaded.task() != Task.EMBED || loaded.labels().isEmpty()).isTrue();
+            assertThat(loaded.inputs()).isNotEmpty().doesNotHaveDuplicates().isSubsetOf(Manifest.INPUTS);
+            assertThat(loaded.vocabSize()).isNotNegative();
             try {
                 model.predict(List.of("hello worlds", "a b"), Parameters.defaults());
             } catch (IllegalStateException e) {

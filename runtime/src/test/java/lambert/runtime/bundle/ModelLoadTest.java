@@ -16,6 +16,8 @@ import lambert.runtime.testing.TestModels;
 import lambert.runtime.testing.TinyModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Loading refuses damaged or mismatched bundles with a message naming the file or field. */
 class ModelLoadTest {
@@ -128,13 +130,95 @@ class ModelLoadTest {
     }
 
     @Test
-    void open_manifestInputsThatTheModelLacksAreNamed() throws Exception {
+    void open_manifestInputsThatDifferFromTheModelAreNamed() throws Exception {
         TinyModels tiny = classifier(30522);
-        editManifest(tiny, "\"token_type_ids\" ]", "\"segment_ids\" ]");
+        editManifest(tiny, ", \"token_type_ids\" ]", " ]");
         assertThatThrownBy(() -> Model.open(tiny.bundle().dir(), ModelOptions.defaults()))
                 .isInstanceOf(BundleException.class)
-                .hasMessageContaining("lists inputs [input_ids, attention_mask, segment_ids]")
+                .hasMessageContaining("lists inputs [input_ids, attention_mask]")
                 .hasMessageContaining("token_type_ids");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            "inputs" : [ ]                                      | field "inputs" is empty
+            "inputs" : [ "input_ids", "attention_mask", "segment_ids" ] | field "inputs[2]" is "segment_ids"; lambert feeds only
+            "inputs" : [ "input_ids", "input_ids", "attention_mask", "token_type_ids" ] | field "inputs" lists "input_ids" twice
+            "inputs" : [ "attention_mask", "token_type_ids" ]   | field "inputs" lacks input_ids
+            "vocab_size" : -1                                   | field "vocab_size" must be the tokenizer's number of ids (0 if unknown), found -1
+            "output_size" : -3                                  | field "output_size" must be the output's last dimension (0 if unknown), found -3
+            "sha256" : { }                                      | field "sha256" is empty
+            "crc32" : { }                                       | field "crc32" is empty
+            "sha256" : null                                     | field "sha256" is required
+            "sha256" : { "model.onnx" : "0000000000000000000000000000000000000000000000000000000000000000" } | field "crc32" names the files
+            "crc32" : { "model.onnx" : "00000000", "tokenizer.json" : "nothex!!" } | field "crc32" has "nothex!!" for tokenizer.json; expected 8 hex digits
+            """)
+    void open_manifestFieldThatWouldLeaveAFaultUnnoticedIsRefused(String field, String message) throws Exception {
+        TinyModels tiny = classifier(30522);
+        replaceField(tiny, field);
+        assertThatThrownBy(() -> Model.open(tiny.bundle().dir(), ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class)
+                .hasMessageStartingWith("lambert.json: ")
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void open_checksumsThatLeaveTheTokenizerOutAreRefused() throws Exception {
+        TinyModels tiny = classifier(30522);
+        Manifest manifest = ModelBundle.open(tiny.bundle().dir()).manifest();
+        replaceField(tiny, "\"sha256\" : { \"model.onnx\" : \"" + manifest.sha256().get("model.onnx") + "\" }");
+        replaceField(tiny, "\"crc32\" : { \"model.onnx\" : \"" + manifest.crc32().get("model.onnx") + "\" }");
+        assertThatThrownBy(() -> Model.open(tiny.bundle().dir(), ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class)
+                .hasMessage("lambert.json: field \"sha256\" has no checksum for the tokenizer file tokenizer.json (it "
+                        + "lists [model.onnx]), so that file would never be checked");
+    }
+
+    @Test
+    void open_labelsOnAnEmbeddingModelAreRefused() throws Exception {
+        TinyModels tiny = classifier(30522);
+        editManifest(tiny, "\"task\" : \"classify\"", "\"task\" : \"embed\"");
+        editManifest(tiny, "\"multi_label\" : false,", "");
+        assertThatThrownBy(() -> Model.open(tiny.bundle().dir(), ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class)
+                .hasMessage("lambert.json: field \"labels\" is for the classify and tag tasks; an embed model answers "
+                        + "vectors and has none (found 3 labels [negative, neutral, positive])");
+    }
+
+    @Test
+    void open_manifestThatIsAFolderIsNotReadAsAHuggingFaceFolder() throws Exception {
+        TinyModels tiny = classifier(30522);
+        Path manifest = tiny.bundle().dir().resolve(Manifest.FILE_NAME);
+        Files.delete(manifest);
+        Files.createDirectory(manifest);
+        assertThatThrownBy(() -> Model.open(tiny.bundle().dir(), ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class)
+                .hasMessage(manifest + " is a folder; expected the bundle's manifest, a JSON file");
+    }
+
+    /** Before, each of these was reported as "does not exist". */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            folder           | is a folder; expected a regular file
+            pipe             | is a named pipe (FIFO); expected a regular file
+            link loop        | is a loop of symbolic links; expected a regular file
+            link to dev zero | is a symbolic link to /dev/zero, a character device; expected a regular file
+            dangling link    | is a symbolic link to gone.onnx, which does not exist; expected a regular file
+            """)
+    void open_modelFileThatIsNotARegularFileSaysWhatItIs(String kind, String message) throws Exception {
+        TinyModels tiny = classifier(30522);
+        Path model = tiny.bundle().modelPath();
+        Files.delete(model);
+        switch (kind) {
+            case "folder" -> Files.createDirectory(model);
+            case "pipe" -> assertThat(new ProcessBuilder("mkfifo", model.toString()).start().waitFor()).isZero();
+            case "link loop" -> Files.createSymbolicLink(model, model.getFileName());
+            case "link to dev zero" -> Files.createSymbolicLink(model, Path.of("/dev/zero"));
+            default -> Files.createSymbolicLink(model, Path.of("gone.onnx"));
+        }
+        assertThatThrownBy(() -> Model.open(tiny.bundle().dir(), ModelOptions.defaults()))
+                .isInstanceOf(BundleException.class)
+                .hasMessage("the model file " + model + " named in lambert.json " + message);
     }
 
     @Test
@@ -202,6 +286,12 @@ class ModelLoadTest {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(raf.length() / 2);
         }
+    }
+
+    /** Sets the manifest field that {@code field} ({@code "name" : value}) names, whatever its value was. */
+    private static void replaceField(TinyModels tiny, String field) throws Exception {
+        Path manifest = tiny.bundle().dir().resolve(Manifest.FILE_NAME);
+        Files.writeString(manifest, ManifestEdits.setField(Files.readString(manifest), field));
     }
 
     private static void editManifest(TinyModels tiny, String from, String to) throws Exception {

@@ -7,6 +7,7 @@ import java.util.StringJoiner;
 import lambert.onnx.convert.Architecture;
 import lambert.onnx.convert.Checkpoint;
 import lambert.onnx.convert.ConvertException;
+import lambert.onnx.convert.ExpectedWeights;
 import lambert.onnx.convert.Head;
 import lambert.onnx.convert.ModelConfig;
 
@@ -56,12 +57,20 @@ public final class Architectures {
         return family(config.modelType());
     }
 
+    /**
+     * The weights the architecture of the config's {@code model_type} reads, with their shapes: the plan a
+     * checkpoint is read with ({@code CheckpointReader.read(dir, Architectures::expectedWeights)}).
+     */
+    public static ExpectedWeights expectedWeights(ModelConfig config) throws ConvertException {
+        return forConfig(config).expectedWeights(config);
+    }
+
     /** The architecture for {@code modelType} ({@code bert}, {@code roberta}...). */
     public static Architecture forModelType(String modelType) throws ConvertException {
         return family(modelType);
     }
 
-    private static EncoderFamily family(String modelType) throws ConvertException {
+    static EncoderFamily family(String modelType) throws ConvertException {
         for (EncoderFamily f : FAMILIES) {
             if (f.modelTypes().contains(modelType)) {
                 return f;

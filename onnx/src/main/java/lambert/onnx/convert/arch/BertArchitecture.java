@@ -63,6 +63,43 @@ final class BertArchitecture implements EncoderFamily {
     }
 
     @Override
+    public String prefix() {
+        return flavour.prefix;
+    }
+
+    /** Embeddings, the layers, the pooler (BERT's, except for token classification) and the head. */
+    @Override
+    public void layout(ModelConfig config, Head head, String prefix, int labels, WeightLayout out)
+            throws ConvertException {
+        BertSizes s = BertSizes.of(config, flavour.defaultPad);
+        int h = s.hidden();
+        out.table(prefix + "embeddings.word_embeddings.weight", s.vocab(), h);
+        out.table(prefix + "embeddings.position_embeddings.weight", s.positions(), h);
+        out.table(prefix + "embeddings.token_type_embeddings.weight", s.typeVocab(), h);
+        out.norm(prefix + "embeddings.LayerNorm", h);
+        for (int i = 0; i < s.layers(); i++) {
+            String l = prefix + "encoder.layer." + i + ".";
+            out.linear(l + "attention.self.query", h, h);
+            out.linear(l + "attention.self.key", h, h);
+            out.linear(l + "attention.self.value", h, h);
+            out.linear(l + "attention.output.dense", h, h);
+            out.norm(l + "attention.output.LayerNorm", h);
+            out.linear(l + "intermediate.dense", s.intermediate(), h);
+            out.linear(l + "output.dense", h, s.intermediate());
+            out.norm(l + "output.LayerNorm", h);
+        }
+        if (flavour == Flavour.BERT && head != Head.TOKEN_CLASSIFICATION) {
+            out.linear(prefix + "pooler.dense", h, h);
+        }
+        if (head == Head.SEQUENCE_CLASSIFICATION && flavour == Flavour.ROBERTA) {
+            out.linear("classifier.dense", h, h);
+            out.linear("classifier.out_proj", labels, h);
+        } else if (head != Head.ENCODER) {
+            out.linear("classifier", labels, h);
+        }
+    }
+
+    @Override
     public Optional<Head> headFromWeights(Checkpoint checkpoint) throws ConvertException {
         PrefixedWeights w = weights(checkpoint);
         if (flavour == Flavour.ROBERTA) {

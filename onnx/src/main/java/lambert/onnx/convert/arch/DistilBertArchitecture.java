@@ -34,6 +34,39 @@ final class DistilBertArchitecture implements EncoderFamily {
     }
 
     @Override
+    public String prefix() {
+        return "distilbert.";
+    }
+
+    /** Embeddings (word and position), the layers, {@code pre_classifier} for sequences and the classifier. */
+    @Override
+    public void layout(ModelConfig config, Head head, String prefix, int labels, WeightLayout out)
+            throws ConvertException {
+        DistilBertSizes s = DistilBertSizes.of(config);
+        int d = s.dim();
+        out.table(prefix + "embeddings.word_embeddings.weight", s.vocab(), d);
+        out.table(prefix + "embeddings.position_embeddings.weight", s.positions(), d);
+        out.norm(prefix + "embeddings.LayerNorm", d);
+        for (int i = 0; i < s.layers(); i++) {
+            String l = prefix + "transformer.layer." + i + ".";
+            out.linear(l + "attention.q_lin", d, d);
+            out.linear(l + "attention.k_lin", d, d);
+            out.linear(l + "attention.v_lin", d, d);
+            out.linear(l + "attention.out_lin", d, d);
+            out.norm(l + "sa_layer_norm", d);
+            out.linear(l + "ffn.lin1", s.hidden(), d);
+            out.linear(l + "ffn.lin2", d, s.hidden());
+            out.norm(l + "output_layer_norm", d);
+        }
+        if (head == Head.SEQUENCE_CLASSIFICATION) {
+            out.linear("pre_classifier", d, d);
+        }
+        if (head != Head.ENCODER) {
+            out.linear("classifier", labels, d);
+        }
+    }
+
+    @Override
     public Optional<Head> headFromWeights(Checkpoint checkpoint) throws ConvertException {
         PrefixedWeights w = weights(checkpoint);
         if (w.hasHead("pre_classifier.weight")) {
@@ -42,8 +75,8 @@ final class DistilBertArchitecture implements EncoderFamily {
         return w.hasHead("classifier.weight") ? Optional.of(Head.TOKEN_CLASSIFICATION) : Optional.empty();
     }
 
-    static PrefixedWeights weights(Checkpoint checkpoint) throws ConvertException {
-        return PrefixedWeights.of(checkpoint, "distilbert.", "embeddings.word_embeddings.weight", "DistilBERT");
+    PrefixedWeights weights(Checkpoint checkpoint) throws ConvertException {
+        return PrefixedWeights.of(checkpoint, prefix(), "embeddings.word_embeddings.weight", "DistilBERT");
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Optional;
 import lambert.onnx.convert.Architecture;
 import lambert.onnx.convert.Checkpoint;
 import lambert.onnx.convert.ConvertException;
+import lambert.onnx.convert.ExpectedWeights;
 import lambert.onnx.convert.Head;
 import lambert.onnx.convert.ModelConfig;
 import lambert.onnx.convert.Tensor;
@@ -19,6 +20,33 @@ interface EncoderFamily extends Architecture {
      * encoder; used when {@code config.json} has no {@code architectures}.
      */
     Optional<Head> headFromWeights(Checkpoint checkpoint) throws ConvertException;
+
+    /** The base model's prefix in checkpoints with a task head: {@code bert.} in {@code BertForSequenceClassification}. */
+    String prefix();
+
+    /**
+     * Declares to {@code out}, weight by weight, what a Hugging Face checkpoint of this family with {@code config}
+     * and {@code head} holds: the base model's weights under {@code prefix} (empty for a bare encoder saved by
+     * sentence-transformers), the head's without it, its label dimension {@code labels} ({@link ExpectedWeights#ANY}
+     * when open). The one declaration behind {@link #expectedWeights} and {@link TinyCheckpoints}.
+     */
+    void layout(ModelConfig config, Head head, String prefix, int labels, WeightLayout out) throws ConvertException;
+
+    /** Every head's layout under {@link #prefix()}, the labels from {@code id2label} (open without it). */
+    @Override
+    default ExpectedWeights expectedWeights(ModelConfig config) throws ConvertException {
+        WeightLayout.Shapes shapes = new WeightLayout.Shapes();
+        for (Head head : Head.values()) {
+            layout(config, head, prefix(), configuredLabels(config), shapes);
+        }
+        return shapes.expected(prefix());
+    }
+
+    /** {@code id2label}'s size, or {@link ExpectedWeights#ANY} when the config has none (the weights tell). */
+    static int configuredLabels(ModelConfig config) throws ConvertException {
+        List<String> labels = config.labels();
+        return labels.isEmpty() ? (int) ExpectedWeights.ANY : labels.size();
+    }
 
     /**
      * The number of labels: {@code id2label}'s size when the config has one, else the rows of the

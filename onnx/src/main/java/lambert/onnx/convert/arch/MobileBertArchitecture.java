@@ -50,6 +50,63 @@ final class MobileBertArchitecture implements EncoderFamily {
     }
 
     @Override
+    public String prefix() {
+        return "mobilebert.";
+    }
+
+    /**
+     * As the config switches them on: the embedding transformation, bottlenecks, the shared key/query bottleneck,
+     * the extra feed-forward networks, the pooler's dense layer; then the classifier.
+     */
+    @Override
+    public void layout(ModelConfig config, Head head, String prefix, int labels, WeightLayout out)
+            throws ConvertException {
+        MobileBertSizes s = MobileBertSizes.of(config);
+        int h = s.hidden();
+        int t = s.trueHidden();
+        int in = s.intermediate();
+        out.table(prefix + "embeddings.word_embeddings.weight", s.vocab(), s.embedding());
+        out.table(prefix + "embeddings.position_embeddings.weight", s.positions(), h);
+        out.table(prefix + "embeddings.token_type_embeddings.weight", s.typeVocab(), h);
+        if (s.transformsEmbeddings()) {
+            out.linear(prefix + "embeddings.embedding_transformation", h, s.embeddedInput());
+        }
+        out.norm(prefix + "embeddings.LayerNorm", h);
+        for (int i = 0; i < s.layers(); i++) {
+            String l = prefix + "encoder.layer." + i + ".";
+            out.linear(l + "attention.self.query", t, t);
+            out.linear(l + "attention.self.key", t, t);
+            out.linear(l + "attention.self.value", t, s.valueInput());
+            out.linear(l + "attention.output.dense", t, t);
+            out.norm(l + "attention.output.LayerNorm", t);
+            out.linear(l + "intermediate.dense", in, t);
+            out.linear(l + "output.dense", t, in);
+            out.norm(l + "output.LayerNorm", t);
+            if (s.bottleneck()) {
+                out.linear(l + "output.bottleneck.dense", h, t);
+                out.norm(l + "output.bottleneck.LayerNorm", h);
+                out.linear(l + "bottleneck.input.dense", t, h);
+                out.norm(l + "bottleneck.input.LayerNorm", t);
+                if (s.sharedKeyQuery()) {
+                    out.linear(l + "bottleneck.attention.dense", t, h);
+                    out.norm(l + "bottleneck.attention.LayerNorm", t);
+                }
+            }
+            for (int f = 0; f < s.feedForwards() - 1; f++) {
+                out.linear(l + "ffn." + f + ".intermediate.dense", in, t);
+                out.linear(l + "ffn." + f + ".output.dense", t, in);
+                out.norm(l + "ffn." + f + ".output.LayerNorm", t);
+            }
+        }
+        if (head != Head.TOKEN_CLASSIFICATION && s.classifierActivation()) {
+            out.linear(prefix + "pooler.dense", h, h);
+        }
+        if (head != Head.ENCODER) {
+            out.linear("classifier", labels, h);
+        }
+    }
+
+    @Override
     public Optional<Head> headFromWeights(Checkpoint checkpoint) throws ConvertException {
         PrefixedWeights w = weights(checkpoint);
         if (!w.hasHead("classifier.weight")) {
@@ -66,8 +123,8 @@ final class MobileBertArchitecture implements EncoderFamily {
                 + " classifier: ask for the head");
     }
 
-    static PrefixedWeights weights(Checkpoint checkpoint) throws ConvertException {
-        return PrefixedWeights.of(checkpoint, "mobilebert.", "embeddings.word_embeddings.weight", "MobileBERT");
+    PrefixedWeights weights(Checkpoint checkpoint) throws ConvertException {
+        return PrefixedWeights.of(checkpoint, prefix(), "embeddings.word_embeddings.weight", "MobileBERT");
     }
 
     @Override

@@ -69,7 +69,8 @@ final class PrefixedWeights {
         return checkpoint.require(name, shape);
     }
 
-    private static String legacyName(String name) {
+    /** The name old checkpoints give a LayerNorm's {@code weight} and {@code bias}: {@code gamma} and {@code beta}. */
+    static String legacyName(String name) {
         if (name.endsWith("LayerNorm.weight")) {
             return name.substring(0, name.length() - "weight".length()) + "gamma";
         }

@@ -24,7 +24,8 @@ import lambert.onnx.convert.checkpoint.SafetensorsWriter;
  * {@code BertForTokenClassification} with 5) with it. Sizes: vocabulary 50, hidden 32, 2 layers,
  * 4 heads; MobileBERT adds its real structure (embedding 16 with trigram input, bottlenecks of 16,
  * shared key/query bottleneck, 3 feed-forward networks, NoNorm). {@link #write} makes a Hugging
- * Face folder of one, for testing {@code lambert convert}.
+ * Face folder of one, for testing {@code lambert convert}. The weights are each architecture's own layout
+ * declaration ({@code layout}, from which {@code expectedWeights} comes too) filled with seeded noise.
  *
  * <pre>{@code
  * Checkpoint tiny = TinyCheckpoints.of("bert", Head.SEQUENCE_CLASSIFICATION, 7);
@@ -120,12 +121,12 @@ public final class TinyCheckpoints {
 
     /** A tiny BERT: hidden 32, 2 layers, 4 heads, intermediate 64, exact GELU, 2 token types. */
     public static Checkpoint bert(Head head, long seed) {
-        return new TinyCheckpoints(seed).bertLike("bert", "Bert", "bert.", head, 0, 2, 40, 1e-12);
+        return new TinyCheckpoints(seed).bertLike("bert", "Bert", head, 0, 2, 40, 1e-12);
     }
 
     /** A tiny RoBERTa: as {@link #bert} with {@code pad_token_id} 1, one token type, LayerNorm eps 1e-5. */
     public static Checkpoint roberta(Head head, long seed) {
-        return new TinyCheckpoints(seed).bertLike("roberta", "Roberta", "roberta.", head, 1, 1, MAX_SEQUENCE + 2, 1e-5);
+        return new TinyCheckpoints(seed).bertLike("roberta", "Roberta", head, 1, 1, MAX_SEQUENCE + 2, 1e-5);
     }
 
     /** A tiny DistilBERT: dim 32, 2 layers, 4 heads, hidden_dim 64, GELU. */
@@ -170,141 +171,53 @@ public final class TinyCheckpoints {
         config.put("layer_norm_eps", 1e-12);
         config.put("pad_token_id", 0L);
         config.putAll(overrides);
-        MobileBertSizes s;
         try {
-            s = MobileBertSizes.of(ModelConfig.of(config));
+            MobileBertSizes.of(ModelConfig.of(config));
         } catch (lambert.onnx.convert.ConvertException e) {
             throw new IllegalArgumentException("overrides " + overrides + " make an invalid config: " + e.getMessage(), e);
         }
-        return new TinyCheckpoints(seed).mobilebertLike(head, config, s);
-    }
-
-    private Checkpoint mobilebertLike(Head head, Map<String, Object> config, MobileBertSizes s) {
-        int h = s.hidden();
-        int t = s.trueHidden();
-        int in = s.intermediate();
-        String p = head == Head.ENCODER ? "" : "mobilebert.";
-        table(p + "embeddings.word_embeddings.weight", VOCAB, s.embedding());
-        table(p + "embeddings.position_embeddings.weight", s.positions(), h);
-        table(p + "embeddings.token_type_embeddings.weight", s.typeVocab(), h);
-        if (s.transformsEmbeddings()) {
-            linear(p + "embeddings.embedding_transformation", h, s.embeddedInput());
-        }
-        norm(p + "embeddings.LayerNorm", h);
-        for (int i = 0; i < s.layers(); i++) {
-            String l = p + "encoder.layer." + i + ".";
-            linear(l + "attention.self.query", t, t);
-            linear(l + "attention.self.key", t, t);
-            linear(l + "attention.self.value", t, s.valueInput());
-            linear(l + "attention.output.dense", t, t);
-            norm(l + "attention.output.LayerNorm", t);
-            linear(l + "intermediate.dense", in, t);
-            linear(l + "output.dense", t, in);
-            norm(l + "output.LayerNorm", t);
-            if (s.bottleneck()) {
-                linear(l + "output.bottleneck.dense", h, t);
-                norm(l + "output.bottleneck.LayerNorm", h);
-                linear(l + "bottleneck.input.dense", t, h);
-                norm(l + "bottleneck.input.LayerNorm", t);
-                if (s.sharedKeyQuery()) {
-                    linear(l + "bottleneck.attention.dense", t, h);
-                    norm(l + "bottleneck.attention.LayerNorm", t);
-                }
-            }
-            for (int f = 0; f < s.feedForwards() - 1; f++) {
-                linear(l + "ffn." + f + ".intermediate.dense", in, t);
-                linear(l + "ffn." + f + ".output.dense", t, in);
-                norm(l + "ffn." + f + ".output.LayerNorm", t);
-            }
-        }
-        if (head != Head.TOKEN_CLASSIFICATION && s.classifierActivation()) {
-            linear(p + "pooler.dense", h, h);
-        }
-        if (head != Head.ENCODER) {
-            linear("classifier", labels(head), h);
-        }
-        return new Checkpoint(ModelConfig.of(config), weights);
+        return new TinyCheckpoints(seed).declared(config, head);
     }
 
     private Checkpoint distilbertLike(Head head) {
-        int dim = 32;
-        int hidden = 64;
         Map<String, Object> config = config("distilbert", "DistilBert", head);
         config.put("vocab_size", (long) VOCAB);
-        config.put("dim", (long) dim);
+        config.put("dim", 32L);
         config.put("n_layers", 2L);
         config.put("n_heads", 4L);
-        config.put("hidden_dim", (long) hidden);
+        config.put("hidden_dim", 64L);
         config.put("activation", "gelu");
         config.put("max_position_embeddings", (long) MAX_SEQUENCE);
         config.put("sinusoidal_pos_embds", false);
         config.put("pad_token_id", 0L);
-        String p = head == Head.ENCODER ? "" : "distilbert.";
-        table(p + "embeddings.word_embeddings.weight", VOCAB, dim);
-        table(p + "embeddings.position_embeddings.weight", MAX_SEQUENCE, dim);
-        norm(p + "embeddings.LayerNorm", dim);
-        for (int i = 0; i < 2; i++) {
-            String l = p + "transformer.layer." + i + ".";
-            linear(l + "attention.q_lin", dim, dim);
-            linear(l + "attention.k_lin", dim, dim);
-            linear(l + "attention.v_lin", dim, dim);
-            linear(l + "attention.out_lin", dim, dim);
-            norm(l + "sa_layer_norm", dim);
-            linear(l + "ffn.lin1", hidden, dim);
-            linear(l + "ffn.lin2", dim, hidden);
-            norm(l + "output_layer_norm", dim);
-        }
-        if (head == Head.SEQUENCE_CLASSIFICATION) {
-            linear("pre_classifier", dim, dim);
-        }
-        if (head != Head.ENCODER) {
-            linear("classifier", labels(head), dim);
-        }
-        return new Checkpoint(ModelConfig.of(config), weights);
+        return declared(config, head);
     }
 
-    private Checkpoint bertLike(String type, String stem, String prefix, Head head, int pad, int typeVocab, int positions,
-            double eps) {
-        int h = 32;
-        int inter = 64;
+    private Checkpoint bertLike(String type, String stem, Head head, int pad, int typeVocab, int positions, double eps) {
         Map<String, Object> config = config(type, stem, head);
         config.put("vocab_size", (long) VOCAB);
-        config.put("hidden_size", (long) h);
+        config.put("hidden_size", 32L);
         config.put("num_hidden_layers", 2L);
         config.put("num_attention_heads", 4L);
-        config.put("intermediate_size", (long) inter);
+        config.put("intermediate_size", 64L);
         config.put("hidden_act", "gelu");
         config.put("max_position_embeddings", (long) positions);
         config.put("type_vocab_size", (long) typeVocab);
         config.put("layer_norm_eps", eps);
         config.put("pad_token_id", (long) pad);
-        String p = head == Head.ENCODER ? "" : prefix;
-        table(p + "embeddings.word_embeddings.weight", VOCAB, h);
-        table(p + "embeddings.position_embeddings.weight", positions, h);
-        table(p + "embeddings.token_type_embeddings.weight", typeVocab, h);
-        norm(p + "embeddings.LayerNorm", h);
-        for (int i = 0; i < 2; i++) {
-            String l = p + "encoder.layer." + i + ".";
-            linear(l + "attention.self.query", h, h);
-            linear(l + "attention.self.key", h, h);
-            linear(l + "attention.self.value", h, h);
-            linear(l + "attention.output.dense", h, h);
-            norm(l + "attention.output.LayerNorm", h);
-            linear(l + "intermediate.dense", inter, h);
-            linear(l + "output.dense", h, inter);
-            norm(l + "output.LayerNorm", h);
+        return declared(config, head);
+    }
+
+    /** The checkpoint of {@code config} with {@code head}: its family's layout, filled with noise. */
+    private Checkpoint declared(Map<String, Object> config, Head head) {
+        ModelConfig modelConfig = ModelConfig.of(config);
+        try {
+            EncoderFamily family = Architectures.family(modelConfig.modelType());
+            family.layout(modelConfig, head, head == Head.ENCODER ? "" : family.prefix(), labels(head), noise);
+        } catch (lambert.onnx.convert.ConvertException e) {
+            throw new IllegalStateException("a tiny config is invalid: " + e.getMessage(), e);
         }
-        boolean pooler = type.equals("bert") && head != Head.TOKEN_CLASSIFICATION;
-        if (pooler) {
-            linear(p + "pooler.dense", h, h);
-        }
-        if (head == Head.SEQUENCE_CLASSIFICATION && type.equals("roberta")) {
-            linear("classifier.dense", h, h);
-            linear("classifier.out_proj", labels(head), h);
-        } else if (head != Head.ENCODER) {
-            linear("classifier", labels(head), h);
-        }
-        return new Checkpoint(ModelConfig.of(config), weights);
+        return new Checkpoint(modelConfig, weights);
     }
 
     private static Map<String, Object> config(String type, String stem, Head head) {
@@ -325,6 +238,26 @@ public final class TinyCheckpoints {
         return config;
     }
 
+    /** The declared weights filled with Gaussian noise from the seed, in declaration order. */
+    private final WeightLayout noise = new WeightLayout() {
+        @Override
+        public void table(String name, int rows, int width) {
+            put(name, gaussian(rows * width, 0, 0.5), rows, width);
+        }
+
+        @Override
+        public void linear(String name, int out, int in) {
+            put(name + ".weight", gaussian(out * in, 0, 1 / Math.sqrt(in)), out, in);
+            put(name + ".bias", gaussian(out, 0, 0.1), out);
+        }
+
+        @Override
+        public void norm(String name, int size) {
+            put(name + ".weight", gaussian(size, 1, 0.1), size);
+            put(name + ".bias", gaussian(size, 0, 0.1), size);
+        }
+    };
+
     private void put(String name, float[] data, long... shape) {
         weights.put(name, new Tensor(name, shape, data));
     }
@@ -335,22 +268,5 @@ public final class TinyCheckpoints {
             v[i] = (float) (mean + std * random.nextGaussian());
         }
         return v;
-    }
-
-    /** An embedding table {@code [rows, width]}. */
-    private void table(String name, int rows, int width) {
-        put(name, gaussian(rows * width, 0, 0.5), rows, width);
-    }
-
-    /** A Linear layer {@code name.weight [out, in]}, {@code name.bias [out]}. */
-    private void linear(String name, int out, int in) {
-        put(name + ".weight", gaussian(out * in, 0, 1 / Math.sqrt(in)), out, in);
-        put(name + ".bias", gaussian(out, 0, 0.1), out);
-    }
-
-    /** A LayerNorm or NoNorm {@code name.weight}, {@code name.bias} of {@code size}. */
-    private void norm(String name, int size) {
-        put(name + ".weight", gaussian(size, 1, 0.1), size);
-        put(name + ".bias", gaussian(size, 0, 0.1), size);
     }
 }

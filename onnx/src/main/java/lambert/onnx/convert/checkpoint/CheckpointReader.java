@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import lambert.onnx.convert.Checkpoint;
 import lambert.onnx.convert.ConvertException;
+import lambert.onnx.convert.ExpectedWeights;
 import lambert.onnx.convert.ModelConfig;
 import lambert.onnx.convert.Tensor;
 
@@ -36,8 +37,28 @@ public final class CheckpointReader {
 
     private CheckpointReader() {}
 
-    /** Reads {@code config.json} and the weights of the checkpoint in {@code dir}. */
+    /** What an architecture reads, given the checkpoint's config ({@code Architecture::expectedWeights}). */
+    @FunctionalInterface
+    public interface Plan {
+        /** The weights to read from a checkpoint with {@code config}, and their shapes. */
+        ExpectedWeights expectedWeights(ModelConfig config) throws ConvertException;
+    }
+
+    /** Reads {@code config.json} and every weight of the checkpoint in {@code dir}. */
     public static Checkpoint read(Path dir) throws ConvertException, IOException {
+        return read(dir, config -> ExpectedWeights.everything());
+    }
+
+    /**
+     * Reads {@code config.json}, then the weights {@code plan} expects for it: every tensor's header is checked
+     * against the expected shapes and the file before any data is read, and tensors the plan does not name are
+     * skipped unread.
+     *
+     * <pre>{@code
+     * Checkpoint checkpoint = CheckpointReader.read(dir, Architectures::expectedWeights);
+     * }</pre>
+     */
+    public static Checkpoint read(Path dir, Plan plan) throws ConvertException, IOException {
         checkFolder(dir);
         Path config = dir.resolve(CONFIG);
         if (!Files.isRegularFile(config)) {
@@ -45,11 +66,17 @@ public final class CheckpointReader {
                     + CONFIG + " and one of " + String.join(", ", WEIGHT_FILES));
         }
         ModelConfig modelConfig = ModelConfig.read(config);
-        return new Checkpoint(modelConfig, readWeights(dir));
+        return new Checkpoint(modelConfig, readWeights(dir, plan.expectedWeights(modelConfig)));
     }
 
     /** Reads only the weights of the checkpoint in {@code dir}. */
     public static Map<String, Tensor> readWeights(Path dir) throws ConvertException, IOException {
+        return readWeights(dir, ExpectedWeights.everything());
+    }
+
+    /** Reads the weights of the checkpoint in {@code dir} that {@code expected} declares, each checked first. */
+    public static Map<String, Tensor> readWeights(Path dir, ExpectedWeights expected)
+            throws ConvertException, IOException {
         checkFolder(dir);
         for (String name : WEIGHT_FILES) {
             Path file = dir.resolve(name);
@@ -58,13 +85,13 @@ public final class CheckpointReader {
             }
             switch (name) {
                 case "model.safetensors":
-                    return SafetensorsReader.readWeights(file).tensors();
+                    return SafetensorsReader.readWeights(file, expected).tensors();
                 case "pytorch_model.bin":
-                    return TorchBinReader.readWeights(file).tensors();
+                    return TorchBinReader.readWeights(file, expected).tensors();
                 case "model.safetensors.index.json":
-                    return readSharded(file, true);
+                    return readSharded(file, true, expected);
                 default:
-                    return readSharded(file, false);
+                    return readSharded(file, false, expected);
             }
         }
         throw new ConvertException(dir + " holds no weights: looked for " + String.join(", ", WEIGHT_FILES));
@@ -78,7 +105,8 @@ public final class CheckpointReader {
     }
 
     /** Reads the shards an index names, refusing a tensor that two shards hold. */
-    private static Map<String, Tensor> readSharded(Path index, boolean safetensors) throws ConvertException, IOException {
+    private static Map<String, Tensor> readSharded(Path index, boolean safetensors, ExpectedWeights expected)
+            throws ConvertException, IOException {
         if (Files.size(index) > MAX_INDEX_BYTES) {
             throw new ConvertException(index + " has " + Files.size(index) + " bytes; expected at most " + MAX_INDEX_BYTES);
         }
@@ -114,7 +142,8 @@ public final class CheckpointReader {
         Map<String, String> source = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : byShard.entrySet()) {
             Path file = dir.resolve(e.getKey());
-            Weights weights = safetensors ? SafetensorsReader.readWeights(file) : TorchBinReader.readWeights(file);
+            Weights weights = safetensors ? SafetensorsReader.readWeights(file, expected)
+                    : TorchBinReader.readWeights(file, expected);
             for (String name : e.getValue()) {
                 if (!weights.holds(name)) {
                     throw new ConvertException(index + " puts tensor " + name + " in " + e.getKey()

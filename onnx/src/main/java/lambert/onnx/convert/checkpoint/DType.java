@@ -59,11 +59,16 @@ public enum DType {
      * ends in {@code weight} or {@code bias}: those are quantised weights, which lambert refuses.
      */
     boolean converts(String file, String tensor) throws ConvertException {
+        return converts(file, tensor, false);
+    }
+
+    /** As {@link #converts(String, String)}; a tensor the architecture {@code needs} is refused unless floating. */
+    boolean converts(String file, String tensor, boolean needed) throws ConvertException {
         if (floating) {
             return true;
         }
         String last = tensor.substring(tensor.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-        if (last.endsWith("weight") || last.endsWith("bias")) {
+        if (needed || last.endsWith("weight") || last.endsWith("bias")) {
             throw new ConvertException(file + ": tensor " + tensor + " has dtype " + name()
                     + "; lambert reads F32, F16, BF16 and F64 weights (quantised checkpoints are not supported)");
         }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import lambert.onnx.convert.ConvertException;
+import lambert.onnx.convert.ExpectedWeights;
 import lambert.onnx.convert.ModelConfig;
 import lambert.onnx.convert.Tensor;
 
@@ -21,8 +22,10 @@ import lambert.onnx.convert.Tensor;
  * Reads a {@code .safetensors} file: an 8-byte little-endian header length, a JSON header naming
  * each tensor's {@code dtype}, {@code shape} and {@code data_offsets} (relative to the data that
  * follows the header), then the data. F32, F16, BF16 and F64 tensors become float32; integer
- * buffers ({@code position_ids}) are skipped. Every length and offset is checked against the file
- * before anything is allocated, and the file is read with positioned reads, never whole.
+ * buffers ({@code position_ids}) are skipped. Every header is checked before any data is read: lengths and
+ * offsets against the file, and, given the architecture's {@link ExpectedWeights}, each tensor's shape against
+ * what {@code config.json} implies (tensors the architecture does not read are skipped unread). The file is read
+ * with positioned reads, never whole.
  *
  * <pre>{@code
  * Map<String, Tensor> weights = SafetensorsReader.read(Path.of("model/model.safetensors"));
@@ -39,25 +42,38 @@ public final class SafetensorsReader {
 
     /** Reads every tensor of {@code file}, in header order. */
     public static Map<String, Tensor> read(Path file) throws ConvertException, IOException {
-        return readWeights(file).tensors();
+        return readWeights(file, ExpectedWeights.everything()).tensors();
+    }
+
+    /**
+     * Reads the tensors of {@code file} that {@code expected} declares, in header order, after checking every
+     * tensor's header (dtype, shape against {@code expected}, byte range against the file) before any data is read.
+     */
+    public static Map<String, Tensor> read(Path file, ExpectedWeights expected) throws ConvertException, IOException {
+        return readWeights(file, expected).tensors();
     }
 
     /** Reads safetensors bytes held in memory; {@code name} names them in errors. */
     public static Map<String, Tensor> read(byte[] bytes, String name) throws ConvertException {
+        return read(bytes, name, ExpectedWeights.everything());
+    }
+
+    /** Reads the tensors that {@code expected} declares from safetensors bytes held in memory. */
+    public static Map<String, Tensor> read(byte[] bytes, String name, ExpectedWeights expected) throws ConvertException {
         try {
-            return read(ByteSource.of(bytes), name).tensors();
+            return read(ByteSource.of(bytes), name, expected).tensors();
         } catch (IOException e) {
             throw new ConvertException(name + ": cannot be read: " + e.getMessage(), e);
         }
     }
 
-    static Weights readWeights(Path file) throws ConvertException, IOException {
+    static Weights readWeights(Path file, ExpectedWeights expected) throws ConvertException, IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(ByteSource.of(channel), file.toString());
+            return read(ByteSource.of(channel), file.toString(), expected);
         }
     }
 
-    static Weights read(ByteSource source, String what) throws ConvertException, IOException {
+    static Weights read(ByteSource source, String what, ExpectedWeights expected) throws ConvertException, IOException {
         long size = source.size();
         if (size < 8) {
             throw new ConvertException(what + ": truncated: " + size
@@ -82,7 +98,8 @@ public final class SafetensorsReader {
         }
         long dataStart = 8 + headerLength;
         long dataSize = size - dataStart;
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        // Every header first: a tensor that cannot be what the architecture reads is refused before any data is.
+        Map<String, Entry> planned = new LinkedHashMap<>();
         Set<String> skipped = new LinkedHashSet<>();
         for (Map.Entry<?, ?> e : ((Map<?, ?>) tree).entrySet()) {
             String name = String.valueOf(e.getKey());
@@ -94,12 +111,23 @@ public final class SafetensorsReader {
                 continue;
             }
             Entry entry = entry(what, name, e.getValue(), dataSize);
-            if (!entry.dtype.converts(what, name)) {
+            if (!expected.reads(name)) {
                 skipped.add(name);
-                continue;
+            } else if (!entry.dtype.converts(what, name, expected.declares(name))) {
+                skipped.add(name);
+            } else {
+                String mismatch = expected.check(name, entry.shape);
+                if (mismatch != null) {
+                    throw new ConvertException(what + ": " + mismatch + "; refused before reading any weights");
+                }
+                planned.put(name, entry);
             }
-            float[] data = readValues(source, dataStart + entry.begin, entry.dtype, (int) entry.count, what, name);
-            tensors.put(name, new Tensor(name, entry.shape, data));
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, Entry> e : planned.entrySet()) {
+            Entry entry = e.getValue();
+            float[] data = readValues(source, dataStart + entry.begin, entry.dtype, (int) entry.count, what, e.getKey());
+            tensors.put(e.getKey(), new Tensor(e.getKey(), entry.shape, data));
         }
         return new Weights(tensors, skipped);
     }

@@ -21,6 +21,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import lambert.onnx.convert.ConvertException;
+import lambert.onnx.convert.ExpectedWeights;
 import lambert.onnx.convert.Tensor;
 import lambert.onnx.convert.checkpoint.StateDictUnpickler.StorageType;
 import lambert.onnx.convert.checkpoint.StateDictUnpickler.TensorRef;
@@ -33,6 +34,9 @@ import lambert.onnx.convert.checkpoint.StateDictUnpickler.TensorRef;
  * {@code torch._utils._rebuild_parameter}, the {@code torch.*Storage} types): a pickle naming any
  * other global is refused before anything in it is constructed or run. Tensors must be contiguous
  * views of their storage, and storages stored uncompressed (as {@code torch.save} writes them); F32, F16, BF16 and F64 become float32, integer buffers are skipped.
+ * Every tensor the pickle describes is checked before any storage is read: its storage's bounds and entry size
+ * against the archive, and, given the architecture's {@link ExpectedWeights}, its shape against what {@code
+ * config.json} implies (tensors the architecture does not read are skipped unread).
  *
  * <pre>{@code
  * Map<String, Tensor> weights = TorchBinReader.read(Path.of("model/pytorch_model.bin"));
@@ -53,15 +57,24 @@ public final class TorchBinReader {
 
     /** Reads every tensor of the state dict in {@code file}, in the pickle's order. */
     public static Map<String, Tensor> read(Path file) throws ConvertException, IOException {
-        return readWeights(file).tensors();
+        return readWeights(file, ExpectedWeights.everything()).tensors();
     }
 
-    static Weights readWeights(Path file) throws ConvertException, IOException {
+    /**
+     * Reads the tensors of {@code file} that {@code expected} declares, in the pickle's order, after checking every
+     * tensor the pickle describes (dtype, shape against {@code expected}, storage bounds and entry sizes against the
+     * archive) before any storage is read.
+     */
+    public static Map<String, Tensor> read(Path file, ExpectedWeights expected) throws ConvertException, IOException {
+        return readWeights(file, expected).tensors();
+    }
+
+    static Weights readWeights(Path file, ExpectedWeights expected) throws ConvertException, IOException {
         String what = file.toString();
         checkZip(file, what);
         long fileSize = Files.size(file);
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            return read(zip, fileSize, what);
+            return read(zip, fileSize, what, expected);
         } catch (ZipException | EOFException e) {
             throw new ConvertException(what + ": not a readable zip archive: " + e.getMessage(), e);
         }
@@ -94,7 +107,8 @@ public final class TorchBinReader {
                 + " starting with PK, found bytes " + hex(b, 4));
     }
 
-    private static Weights read(ZipFile zip, long fileSize, String what) throws ConvertException, IOException {
+    private static Weights read(ZipFile zip, long fileSize, String what, ExpectedWeights expected)
+            throws ConvertException, IOException {
         String root = null;
         List<String> names = new ArrayList<>();
         Enumeration<? extends ZipEntry> entries = zip.entries();
@@ -130,7 +144,9 @@ public final class TorchBinReader {
             throw new ConvertException(what + ": data.pkl holds " + StateDictUnpickler.describe(top)
                     + "; expected a state dict (a dict of tensor names to tensors)");
         }
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        // Every tensor's description first: one that cannot be what the architecture reads is refused before any
+        // storage is read.
+        List<Planned> planned = new ArrayList<>();
         Set<String> skipped = new LinkedHashSet<>();
         for (Map.Entry<?, ?> e : ((Map<?, ?>) top).entrySet()) {
             if (!(e.getKey() instanceof String)) {
@@ -146,17 +162,29 @@ public final class TorchBinReader {
             if (type.dtype() == null) {
                 throw new ConvertException(DType.unsupported(what, name, type.global()));
             }
-            if (!type.dtype().converts(what, name)) {
+            if (!expected.reads(name) || !type.dtype().converts(what, name, expected.declares(name))) {
                 skipped.add(name);
                 continue;
             }
-            tensors.put(name, tensor(zip, root, fileSize, what, name, ref));
+            String mismatch = expected.check(name, ref.shape());
+            if (mismatch != null) {
+                throw new ConvertException(what + ": " + mismatch + "; refused before reading any weights");
+            }
+            planned.add(plan(zip, root, fileSize, what, name, ref));
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Planned p : planned) {
+            tensors.put(p.name(), load(zip, what, p));
         }
         return new Weights(tensors, skipped);
     }
 
-    private static Tensor tensor(ZipFile zip, String root, long fileSize, String what, String name, TensorRef ref)
-            throws ConvertException, IOException {
+    /** A tensor checked and ready to read: {@code count} values of {@code dtype} at {@code byteOffset} of {@code entry}. */
+    private record Planned(String name, long[] shape, DType dtype, ZipEntry entry, long byteOffset, long count) {}
+
+    /** Checks what the pickle says of tensor {@code name} against its storage entry, reading nothing of it. */
+    private static Planned plan(ZipFile zip, String root, long fileSize, String what, String name, TensorRef ref)
+            throws ConvertException {
         DType dtype = ref.storage().type().dtype();
         long[] shape = ref.shape();
         long count = 1;
@@ -202,9 +230,17 @@ public final class TorchBinReader {
                     + " bytes), but the entry holds " + entry.getSize());
         }
         checkDeclaredSize(entry, fileSize, what);
+        return new Planned(name, shape, dtype, entry, byteOffset, count);
+    }
+
+    private static Tensor load(ZipFile zip, String what, Planned p) throws ConvertException, IOException {
+        DType dtype = p.dtype();
+        long count = p.count();
+        long bytes = count * dtype.byteSize();
+        String entryName = p.entry().getName();
         float[] data = new float[(int) count];
-        try (InputStream in = zip.getInputStream(entry)) {
-            in.skipNBytes(byteOffset);
+        try (InputStream in = zip.getInputStream(p.entry())) {
+            in.skipNBytes(p.byteOffset());
             int perChunk = CHUNK_BYTES / dtype.byteSize();
             byte[] chunk = new byte[(int) Math.min(bytes, (long) perChunk * dtype.byteSize())];
             for (int done = 0; done < count; ) {
@@ -217,10 +253,10 @@ public final class TorchBinReader {
                 done += n;
             }
         } catch (EOFException | ZipException e) {
-            throw new ConvertException(what + ": tensor " + name + ": " + entryName + " is truncated or corrupt ("
+            throw new ConvertException(what + ": tensor " + p.name() + ": " + entryName + " is truncated or corrupt ("
                     + e.getMessage() + ")", e);
         }
-        return new Tensor(name, shape, data);
+        return new Tensor(p.name(), p.shape(), data);
     }
 
     /** Refuses views that are not the row-major contiguous layout (sizes of 1 may have any stride). */

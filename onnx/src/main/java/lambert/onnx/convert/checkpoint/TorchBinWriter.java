@@ -8,10 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -76,25 +74,36 @@ public final class TorchBinWriter {
 
     /** The pickle of {@code OrderedDict(name -> tensor)}, storage keys 0, 1, 2... in order. */
     static byte[] stateDictPickle(Collection<Tensor> tensors, DType dtype) {
-        String storage = storageType(dtype);
-        PickleWriter p = new PickleWriter().proto(2).emptyOrderedDict();
-        Set<String> names = new HashSet<>();
-        int key = 0;
-        int inBatch = 0;
+        Map<String, long[]> shapes = new LinkedHashMap<>();
         for (Tensor t : tensors) {
-            if (!names.add(t.name())) {
+            if (shapes.put(t.name(), t.shape()) != null) {
                 throw new IllegalArgumentException("two tensors are called " + t.name());
             }
+        }
+        return stateDictPickle(shapes, dtype);
+    }
+
+    /**
+     * The pickle of a state dict of tensors of {@code shapes}, each in a storage of its own (keys 0, 1, 2...)
+     * holding exactly its values: what the tensors' data would be stored with, described without the data.
+     */
+    static byte[] stateDictPickle(Map<String, long[]> shapes, DType dtype) {
+        String storage = storageType(dtype);
+        PickleWriter p = new PickleWriter().proto(2).emptyOrderedDict();
+        int key = 0;
+        int inBatch = 0;
+        for (Map.Entry<String, long[]> t : shapes.entrySet()) {
             if (inBatch == 0) {
                 p.op(PickleWriter.MARK);
             }
-            p.string(t.name());
+            p.string(t.getKey());
             p.global("torch._utils", "_rebuild_tensor_v2");
             p.op(PickleWriter.MARK);
             p.op(PickleWriter.MARK).string("storage").global("torch", storage).string(Integer.toString(key++))
-                    .string("cpu").integer(t.data().length).op(PickleWriter.TUPLE).op(PickleWriter.BINPERSID);
+                    .string("cpu").integer(Tensor.elementCount(t.getValue())).op(PickleWriter.TUPLE)
+                    .op(PickleWriter.BINPERSID);
             p.integer(0);
-            long[] shape = t.shape();
+            long[] shape = t.getValue();
             p.tuple(shape);
             p.tuple(contiguousStrides(shape));
             p.bool(false);

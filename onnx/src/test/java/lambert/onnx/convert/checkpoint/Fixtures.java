@@ -6,7 +6,10 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import lambert.onnx.convert.ExpectedWeights;
 import lambert.onnx.convert.Tensor;
 
 /** Small tensors and hand-made files for the reader tests. */
@@ -32,6 +35,15 @@ final class Fixtures {
                 tensor("encoder.layer.0.attention.self.query.bias", 4, 4),
                 tensor("pooler.dense.weight", 5, 2, 2, 1),
                 tensor("scalar", 6));
+    }
+
+    /** {@link #weights()} as what an architecture expects: each name with its shape, under the prefix bert. */
+    static ExpectedWeights expected() {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (Tensor t : weights()) {
+            shapes.put(t.name(), t.shape());
+        }
+        return ExpectedWeights.of("bert.", shapes);
     }
 
     static void config(Path dir) throws IOException {

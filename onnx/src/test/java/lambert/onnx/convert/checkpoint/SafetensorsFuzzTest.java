@@ -10,13 +10,16 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import lambert.onnx.convert.ConvertException;
+import lambert.onnx.convert.ExpectedWeights;
 import lambert.onnx.convert.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
  * {@link SafetensorsReader} on mutated files, coverage-guided: a valid file (BF16 weights of a tiny BERT) with
  * bytes overwritten, inserted, deleted and cut, and little-endian numbers (the header length, offsets) replaced
- * by extremes. Every input gives tensors, each with as many values as its shape says, or a
+ * by extremes, read with every tensor or with the tensors an architecture expects (their names and shapes). Every
+ * input gives tensors, each with as many values as its shape says and, with expectations, only expected tensors of
+ * exactly the expected shape, or a
  * {@link ConvertException}; never another exception, and never an out-of-memory error from a header that claims
  * more than the file holds. {@link GarbageInputTest} runs fixed seeds of the same idea.
  *
@@ -38,14 +41,17 @@ class SafetensorsFuzzTest {
 
     @FuzzTest(maxDuration = "4s")
     void read_mutatedFileGivesTensorsOrConvertException(FuzzedDataProvider data) {
+        ExpectedWeights expected = data.consumeBoolean() ? Fixtures.expected() : ExpectedWeights.everything();
         byte[] bytes = mutate(seed, data);
         try {
-            Map<String, Tensor> tensors = SafetensorsReader.read(bytes, "fuzz.safetensors");
+            Map<String, Tensor> tensors = SafetensorsReader.read(bytes, "fuzz.safetensors", expected);
             for (Tensor t : tensors.values()) {
                 assertThat((long) t.data().length).isEqualTo(Arrays.stream(t.shape()).reduce(1, Math::multiplyExact));
+                assertThat(expected.reads(t.name()) && expected.check(t.name(), t.shape()) == null).as(t.toString())
+                        .isTrue();
             }
-        } catch (ConvertException expected) {
-            assertThat(expected.getMessage()).isNotBlank();
+        } catch (ConvertException refused) {
+            assertThat(refused.getMessage()).isNotBlank();
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lambert.onnx.convert.ConvertException;
+import lambert.onnx.convert.ExpectedWeights;
 import lambert.onnx.convert.Tensor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 /**
  * {@link TorchBinReader} on mutated PyTorch checkpoints, coverage-guided: either the {@code data.pkl} pickle
  * inside an otherwise valid archive is mutated (where the allowlist of globals and the unpickler's stack must
- * hold), or the archive's bytes are. Every input gives tensors or a {@link ConvertException}: never another
+ * hold), or the archive's bytes are; it is read with every tensor or with the tensors an architecture expects.
+ * Every input gives tensors (with expectations, only expected ones of exactly the expected shape) or a
+ * {@link ConvertException}: never another
  * exception, never a class outside the allowlist loaded or called, never an out-of-memory error from a size the
  * archive claims.
  *
@@ -63,11 +66,15 @@ class TorchBinFuzzTest {
         } else {
             Files.write(file, SafetensorsFuzzTest.mutate(archive, data));
         }
+        ExpectedWeights expected = data.consumeBoolean() ? Fixtures.expected() : ExpectedWeights.everything();
         try {
-            Map<String, Tensor> tensors = TorchBinReader.read(file);
-            assertThat(tensors).isNotNull();
-        } catch (ConvertException expected) {
-            assertThat(expected.getMessage()).isNotBlank();
+            Map<String, Tensor> tensors = TorchBinReader.read(file, expected);
+            for (Tensor t : tensors.values()) {
+                assertThat(expected.reads(t.name()) && expected.check(t.name(), t.shape()) == null).as(t.toString())
+                        .isTrue();
+            }
+        } catch (ConvertException refused) {
+            assertThat(refused.getMessage()).isNotBlank();
         }
     }
 }
