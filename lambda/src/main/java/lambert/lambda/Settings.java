@@ -24,6 +24,8 @@ import lambert.runtime.session.Optimization;
  *       without it</td></tr>
  *   <tr><td>{@code LAMBERT_DEADLINE_MARGIN_MS}</td><td>500: no micro-batch starts with less time left</td></tr>
  *   <tr><td>{@code LAMBERT_VERIFY_CHECKSUMS}</td><td>{@code true}</td></tr>
+ *   <tr><td>{@code LAMBERT_KERNEL_WORKAROUNDS}</td><td>{@code true}: ONNX Runtime is kept off kernel paths known to
+ *       answer wrong on this CPU ({@code KernelWorkarounds}); {@code false} only to show the fault</td></tr>
  *   <tr><td>{@code LAMBERT_LOG_LEVEL}</td><td>{@code INFO}: one line per invocation; {@code WARN}: failures only;
  *       {@code OFF}</td></tr>
  * </table>
@@ -53,8 +55,9 @@ public record Settings(Path modelDir, ModelOptions model, Limits limits, LogLeve
         int threads = integer(env, "LAMBERT_THREADS", 0, 0);
         boolean spinning = bool(env, "LAMBERT_SPINNING", true);
         boolean verify = bool(env, "LAMBERT_VERIFY_CHECKSUMS", true);
+        boolean workarounds = bool(env, "LAMBERT_KERNEL_WORKAROUNDS", true);
         ModelOptions defaults = ModelOptions.defaults();
-        ModelOptions model = new ModelOptions(new EngineOptions(threads, spinning, Optimization.AUTO), verify,
+        ModelOptions model = new ModelOptions(new EngineOptions(threads, spinning, Optimization.AUTO, workarounds), verify,
                 defaults.tokenBudget(), defaults.maxBatchRows(), defaults.parallelism());
         int memoryMb = integer(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0, 1);
         int tokens = integer(env, "LAMBERT_MAX_TOKENS", memoryMb == 0 ? Integer.MAX_VALUE

@@ -43,7 +43,7 @@ public final class OnnxSession implements AutoCloseable {
      * Opens a session.
      *
      * @param model the ONNX file
-     * @param options threads, spinning and optimisation level
+     * @param options threads, spinning, optimisation level and whether known-bad kernel paths are avoided
      * @param preOptimized whether the file was saved already optimised ({@link Optimization#AUTO} then means none)
      * @throws OrtException if ONNX Runtime cannot load the file (not ONNX, truncated, unknown operator)
      */
@@ -56,6 +56,11 @@ public final class OnnxSession implements AutoCloseable {
             so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             so.addConfigEntry("session.intra_op.allow_spinning", options.spinning() ? "1" : "0");
             so.setOptimizationLevel(level(options.optimization(), preOptimized));
+            if (options.kernelWorkarounds()) {
+                for (Map.Entry<String, String> entry : KernelWorkarounds.forThisMachine().entrySet()) {
+                    so.addConfigEntry(entry.getKey(), entry.getValue());
+                }
+            }
             return new OnnxSession(env, env.createSession(model.toString(), so));
         }
     }
