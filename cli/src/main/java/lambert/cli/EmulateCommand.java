@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import lambert.cli.cost.Prices;
+import lambert.cli.emulator.Emulation;
 import lambert.cli.emulator.Emulator;
 import lambert.cli.emulator.InitFailedException;
 import lambert.cli.emulator.Report;
@@ -30,11 +31,14 @@ import picocli.CommandLine.Spec;
  * <pre>{@code
  * lambert emulate --package function.zip --memory 1769 --text "Hey, how are you?"
  * lambert emulate --package function.zip --memory 512 --event apigw.json --invocations 200
+ * lambert emulate --package function-arm64.zip --cpu graviton3 --text "Hey, how are you?"
  * }</pre>
  */
 @Command(name = "emulate", mixinStandardHelpOptions = true,
         description = {"Runs a function zip as AWS Lambda would: Runtime API on 127.0.0.1, the official runtime "
-                + "interface client, the memory's share of CPU, START/END/REPORT lines."})
+                + "interface client, the memory's share of CPU, START/END/REPORT lines.",
+            "A package of another architecture (arm64 here) runs under qemu-user with a JVM of its architecture, on a "
+                    + "stand-in CPU (--cpu); timings under emulation mean nothing."})
 final class EmulateCommand implements Callable<Integer> {
     @Option(names = {"-p", "--package"}, required = true, paramLabel = "ZIP", description = "The function zip.")
     Path zip;
@@ -54,6 +58,9 @@ final class EmulateCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "S", description = "Function timeout in seconds (default: function.json's, "
             + "else 30).")
     Integer timeout;
+
+    @Option(names = "--cpu", paramLabel = "CPU", description = CpuOption.HELP)
+    String cpu;
 
     @Option(names = "--arm", description = "Price the summary for arm64 (default: the package's architecture).")
     Boolean arm;
@@ -83,7 +90,12 @@ final class EmulateCommand implements Callable<Integer> {
         Map<String, String> env = config.environment();
         String handler = config.string("handler", lambert.cli.packaging.FunctionConfig.HANDLER);
 
+        Emulation emulation = CpuOption.emulation(zip, cpu);
         Terminal t = Terminal.of(spec);
+        if (emulation.emulated() && !json) {
+            t.warn("emulated  " + emulation.describe());
+            t.warn("          " + Emulation.TIMINGS_WARNING);
+        }
         List<Report> reports = new ArrayList<>();
         int[] reported = {0};
         boolean[] elided = {false};
@@ -102,7 +114,7 @@ final class EmulateCommand implements Callable<Integer> {
             if (line.startsWith("REPORT ")) {
                 reported[0]++;
             }
-        }, RuntimeJars.locate())) {
+        }, RuntimeJars.locate(), emulation)) {
             try {
                 emulator.start();
             } catch (InitFailedException e) {
@@ -121,7 +133,7 @@ final class EmulateCommand implements Callable<Integer> {
             }
             Summary summary = Summary.of(reports, memoryMb, armPrices);
             if (json) {
-                printJson(t, reports, summary, cpu);
+                printJson(t, reports, summary, cpu, emulation.emulated());
             } else {
                 t.blank();
                 t.line(t.bold("response") + "  " + QuickstartCommand.abbreviate(new String(reports.get(0).response(),
@@ -129,6 +141,9 @@ final class EmulateCommand implements Callable<Integer> {
                 t.line(t.bold("cpu") + "       " + cpu + (emulator.readOnlyTaskRoot() ? "; task root read-only"
                         : "; task root writable (not running as root)"));
                 summary.print(t, reports.size(), memoryMb);
+                if (emulation.emulated()) {
+                    t.warn("emulated  " + Emulation.TIMINGS_WARNING + "; measure on AWS: lambert tune --function NAME");
+                }
             }
             return summary.failed() == 0 ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
         }
@@ -173,7 +188,8 @@ final class EmulateCommand implements Callable<Integer> {
         return out.toByteArray();
     }
 
-    private static void printJson(Terminal t, List<Report> reports, Summary s, String cpu) throws IOException {
+    private static void printJson(Terminal t, List<Report> reports, Summary s, String cpu, boolean emulated)
+            throws IOException {
         try (JsonGenerator g = Json.generator(t.stream())) {
             g.writeStartObject();
             g.writeNumberField("invocations", reports.size());
@@ -188,6 +204,7 @@ final class EmulateCommand implements Callable<Integer> {
             g.writeNumberField("usd_per_million_x86_64", s.x86PerMillion());
             g.writeNumberField("usd_per_million_arm64", s.armPerMillion());
             g.writeStringField("cpu", cpu);
+            g.writeBooleanField("emulated", emulated);
             g.writeStringField("first_response", new String(reports.get(0).response(), StandardCharsets.UTF_8));
             g.writeEndObject();
         }

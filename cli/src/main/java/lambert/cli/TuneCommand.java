@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import lambert.cli.aws.AwsOptions;
 import lambert.cli.aws.RemoteTuneTarget;
 import lambert.cli.cost.Prices;
+import lambert.cli.emulator.Emulation;
 import lambert.cli.emulator.RuntimeJars;
 import lambert.cli.packaging.Architecture;
 import lambert.cli.packaging.FunctionConfig;
@@ -74,6 +75,9 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--arch", paramLabel = "ARCH", description = "Price for x86_64 or arm64 (default: the package's "
             + "architecture).")
     String arch;
+
+    @Option(names = "--cpu", paramLabel = "CPU", description = CpuOption.HELP)
+    String cpu;
 
     @Option(names = "--prices", paramLabel = "FILE", description = "A price table instead of the built-in one (see "
             + "lambert cost).")
@@ -140,9 +144,18 @@ final class TuneCommand implements Callable<Integer> {
         byte[] event = input != null ? input.bytes() : EmulateCommand.textEvent("Hey, how are you?");
         String subject = config != null ? config.string("model", zip.getFileName().toString()) : function;
 
+        if (function != null && cpu != null) {
+            throw new UsageException("--cpu is for --package (the emulator); a deployed function runs on AWS's CPUs");
+        }
+        Emulation emulation = zip != null && function == null ? CpuOption.emulation(zip, cpu) : Emulation.host();
         Terminal t = Terminal.of(spec);
+        if (emulation.emulated() && !json) {
+            t.warn("emulated  " + emulation.describe());
+            t.warn("          " + Emulation.TIMINGS_WARNING + ": this sweep shows that every size answers; for "
+                    + "figures, tune the deployed function (--function)");
+        }
         Sweep sweep;
-        TuneTarget target = target(config);
+        TuneTarget target = target(config, emulation);
         // On Ctrl-C the target is closed too, so a deployed function gets its configuration back.
         Thread restore = new Thread(() -> {
             try {
@@ -173,9 +186,12 @@ final class TuneCommand implements Callable<Integer> {
                 TuneChart.writeSvg(result, subject, TuneChart.svgFor(chart));
             }
             if (json) {
-                printJson(t, result);
+                printJson(t, result, emulation.emulated());
             } else {
                 print(t, result, event);
+                if (emulation.emulated()) {
+                    t.warn("emulated  " + Emulation.TIMINGS_WARNING + "; the choices above are not advice");
+                }
             }
             return result.cheapest().isPresent() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
         } finally {
@@ -187,14 +203,14 @@ final class TuneCommand implements Callable<Integer> {
         }
     }
 
-    private TuneTarget target(FunctionJson config) {
+    private TuneTarget target(FunctionJson config, Emulation emulation) {
         if (function != null) {
             return RemoteTuneTarget.connect(aws, function, line -> { });
         }
         int timeoutSeconds = timeout != null ? timeout : config.integer("timeout_s", 30);
         return new LocalTuneTarget(zip, config.string("handler", FunctionConfig.HANDLER), config.environment(),
                 timeoutSeconds, line -> {},
-                RuntimeJars.locate());
+                RuntimeJars.locate(), emulation);
     }
 
     private void print(Terminal t, TuneResult r, byte[] event) {
@@ -238,10 +254,11 @@ final class TuneCommand implements Callable<Integer> {
                 + "memory"));
     }
 
-    private static void printJson(Terminal t, TuneResult r) throws IOException {
+    private static void printJson(Terminal t, TuneResult r, boolean emulated) throws IOException {
         try (JsonGenerator g = Json.generator(t.stream())) {
             g.writeStartObject();
             g.writeStringField("target", r.target());
+            g.writeBooleanField("emulated", emulated);
             g.writeStringField("architecture", r.architecture().lambdaName());
             g.writeNumberField("warmup", r.warmup());
             g.writeNumberField("invocations", r.invocations());

@@ -36,6 +36,7 @@ public final class Emulator implements AutoCloseable {
     private final int timeoutSeconds;
     private final Consumer<String> sink;
     private final List<Path> runtimeJars;
+    private final Emulation emulation;
     private Sandbox sandbox;
     private RuntimeApiServer api;
     private Thread logPump;
@@ -56,19 +57,37 @@ public final class Emulator implements AutoCloseable {
      */
     public Emulator(Path zip, String handler, Map<String, String> environment, int memoryMb, int timeoutSeconds,
             Consumer<String> sink, List<Path> runtimeJars) {
+        this(zip, handler, environment, memoryMb, timeoutSeconds, sink, runtimeJars, Emulation.host());
+    }
+
+    /**
+     * An emulator whose function runs as {@code emulation} says: on this machine's CPU, or under qemu-user. Under
+     * qemu the 10 s init limit and the function timeout are stretched {@value Emulation#SLOWDOWN} times (the
+     * deadline the function sees included), since every instruction is translated.
+     *
+     * @param emulation where the function's JVM runs ({@link Emulation#forPackage})
+     */
+    public Emulator(Path zip, String handler, Map<String, String> environment, int memoryMb, int timeoutSeconds,
+            Consumer<String> sink, List<Path> runtimeJars, Emulation emulation) {
         this.zip = zip;
         this.handler = handler;
         this.environment = Map.copyOf(environment);
         this.memoryMb = memoryMb;
-        this.timeoutSeconds = timeoutSeconds;
+        this.timeoutSeconds = timeoutSeconds * emulation.slowdown();
         this.sink = sink;
         this.runtimeJars = List.copyOf(runtimeJars);
+        this.emulation = emulation;
+    }
+
+    /** Where the function's JVM runs. */
+    public Emulation emulation() {
+        return emulation;
     }
 
     /** Starts an execution environment and waits for its INIT phase to end (a cold start). */
     public void start() throws IOException, InitFailedException {
         stop();
-        sandbox = Sandbox.create(zip, runtimeJars);
+        sandbox = Sandbox.create(zip, runtimeJars, emulation);
         sandbox.unwritableTmp(unwritableTmp);
         api = new RuntimeApiServer(new RuntimeApiServer.Listener() {
             @Override
@@ -87,7 +106,8 @@ public final class Emulator implements AutoCloseable {
         logPump = new Thread(() -> pump(process), "lambert-function-log");
         logPump.setDaemon(true);
         logPump.start();
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(INIT_LIMIT_MS);
+        long initLimitMs = INIT_LIMIT_MS * emulation.slowdown();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(initLimitMs);
         while (true) {
             if (api.initError().isDone()) {
                 RuntimeApiServer.Outcome error = api.initError().join();
@@ -108,9 +128,10 @@ public final class Emulator implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 sink.accept(String.format(java.util.Locale.ROOT, "INIT_REPORT Init Duration: %d.00 ms\tPhase: init\t"
-                        + "Status: timeout", INIT_LIMIT_MS));
+                        + "Status: timeout", initLimitMs));
                 throw new InitFailedException("Sandbox.Timedout", "the INIT phase took longer than Lambda's "
-                        + INIT_LIMIT_MS / 1000 + " s limit");
+                        + INIT_LIMIT_MS / 1000 + " s limit" + (emulation.emulated() ? " (" + initLimitMs / 1000
+                        + " s under emulation)" : ""));
             }
             try {
                 Thread.sleep(2);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import lambert.cli.emulator.Emulation;
 import lambert.cli.emulator.Emulator;
 import lambert.cli.emulator.FunctionExitedException;
 import lambert.cli.emulator.InitFailedException;
@@ -31,6 +32,7 @@ public final class LocalTuneTarget implements TuneTarget {
     private final int timeoutSeconds;
     private final Consumer<String> sink;
     private final List<Path> runtimeJars;
+    private final Emulation emulation;
     private final java.util.ArrayDeque<String> lastLines = new java.util.ArrayDeque<>();
     private Emulator emulator;
     private int memoryMb;
@@ -45,6 +47,15 @@ public final class LocalTuneTarget implements TuneTarget {
      */
     public LocalTuneTarget(Path zip, String handler, Map<String, String> environment, int timeoutSeconds,
             Consumer<String> sink, List<Path> runtimeJars) {
+        this(zip, handler, environment, timeoutSeconds, sink, runtimeJars, Emulation.host());
+    }
+
+    /**
+     * A sweep whose function runs as {@code emulation} says (under qemu for a package of another architecture,
+     * where the figures check that every size answers, not how fast).
+     */
+    public LocalTuneTarget(Path zip, String handler, Map<String, String> environment, int timeoutSeconds,
+            Consumer<String> sink, List<Path> runtimeJars, Emulation emulation) {
         this.zip = zip;
         this.handler = handler;
         this.environment = Map.copyOf(environment);
@@ -59,11 +70,12 @@ public final class LocalTuneTarget implements TuneTarget {
             sink.accept(line);
         };
         this.runtimeJars = List.copyOf(runtimeJars);
+        this.emulation = emulation;
     }
 
     @Override
     public String describe() {
-        return "emulator, package " + zip;
+        return "emulator, package " + zip + (emulation.emulated() ? ", " + emulation.describe() : "");
     }
 
     /**
@@ -78,7 +90,8 @@ public final class LocalTuneTarget implements TuneTarget {
             if (emulator == null || memoryMb != this.memoryMb) {
                 closeEmulator();
                 this.memoryMb = memoryMb;
-                emulator = new Emulator(zip, handler, environment, memoryMb, timeoutSeconds, sink, runtimeJars);
+                emulator = new Emulator(zip, handler, environment, memoryMb, timeoutSeconds, sink, runtimeJars,
+                        emulation);
                 emulator.start();
             }
             if (warmup > 0) {
