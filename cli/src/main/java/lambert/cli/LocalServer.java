@@ -14,21 +14,33 @@ import lambert.runtime.contract.Reply;
 
 /**
  * The function's handler behind an HTTP endpoint on this machine: POST answers the JSON body, GET the
- * model information, other methods 405, exactly as an HTTP event on Lambda is answered.
+ * model information, other methods 405, exactly as an HTTP event on Lambda is answered. The handler runs in
+ * this process, or in an emulated function ({@link lambert.cli.emulator.FunctionUrl}).
  */
 final class LocalServer implements AutoCloseable {
-    private final Handler handler;
+    /** What answers a request. */
+    interface Endpoint {
+        /** The reply to one request. */
+        Reply answer(String method, byte[] body, String requestId) throws IOException;
+    }
+
+    private final Endpoint handler;
     private final HttpServer server;
     private final ExecutorService pool;
 
-    private LocalServer(Handler handler, HttpServer server, ExecutorService pool) {
+    private LocalServer(Endpoint handler, HttpServer server, ExecutorService pool) {
         this.handler = handler;
         this.server = server;
         this.pool = pool;
     }
 
-    /** Starts serving on {@code host:port} (port 0 picks a free one) with {@code threads} request threads. */
+    /** Starts serving the handler on {@code host:port} (port 0 picks a free one) with {@code threads} request threads. */
     static LocalServer start(Handler handler, String host, int port, int threads) throws IOException {
+        return start(handler::handleHttp, host, port, threads);
+    }
+
+    /** Starts serving {@code endpoint} on {@code host:port} with {@code threads} request threads. */
+    static LocalServer start(Endpoint handler, String host, int port, int threads) throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         // The JDK reads this once per process, when its first HttpServer starts: set here as in the
         // emulator's Runtime API server, so whichever starts first, neither waits out delayed ACKs (40 ms).
@@ -49,7 +61,14 @@ final class LocalServer implements AutoCloseable {
     private void answer(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            Reply reply = handler.handleHttp(exchange.getRequestMethod(), body, UUID.randomUUID().toString());
+            String requestId = UUID.randomUUID().toString();
+            Reply reply;
+            try {
+                reply = handler.answer(exchange.getRequestMethod(), body, requestId);
+            } catch (IOException e) {
+                reply = new Reply(502, lambert.runtime.contract.ResponseWriter.error("FunctionUnavailable",
+                        e.getMessage(), null, requestId), "FunctionUnavailable", null);
+            }
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             if (reply.status() == 405) {
                 exchange.getResponseHeaders().add("Allow", "GET, POST");

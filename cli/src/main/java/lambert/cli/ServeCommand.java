@@ -6,7 +6,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import lambert.cli.emulator.Emulation;
+import lambert.cli.emulator.Emulator;
+import lambert.cli.emulator.FunctionUrl;
+import lambert.cli.emulator.InitFailedException;
+import lambert.cli.emulator.RuntimeJars;
 import lambert.cli.models.ModelResolver;
+import lambert.cli.packaging.FunctionConfig;
 import lambert.lambda.Handler;
 import lambert.lambda.Settings;
 import picocli.CommandLine.ArgGroup;
@@ -22,11 +28,14 @@ import picocli.CommandLine.Spec;
  * <pre>{@code
  * lambert serve --model minilm-int8 --port 8080
  * curl -s localhost:8080 -d '{"text": "Hey, how are you?"}'
+ * lambert serve --package function-arm64.zip --cpu graviton3
  * }</pre>
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serves the function's handler over HTTP: POST the request JSON, GET the model information.",
-            "Settings come from the same LAMBERT_* environment variables as on Lambda."})
+            "Settings come from the same LAMBERT_* environment variables as on Lambda.",
+            "A zip of another architecture (arm64 here), or one given --cpu, runs in the emulator under qemu-user and is "
+                    + "served as a function URL would serve it, one request at a time."})
 final class ServeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
@@ -48,6 +57,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
     String host;
 
+    @Option(names = "--cpu", paramLabel = "CPU", description = "Where a --package zip runs. " + CpuOption.HELP)
+    String cpu;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "8",
             description = "Requests handled at once (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -57,12 +69,21 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (source.zip != null && !Files.isRegularFile(source.zip)) {
+            throw new java.nio.file.NoSuchFileException(source.zip.toString());
+        }
+        if (source.zip == null && cpu != null) {
+            throw new UsageException("--cpu is for --package (a function zip); a --model is served in this process");
+        }
+        if (source.zip != null) {
+            Emulation emulation = CpuOption.emulation(source.zip, cpu);
+            if (emulation.emulated()) {
+                return serveEmulated(emulation);
+            }
+        }
         Path modelDir;
         Path unpacked = null;
         if (source.zip != null) {
-            if (!Files.isRegularFile(source.zip)) {
-                throw new java.nio.file.NoSuchFileException(source.zip.toString());
-            }
             unpacked = Files.createTempDirectory("lambert-serve-");
             lambert.cli.emulator.Unzip.into(source.zip, unpacked);
             modelDir = unpacked.resolve("model");
@@ -86,6 +107,38 @@ final class ServeCommand implements Callable<Integer> {
         Terminal t = Terminal.of(spec);
         t.line("lambert serve: " + handler.model().manifest().name() + " on http://" + host + ":" + server.port()
                 + "/  (POST JSON, GET model info; Ctrl-C stops)");
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+    /** The package in the emulator, behind HTTP as a function URL: for a zip this machine's CPU cannot run. */
+    private int serveEmulated(Emulation emulation) throws Exception {
+        FunctionJson config = FunctionJson.next(source.zip);
+        Terminal t = Terminal.of(spec);
+        t.warn("emulated  " + emulation.describe());
+        t.warn("          " + Emulation.TIMINGS_WARNING);
+        Emulator emulator = new Emulator(source.zip, config.string("handler", FunctionConfig.HANDLER),
+                config.environment(), config.integer("memory_mb", 1769), config.integer("timeout_s", 30),
+                line -> { }, RuntimeJars.locate(), emulation);
+        FunctionUrl url = new FunctionUrl(emulator);
+        try {
+            t.progress("starting " + source.zip + " under emulation");
+            emulator.start();
+            t.clearProgress();
+        } catch (InitFailedException e) {
+            url.close();
+            throw new CheckFailedException("the function failed to initialise (" + e.errorType() + "): "
+                    + e.getMessage());
+        }
+        LocalServer server = LocalServer.start(url::answer, host, port, threads);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            url.close();
+            stopped.countDown();
+        }));
+        t.line("lambert serve: " + source.zip + " (emulated) on http://" + host + ":" + server.port()
+                + "/  (POST JSON, GET model info; one request at a time; Ctrl-C stops)");
         stopped.await();
         return ExitCodes.OK;
     }
