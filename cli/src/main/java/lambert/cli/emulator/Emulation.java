@@ -199,13 +199,14 @@ public final class Emulation {
     }
 
     private static EmulationUnavailableException unavailable(Architecture architecture, String what) {
-        String packages = "qemu-user-static"
-                + (architecture == Architecture.host() ? "" : " openjdk-17-jre-headless:" + architecture.debianName());
-        String setup = (architecture == Architecture.host() ? "" : "dpkg --add-architecture "
-                + architecture.debianName() + " && ") + "apt-get update && apt-get install -y " + packages;
-        return new EmulationUnavailableException("running an " + architecture.lambdaName() + " package on this "
+        boolean foreign = architecture != Architecture.host();
+        String setup = foreign ? "dpkg --add-architecture " + architecture.debianName() + " && apt-get update && "
+                + "apt-get install -y qemu-user-static openjdk-17-jre-headless:" + architecture.debianName()
+                : "apt-get update && apt-get install -y qemu-user-static";
+        String needs = foreign ? "running an " + architecture.lambdaName() + " package on this "
                 + Architecture.host().lambdaName() + " machine needs qemu-user and an " + architecture.lambdaName()
-                + " Java: " + what + ". On Debian or Ubuntu, as root: " + setup);
+                + " Java" : "emulating another " + architecture.lambdaName() + " CPU needs qemu-user";
+        return new EmulationUnavailableException(needs + ": " + what + ". On Debian or Ubuntu, as root: " + setup);
     }
 
     /** The CPU models {@code qemu -cpu help} lists; empty if it cannot be asked. */
@@ -218,13 +219,16 @@ public final class Emulation {
                 return Set.of();
             }
             Set<String> models = new LinkedHashSet<>();
+            boolean listing = false;
             for (String line : new String(out, StandardCharsets.UTF_8).split("\n")) {
-                String[] words = line.trim().split("\\s+");
-                // aarch64 lists "  max"; x86_64 lists "x86 Haswell-v4   Intel Core ..."
-                String word = words.length > 1 && words[0].equals("x86") ? words[1] : words[0];
-                if (!word.isEmpty() && !line.endsWith(":") && !word.startsWith("Available") && !line.isBlank()
-                        && Character.isLetterOrDigit(word.charAt(0))) {
-                    models.add(word);
+                if (line.startsWith("Available CPUs:")) {
+                    listing = true;
+                } else if (listing && line.isBlank()) {
+                    break; // x86_64 goes on with CPUID flags
+                } else if (listing) {
+                    // aarch64 lists "  max"; x86_64 lists "x86 Haswell-v4   Intel Core ..."
+                    String[] words = line.trim().split("\\s+");
+                    models.add(words.length > 1 && words[0].equals("x86") ? words[1] : words[0]);
                 }
             }
             return models;
