@@ -68,6 +68,11 @@ import picocli.CommandLine;
 class CrossArchitectureTest {
     /** Short, mid-length and CJK texts, and one long enough to be cut at 256 tokens. */
     private static final List<String> TEXTS = texts();
+    /**
+     * Without the long one, for the {@code sme} stand-in: qemu's 512-bit SVE makes a 256-token text take about 85 s
+     * there (24 s on {@code graviton2}, on a busy machine); "Hey, how are you?" alone already shows the fault.
+     */
+    private static final List<String> SHORT = TEXTS.subList(0, 4);
     private static final Map<String, String> ENVIRONMENT = Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS);
 
     private Path dir;
@@ -76,6 +81,7 @@ class CrossArchitectureTest {
     private Path x86Fp32;
     private Path armFp32;
     private Path textsFile;
+    private Path shortTextsFile;
     private Path eventFile;
     private List<Prediction> x86Int8Answers;
     private List<Prediction> x86Fp32Answers;
@@ -91,26 +97,29 @@ class CrossArchitectureTest {
         x86Fp32 = build(TestModels.minilm(), Architecture.X86_64, "x86-fp32");
         armFp32 = build(TestModels.minilm(), Architecture.ARM64, "arm-fp32");
         textsFile = Files.write(dir.resolve("texts.txt"), TEXTS, StandardCharsets.UTF_8);
+        shortTextsFile = Files.write(dir.resolve("short.txt"), SHORT, StandardCharsets.UTF_8);
         eventFile = Files.write(dir.resolve("event.json"), request(TEXTS));
         x86Int8Answers = answers(x86Int8, Emulation.host(), TEXTS);
         x86Fp32Answers = answers(x86Fp32, Emulation.host(), TEXTS.subList(0, 2));
         // Emulated runs overlap: each is one JVM under qemu, mostly waiting on its own CPU.
         pool = Executors.newFixedThreadPool(Math.min(3, Math.max(2, Runtime.getRuntime().availableProcessors())));
+        // The slowest first (qemu's max CPU: 512-bit SVE and SME), so the pool never waits on them at the end.
+        submit("sme-without-workaround", () -> cli("verify", "--reference", x86Int8.toString(), "--candidate",
+                withoutWorkaround(armInt8).toString(), "--cpu", "sme", "--only-texts", "--texts",
+                shortTextsFile.toString()));
+        submit("sme", this::serveOnSme);
+        submit("fp32-sme", () -> compare(x86Fp32Answers, armFp32, Emulation.forPackage(Architecture.ARM64, "sme"),
+                TEXTS.subList(0, 2)));
         submit("graviton2", () -> cli("verify", "--reference", x86Int8.toString(), "--candidate", armInt8.toString(),
                 "--cpu", "graviton2", "--only-texts", "--texts", textsFile.toString(), "--json"));
         submit("graviton3", () -> cli("emulate", "--package", armInt8.toString(), "--cpu", "graviton3", "--event",
                 eventFile.toString(), "--json"));
         submit("graviton4", () -> compare(x86Int8Answers, armInt8, Emulation.forPackage(Architecture.ARM64,
                 "graviton4"), TEXTS));
-        submit("sme", this::serveOnSme);
-        submit("sme-without-workaround", () -> cli("verify", "--reference", x86Int8.toString(), "--candidate",
-                withoutWorkaround(armInt8).toString(), "--cpu", "sme", "--only-texts", "--texts", textsFile.toString()));
         submit("haswell", () -> compare(x86Int8Answers, x86Int8, Emulation.forPackage(Architecture.X86_64,
                 "haswell"), TEXTS));
         submit("fp32-graviton2", () -> compare(x86Fp32Answers, armFp32, Emulation.forPackage(Architecture.ARM64,
                 "graviton2"), TEXTS.subList(0, 2)));
-        submit("fp32-sme", () -> compare(x86Fp32Answers, armFp32, Emulation.forPackage(Architecture.ARM64, "sme"),
-                TEXTS.subList(0, 2)));
         submit("tune", () -> cli("tune", "--package", armInt8.toString(), "--cpu", "graviton2", "--memory", "1769",
                 "--invocations", "1", "--warmup", "0", "--json"));
     }
@@ -156,7 +165,7 @@ class CrossArchitectureTest {
 
     @Test
     void serve_int8OnSme_answersAsX86WithTheWorkaround() {
-        assertPlatform(x86Int8Answers, result("sme", List.class), true);
+        assertPlatform(x86Int8Answers.subList(0, SHORT.size()), result("sme", List.class), true);
     }
 
     /**
@@ -236,7 +245,7 @@ class CrossArchitectureTest {
                 LocalServer server = LocalServer.start(url::answer, "127.0.0.1", 0, 2)) {
             HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + server.port() + "/")).POST(HttpRequest.BodyPublishers.ofByteArray(
-                            request(TEXTS))).build(), HttpResponse.BodyHandlers.ofByteArray());
+                            request(SHORT))).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(200);
             return embeddings(response.body());
         }
@@ -337,10 +346,14 @@ class CrossArchitectureTest {
 
     private void submit(String name, Run run) {
         runs.put(name, CompletableFuture.supplyAsync(() -> {
+            long start = System.nanoTime();
             try {
                 return run.call();
             } catch (Exception e) {
                 throw new java.util.concurrent.CompletionException(name + " failed: " + e, e);
+            } finally {
+                System.out.printf(java.util.Locale.ROOT, "CrossArchitectureTest: %s took %.0f s%n", name,
+                        (System.nanoTime() - start) / 1e9);
             }
         }, pool));
     }
