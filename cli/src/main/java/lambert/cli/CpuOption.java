@@ -2,8 +2,12 @@ package lambert.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import lambert.cli.emulator.Emulation;
+import lambert.cli.emulator.Emulator;
+import lambert.cli.emulator.RuntimeJars;
 import lambert.cli.packaging.Architecture;
+import lambert.cli.packaging.FunctionConfig;
 
 /**
  * {@code --cpu}, as {@code emulate}, {@code tune}, {@code serve} and {@code verify} take it: where a package's
@@ -39,5 +43,19 @@ final class CpuOption {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--cpu: " + e.getMessage());
         }
+    }
+
+    /** Says, before anything else, that the package runs emulated and what its timings are worth. */
+    static void announce(Terminal t, Emulation emulation, String more) {
+        t.warn("emulated  " + emulation.describe());
+        t.warn("          " + Emulation.TIMINGS_WARNING + more);
+    }
+
+    /** An emulator for {@code zip} with its {@code function.json}'s handler, environment, memory and timeout. */
+    static Emulator emulator(Path zip, Emulation emulation, Consumer<String> sink) throws IOException {
+        FunctionJson config = FunctionJson.next(zip);
+        return new Emulator(zip, config.string("handler", FunctionConfig.HANDLER), config.environment(),
+                config.integer("memory_mb", 1769), config.integer("timeout_s", 30), sink, RuntimeJars.locate(),
+                emulation);
     }
 }

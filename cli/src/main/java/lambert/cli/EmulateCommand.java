@@ -93,8 +93,7 @@ final class EmulateCommand implements Callable<Integer> {
         Emulation emulation = CpuOption.emulation(zip, cpu);
         Terminal t = Terminal.of(spec);
         if (emulation.emulated() && !json) {
-            t.warn("emulated  " + emulation.describe());
-            t.warn("          " + Emulation.TIMINGS_WARNING);
+            CpuOption.announce(t, emulation, "");
         }
         List<Report> reports = new ArrayList<>();
         int[] reported = {0};

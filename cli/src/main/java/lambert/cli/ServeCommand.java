@@ -10,9 +10,7 @@ import lambert.cli.emulator.Emulation;
 import lambert.cli.emulator.Emulator;
 import lambert.cli.emulator.FunctionUrl;
 import lambert.cli.emulator.InitFailedException;
-import lambert.cli.emulator.RuntimeJars;
 import lambert.cli.models.ModelResolver;
-import lambert.cli.packaging.FunctionConfig;
 import lambert.lambda.Handler;
 import lambert.lambda.Settings;
 import picocli.CommandLine.ArgGroup;
@@ -113,13 +111,9 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The package in the emulator, behind HTTP as a function URL: for a zip this machine's CPU cannot run. */
     private int serveEmulated(Emulation emulation) throws Exception {
-        FunctionJson config = FunctionJson.next(source.zip);
         Terminal t = Terminal.of(spec);
-        t.warn("emulated  " + emulation.describe());
-        t.warn("          " + Emulation.TIMINGS_WARNING);
-        Emulator emulator = new Emulator(source.zip, config.string("handler", FunctionConfig.HANDLER),
-                config.environment(), config.integer("memory_mb", 1769), config.integer("timeout_s", 30),
-                line -> { }, RuntimeJars.locate(), emulation);
+        CpuOption.announce(t, emulation, "");
+        Emulator emulator = CpuOption.emulator(source.zip, emulation, line -> { });
         FunctionUrl url = new FunctionUrl(emulator);
         try {
             t.progress("starting " + source.zip + " under emulation");

@@ -150,9 +150,8 @@ final class TuneCommand implements Callable<Integer> {
         Emulation emulation = zip != null && function == null ? CpuOption.emulation(zip, cpu) : Emulation.host();
         Terminal t = Terminal.of(spec);
         if (emulation.emulated() && !json) {
-            t.warn("emulated  " + emulation.describe());
-            t.warn("          " + Emulation.TIMINGS_WARNING + ": this sweep shows that every size answers; for "
-                    + "figures, tune the deployed function (--function)");
+            CpuOption.announce(t, emulation, ": this sweep shows that every size answers; for figures, tune the "
+                    + "deployed function (--function)");
         }
         Sweep sweep;
         TuneTarget target = target(config, emulation);

@@ -11,9 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import lambert.cli.emulator.Emulation;
 import lambert.cli.emulator.Emulator;
-import lambert.cli.emulator.RuntimeJars;
 import lambert.cli.models.ModelResolver;
-import lambert.cli.packaging.FunctionConfig;
 import lambert.cli.verify.Answers;
 import lambert.cli.verify.PackageAnswers;
 import lambert.cli.verify.Thresholds;
@@ -171,12 +169,9 @@ final class VerifyCommand implements Callable<Integer> {
         if (!Files.isRegularFile(zip)) {
             throw new java.nio.file.NoSuchFileException(spec);
         }
-        FunctionJson config = FunctionJson.next(zip);
         Emulation emulation = CpuOption.emulation(zip, cpuName);
         t.progress("starting " + zip + " (" + emulation.describe() + ")");
-        Emulator emulator = new Emulator(zip, config.string("handler", FunctionConfig.HANDLER), config.environment(),
-                config.integer("memory_mb", 1769), config.integer("timeout_s", 30), line -> { }, RuntimeJars.locate(),
-                emulation);
+        Emulator emulator = CpuOption.emulator(zip, emulation, line -> { });
         try {
             return new PackageAnswers(zip, emulator);
         } catch (IOException | RuntimeException e) {
