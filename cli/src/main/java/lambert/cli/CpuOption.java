@@ -15,9 +15,8 @@ import lambert.cli.packaging.FunctionConfig;
  */
 final class CpuOption {
     /** The help text of {@code --cpu}. */
-    static final String HELP = "The CPU to run the package on: graviton2 (the default for arm64 packages on an x86_64 "
-            + "machine), graviton3, graviton4, sme; haswell for x86_64; host; or a qemu CPU model. All but host run "
-            + "under qemu-user; timings there mean nothing.";
+    static final String HELP = "graviton2 (the default for an arm64 zip on x86_64), graviton3, graviton4, sme; haswell "
+            + "for x86_64; host; or a qemu CPU model. All but host run under qemu-user, where timings mean nothing.";
 
     private CpuOption() {}
 

@@ -59,7 +59,7 @@ final class EmulateCommand implements Callable<Integer> {
             + "else 30).")
     Integer timeout;
 
-    @Option(names = "--cpu", paramLabel = "CPU", description = CpuOption.HELP)
+    @Option(names = "--cpu", paramLabel = "CPU", description = "The CPU to run the zip on: " + CpuOption.HELP)
     String cpu;
 
     @Option(names = "--arm", description = "Price the summary for arm64 (default: the package's architecture).")

@@ -55,7 +55,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
     String host;
 
-    @Option(names = "--cpu", paramLabel = "CPU", description = "Where a --package zip runs. " + CpuOption.HELP)
+    @Option(names = "--cpu", paramLabel = "CPU", description = "Where a --package zip runs: " + CpuOption.HELP)
     String cpu;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "8",

@@ -76,7 +76,7 @@ final class TuneCommand implements Callable<Integer> {
             + "architecture).")
     String arch;
 
-    @Option(names = "--cpu", paramLabel = "CPU", description = CpuOption.HELP)
+    @Option(names = "--cpu", paramLabel = "CPU", description = "The CPU to run the zip on: " + CpuOption.HELP)
     String cpu;
 
     @Option(names = "--prices", paramLabel = "FILE", description = "A price table instead of the built-in one (see "
@@ -146,6 +146,11 @@ final class TuneCommand implements Callable<Integer> {
 
         if (function != null && cpu != null) {
             throw new UsageException("--cpu is for --package (the emulator); a deployed function runs on AWS's CPUs");
+        }
+        try {
+            Sweep.checkCounts(warmup, invocations); // usage errors before the package is read
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
         Emulation emulation = zip != null && function == null ? CpuOption.emulation(zip, cpu) : Emulation.host();
         Terminal t = Terminal.of(spec);

@@ -54,7 +54,7 @@ final class VerifyCommand implements Callable<Integer> {
             + "function zip.")
     String candidate;
 
-    @Option(names = "--cpu", paramLabel = "CPU", description = "Where a candidate zip runs. " + CpuOption.HELP)
+    @Option(names = "--cpu", paramLabel = "CPU", description = "Where a candidate zip runs: " + CpuOption.HELP)
     String cpu;
 
     @Option(names = "--reference-cpu", paramLabel = "CPU", description = "Where a reference zip runs (as --cpu).")
