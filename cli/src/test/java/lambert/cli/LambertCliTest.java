@@ -107,6 +107,12 @@ class LambertCliTest {
         assertThat(Files.isRegularFile(Path.of((String) function.get("zip")))).isTrue();
     }
 
+    @Test
+    void exitCode_missingQemuOrArm64Java_isAnEnvironmentProblem() {
+        assertThat(Lambert.exitCode(new lambert.cli.emulator.EmulationUnavailableException("no qemu")))
+                .isEqualTo(ExitCodes.ENVIRONMENT);
+    }
+
     private int run(String... args) {
         out.getBuffer().setLength(0);
         err.getBuffer().setLength(0);

@@ -89,6 +89,19 @@ class EmulationTest {
                 .hasMessageContaining("unknown CPU \"Pentium5\"").hasMessageContaining("Haswell-v4, Skylake-Client");
     }
 
+    @Test
+    void copyJni_givesTheRuntimeClientTheLibraryOfThePackagesArchitecture() throws IOException {
+        for (Architecture architecture : Architecture.values()) {
+            Path lib = dir.resolve("jni-" + architecture.lambdaName() + ".so");
+            RuntimeJars.copyJni(RuntimeJars.locate(), architecture, lib);
+            try (var in = Files.newInputStream(lib)) {
+                // the ELF header's e_machine, not the file name
+                assertThat(lambert.runtime.natives.NativeLibraries.elfArchitecture(in)).isEqualTo(
+                        architecture.lambdaName());
+            }
+        }
+    }
+
     /** A stand-in for qemu that answers {@code -cpu help} as qemu-x86_64 7.2 does (two models shown). */
     private Path fakeQemu(String name) throws IOException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
