@@ -54,7 +54,7 @@ final class CpuOption {
     static Emulator emulator(Path zip, Emulation emulation, Consumer<String> sink) throws IOException {
         FunctionJson config = FunctionJson.next(zip);
         return new Emulator(zip, config.string("handler", FunctionConfig.HANDLER), config.environment(),
-                config.integer("memory_mb", 1769), config.integer("timeout_s", 30), sink, RuntimeJars.locate(),
-                emulation);
+                config.integer("memory_mb", 1769), config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS), sink,
+                RuntimeJars.locate(), emulation);
     }
 }

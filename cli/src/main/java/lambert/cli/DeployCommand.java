@@ -15,7 +15,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import lambert.cli.aws.AwsClients;
 import lambert.cli.aws.AwsOptions;
@@ -51,8 +50,6 @@ final class DeployCommand implements Callable<Integer> {
     /** AWS's limits and pacing; tests put smaller ones here. */
     static DeploySettings settings = DeploySettings.AWS;
 
-    private static final Set<String> RUNTIMES = Set.of("java17", "java21", "java25");
-
     @Option(names = {"-p", "--package"}, required = true, paramLabel = "ZIP",
             description = "The function zip; its function.json is read from next to it.")
     Path zip;
@@ -61,7 +58,8 @@ final class DeployCommand implements Callable<Integer> {
     String function;
 
     @Option(names = "--runtime", paramLabel = "RUNTIME",
-            description = "java17, java21 or java25 (default: function.json's, java21).")
+            description = "The Lambda runtime (default: function.json's, java21): java21, java25 or java17.al2023; one "
+                    + "the package's native libraries cannot load on (java17, java11: Amazon Linux 2) is refused.")
     String runtime;
 
     @Option(names = "--memory", paramLabel = "MB", description = "Memory, 128 to 10240 (default: function.json's).")
@@ -88,16 +86,20 @@ final class DeployCommand implements Callable<Integer> {
     String alias;
 
     @Option(names = "--snapstart", negatable = true, description = "SnapStart on published versions (restores a "
-            + "snapshot of the initialised function instead of initialising it); --no-snapstart turns it off "
+            + "snapshot of the initialised function instead of initialising it; JAVA_TOOL_OPTIONS then leaves out "
+            + "-XX:TieredStopAtLevel=1 so priming reaches C2); refused while the alias has provisioned concurrency, "
+            + "unless --provisioned 0 removes it; --no-snapstart turns it off "
             + "(default: as the function has it, off for a new one).")
     Boolean snapStart;
 
     @Option(names = "--provisioned", paramLabel = "N", description = "Provisioned concurrency on the alias: N "
-            + "environments kept initialised (billed per hour); 0 removes it. Not with --snapstart.")
+            + "environments kept initialised (billed per hour; JAVA_TOOL_OPTIONS then leaves out "
+            + "-XX:TieredStopAtLevel=1); 0 removes it. Not with --snapstart.")
     Integer provisioned;
 
     @Option(names = "--url", description = "A function URL on the alias that only IAM-signed callers may use "
-            + "(AuthType AWS_IAM).")
+            + "(AuthType AWS_IAM); prints the identity-based policy callers need (lambda:InvokeFunctionUrl and "
+            + "lambda:InvokeFunction).")
     boolean url;
 
     @Option(names = "--public-url", description = "A function URL anyone on the internet may call (AuthType NONE, "
@@ -183,15 +185,12 @@ final class DeployCommand implements Callable<Integer> {
             throw new UsageException(config.file() + " belongs to another zip (its code_sha256 " + recorded
                     + " is not " + zip + "'s " + sha[0] + "); run lambert package again");
         }
-        String rt = runtime != null ? runtime : config.string("runtime", "java21");
-        if (!RUNTIMES.contains(rt)) {
-            throw new UsageException("--runtime must be java17, java21 or java25, found " + rt);
-        }
+        String rt = config.runtime(runtime);
         int mem = memory != null ? memory : config.integer("memory_mb", 1769);
         if (mem < 128 || mem > 10240) {
             throw new UsageException("--memory must be between 128 and 10240 MB, found " + mem);
         }
-        int to = timeout != null ? timeout : config.integer("timeout_s", 30);
+        int to = timeout != null ? timeout : config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS);
         if (to < 1 || to > 900) {
             throw new UsageException("--timeout must be between 1 and 900 seconds, found " + to);
         }
@@ -255,6 +254,7 @@ final class DeployCommand implements Callable<Integer> {
             if (r.url() != null) {
                 t.line("  url       " + r.url());
             }
+            printCallerPolicy(t, r);
             return;
         }
         t.line(t.bold("deploy") + "  " + where + ": " + (r.created() ? "created" : "updated"));
@@ -265,14 +265,24 @@ final class DeployCommand implements Callable<Integer> {
         t.line("  code      " + r.code());
         t.line("  alias     " + r.alias() + " -> version " + r.version());
         if (r.url() != null) {
-            t.line("  url       " + r.url() + (publicUrl ? "  (public: AuthType NONE)"
-                    : "  (AuthType AWS_IAM: callers sign requests and need lambda:InvokeFunctionUrl)"));
+            t.line("  url       " + r.url() + (publicUrl ? "  (public: AuthType NONE)" : "  (AuthType AWS_IAM)"));
         }
+        printCallerPolicy(t, r);
         t.line("  calls     " + reads.size() + " reads, " + r.writes().size() + " changes, "
                 + (changes.size() - r.writes().size()) + " waits:");
         changes.stream().filter(s -> s.kind() == Step.Kind.WRITE).forEach(s -> t.line("    " + s.line()));
         t.line(t.dim("next: lambert invoke --function " + r.function() + ":" + r.alias()
                 + " --text \"Hey, how are you?\""));
+    }
+
+    /** For an AWS_IAM URL: who may call it, and the identity-based policy that lets them. */
+    private static void printCallerPolicy(Terminal t, DeployResult r) {
+        if (r.callerPolicy() == null) {
+            return;
+        }
+        t.line("  callers   sign requests with SigV4 and need both lambda:InvokeFunctionUrl and lambda:InvokeFunction "
+                + "(since October 2025); an identity-based policy for them:");
+        r.callerPolicy().lines().forEach(l -> t.line("            " + l));
     }
 
     private static void printJson(Terminal t, DeployResult r, List<String> warnings) throws IOException {
@@ -290,6 +300,12 @@ final class DeployCommand implements Callable<Integer> {
             g.writeStringField("alias", r.alias());
             g.writeStringField("version", r.version());
             g.writeStringField("url", r.url());
+            g.writeFieldName("caller_policy");
+            if (r.callerPolicy() == null) {
+                g.writeNull();
+            } else {
+                g.writeRawValue(r.callerPolicy());
+            }
             g.writeArrayFieldStart("steps");
             for (Step s : r.steps()) {
                 g.writeStartObject();

@@ -14,9 +14,12 @@ import java.util.concurrent.Callable;
 import lambert.cli.cost.Prices;
 import lambert.cli.emulator.Emulation;
 import lambert.cli.emulator.Emulator;
+import lambert.cli.emulator.HostGlibc;
 import lambert.cli.emulator.InitFailedException;
 import lambert.cli.emulator.Report;
 import lambert.cli.emulator.RuntimeJars;
+import lambert.cli.packaging.LambdaRuntime;
+import lambert.cli.packaging.NativeRequirement;
 import lambert.runtime.json.Json;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -56,7 +59,7 @@ final class EmulateCommand implements Callable<Integer> {
     int invocations;
 
     @Option(names = "--timeout", paramLabel = "S", description = "Function timeout in seconds (default: function.json's, "
-            + "else 30).")
+            + "else " + lambert.cli.packaging.FunctionConfig.TIMEOUT_SECONDS + ").")
     Integer timeout;
 
     @Option(names = "--cpu", paramLabel = "CPU", description = "The CPU to run the zip on: " + CpuOption.HELP)
@@ -84,13 +87,16 @@ final class EmulateCommand implements Callable<Integer> {
         if (memoryMb < 128 || memoryMb > 10240) {
             throw new UsageException("--memory must be between 128 and 10240 MB (Lambda's range), found " + memoryMb);
         }
-        int timeoutSeconds = timeout != null ? timeout : config.integer("timeout_s", 30);
+        int timeoutSeconds = timeout != null ? timeout
+                : config.integer("timeout_s", lambert.cli.packaging.FunctionConfig.TIMEOUT_SECONDS);
         boolean armPrices = arm != null ? arm : "arm64".equals(config.string("architecture", "x86_64"));
         byte[] event = input.bytes();
         Map<String, String> env = config.environment();
         String handler = config.string("handler", lambert.cli.packaging.FunctionConfig.HANDLER);
 
         Emulation emulation = CpuOption.emulation(zip, cpu);
+        String os = standIn(config.string("runtime", LambdaRuntime.DEFAULT.id()), config.nativeLibraries(),
+                HostGlibc.version().orElse("a C library other than glibc"));
         Terminal t = Terminal.of(spec);
         if (emulation.emulated() && !json) {
             CpuOption.announce(t, emulation, "");
@@ -132,13 +138,14 @@ final class EmulateCommand implements Callable<Integer> {
             }
             Summary summary = Summary.of(reports, memoryMb, armPrices);
             if (json) {
-                printJson(t, reports, summary, cpu, emulation.emulated());
+                printJson(t, reports, summary, cpu, os, emulation.emulated());
             } else {
                 t.blank();
                 t.line(t.bold("response") + "  " + QuickstartCommand.abbreviate(new String(reports.get(0).response(),
                         StandardCharsets.UTF_8)));
                 t.line(t.bold("cpu") + "       " + cpu + (emulator.readOnlyTaskRoot() ? "; task root read-only"
                         : "; task root writable (not running as root)"));
+                t.line(t.bold("os") + "        " + os);
                 summary.print(t, reports.size(), memoryMb);
                 if (emulation.emulated()) {
                     t.warn("emulated  " + Emulation.TIMINGS_WARNING + "; measure on AWS: lambert tune --function NAME");
@@ -187,7 +194,22 @@ final class EmulateCommand implements Callable<Integer> {
         return out.toByteArray();
     }
 
-    private static void printJson(Terminal t, List<Report> reports, Summary s, String cpu, boolean emulated)
+    /**
+     * The one line saying what the emulator stands in for: the runtime's OS on Lambda, and this
+     * machine's libraries that the function uses instead; plus, when the runtime's OS could not load
+     * the package's native libraries, that it would fail on AWS.
+     */
+    static String standIn(String runtime, List<NativeRequirement> natives, String hostLibc) {
+        java.util.Optional<LambdaRuntime> r = LambdaRuntime.byId(runtime);
+        String lambda = r.map(x -> runtime + " runs on " + x.os().describe() + " on Lambda").orElse("runtime " + runtime
+                + " is not a Lambda runtime");
+        String refusal = r.flatMap(x -> x.refusal(natives)).map(why -> "; on AWS it would fail: " + (r.get()
+                .unloadable(natives).isEmpty() ? runtime + " " + why : String.join(", ", r.get().unloadable(natives))))
+                .orElse("");
+        return lambda + "; the emulator stands in for it with this machine's libraries (" + hostLibc + ")" + refusal;
+    }
+
+    private static void printJson(Terminal t, List<Report> reports, Summary s, String cpu, String os, boolean emulated)
             throws IOException {
         try (JsonGenerator g = Json.generator(t.stream())) {
             g.writeStartObject();
@@ -203,6 +225,7 @@ final class EmulateCommand implements Callable<Integer> {
             g.writeNumberField("usd_per_million_x86_64", s.x86PerMillion());
             g.writeNumberField("usd_per_million_arm64", s.armPerMillion());
             g.writeStringField("cpu", cpu);
+            g.writeStringField("os", os);
             g.writeBooleanField("emulated", emulated);
             g.writeStringField("first_response", new String(reports.get(0).response(), StandardCharsets.UTF_8));
             g.writeEndObject();

@@ -3,9 +3,16 @@ package lambert.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import lambert.cli.packaging.DottedVersion;
+import lambert.cli.packaging.LambdaRuntime;
+import lambert.cli.packaging.NativeRequirement;
 import lambert.cli.packaging.PackageReport;
+import lambert.cli.packaging.Packager;
+import lambert.cli.packaging.UnsupportedRuntimeException;
 import lambert.runtime.json.Json;
 import lambert.runtime.json.JsonException;
 
@@ -20,10 +27,12 @@ import lambert.runtime.json.JsonException;
  * }</pre>
  */
 final class FunctionJson {
+    private final Path zip;
     private final Path file;
     private final Map<String, Object> fields;
 
-    private FunctionJson(Path file, Map<String, Object> fields) {
+    private FunctionJson(Path zip, Path file, Map<String, Object> fields) {
+        this.zip = zip;
         this.file = file;
         this.fields = fields;
     }
@@ -33,7 +42,7 @@ final class FunctionJson {
     static FunctionJson next(Path zip) throws IOException {
         Path file = zip.toAbsolutePath().resolveSibling(PackageReport.configName(zip));
         if (!Files.isRegularFile(file)) {
-            return new FunctionJson(file, Map.of());
+            return new FunctionJson(zip, file, Map.of());
         }
         Object root;
         try {
@@ -45,7 +54,7 @@ final class FunctionJson {
             throw new UsageException(file + " is not a valid function.json: expected a JSON object, found "
                     + (root == null ? "null" : root.getClass().getSimpleName()));
         }
-        return new FunctionJson(file, (Map<String, Object>) root);
+        return new FunctionJson(zip, file, (Map<String, Object>) root);
     }
 
     /** Where the file is (or would be). */
@@ -90,6 +99,62 @@ final class FunctionJson {
             environment.put(String.valueOf(e.getKey()), s);
         }
         return environment;
+    }
+
+    /**
+     * What each native library of the package needs from the OS, as {@code native_libraries} records
+     * it; read from the zip's {@code native/*.so} when the file records nothing (a hand-written one, or
+     * one from before lambert recorded it).
+     */
+    List<NativeRequirement> nativeLibraries() throws IOException {
+        Object value = fields.get("native_libraries");
+        if (value == null) {
+            try {
+                return Packager.nativeRequirements(zip);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new UsageException(zip + ": the native libraries cannot be read: " + e.getMessage());
+            }
+        }
+        if (!(value instanceof List<?> list)) {
+            throw wrongType("native_libraries", "a list of objects", value);
+        }
+        List<NativeRequirement> libs = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = "native_libraries[" + i + "]";
+            if (!(list.get(i) instanceof Map<?, ?> lib) || !(lib.get("file") instanceof String name)) {
+                throw wrongType(at, "an object with a \"file\" string", list.get(i));
+            }
+            libs.add(new NativeRequirement(name, version(lib, at, "glibc"), version(lib, at, "glibcxx")));
+        }
+        return libs;
+    }
+
+    private DottedVersion version(Map<?, ?> lib, String at, String key) {
+        Object value = lib.get(key);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return DottedVersion.parse(value instanceof String s ? s : null);
+        } catch (IllegalArgumentException e) {
+            throw wrongType(at + "." + key, "a version such as 2.34", value);
+        }
+    }
+
+    /**
+     * The Lambda runtime to deploy on: {@code option}'s value when it was given ({@code --runtime}),
+     * else {@code function.json}'s, else lambert's default; refused (exit code 2), naming where it came
+     * from, when the function's classes or its native libraries cannot run on it.
+     */
+    String runtime(String given) throws IOException {
+        String runtime = given != null ? given : string("runtime", LambdaRuntime.DEFAULT.id());
+        try {
+            return LambdaRuntime.check(runtime, nativeLibraries()).id();
+        } catch (UnsupportedRuntimeException e) {
+            throw new UsageException((given != null ? "--runtime " : file + ": runtime ") + e.getMessage());
+        }
     }
 
     private UsageException wrongType(String field, String expected, Object found) {

@@ -6,9 +6,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import lambert.cli.models.ModelResolver;
 import lambert.cli.packaging.Architecture;
+import lambert.cli.packaging.FunctionConfig;
+import lambert.cli.packaging.LambdaRuntime;
+import lambert.cli.packaging.NativeRequirement;
 import lambert.cli.packaging.PackageReport;
 import lambert.cli.packaging.PackageTooLargeException;
 import lambert.cli.packaging.Packager;
+import lambert.cli.packaging.UnsupportedRuntimeException;
 import lambert.runtime.bundle.ModelBundle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +28,8 @@ import picocli.CommandLine.Spec;
  * }</pre>
  */
 @Command(name = "package", mixinStandardHelpOptions = true,
-        description = {"Packages a model as an AWS Lambda function zip (java17/java21/java25 managed runtimes).",
+        description = {"Packages a model as an AWS Lambda function zip for a managed Java runtime on Amazon Linux 2023 "
+                + "(java21, java25, java17.al2023): its native libraries need glibc 2.34.",
             "Writes function.json next to the zip and prints a size report against Lambda's limits."})
 final class PackageCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "B",
@@ -34,6 +39,11 @@ final class PackageCommand implements Callable<Integer> {
     @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "x86_64",
             description = "x86_64 or arm64 (default: ${DEFAULT-VALUE}).")
     String arch;
+
+    @Option(names = "--runtime", paramLabel = "RUNTIME", defaultValue = "java21",
+            description = "The Lambda runtime, recorded in function.json (default: ${DEFAULT-VALUE}); one the native "
+                    + "libraries cannot load on (java17, java11: Amazon Linux 2, glibc 2.26) is refused.")
+    String runtime;
 
     @Option(names = {"-o", "--out"}, paramLabel = "ZIP", defaultValue = "function.zip",
             description = "The zip to write (default: ${DEFAULT-VALUE}); replaced if it exists.")
@@ -58,10 +68,13 @@ final class PackageCommand implements Callable<Integer> {
         PackageReport report;
         try {
             report = Packager.build(ModelBundle.open(new ModelResolver(ModelResolver.defaultHome()).resolve(model)),
-                    architecture, out);
+                    architecture, runtime, out);
         } catch (PackageTooLargeException e) {
             t.clearProgress();
             throw new CheckFailedException(e.getMessage());
+        } catch (UnsupportedRuntimeException e) {
+            t.clearProgress();
+            throw new UsageException("--runtime " + e.getMessage());
         }
         t.clearProgress();
         if (json) {
@@ -81,9 +94,22 @@ final class PackageCommand implements Callable<Integer> {
         t.line(String.format(Locale.ROOT, "  pruning   every dependency jar as it is would be %s zipped, %s unzipped; "
                 + "saved %s unzipped (%.0f%%)", mb(report.naiveZipBytes()), mb(report.naiveUnzippedBytes()), mb(saved),
                 100.0 * saved / report.naiveUnzippedBytes()));
+        t.line("  runtime   " + runtimeLine(report));
         t.line("  sha256    " + report.sha256());
         t.line("  config    " + report.config() + "  (handler, runtime, architecture, memory, environment)");
         return ExitCodes.OK;
+    }
+
+    /** "java21 (Amazon Linux 2023, glibc 2.34); the natives need up to GLIBC_2.34 (native/libtokenizers.so); ...". */
+    static String runtimeLine(PackageReport r) {
+        LambdaRuntime runtime = LambdaRuntime.byId(r.runtime()).orElseThrow();
+        NativeRequirement newest = r.nativeLibraries().stream().filter(n -> n.glibc() != null)
+                .max(java.util.Comparator.comparing(NativeRequirement::glibc)).orElse(null);
+        return runtime.id() + " on " + runtime.os().describe()
+                + (newest == null ? "" : "; the native libraries need up to GLIBC_" + newest.glibc() + " ("
+                        + newest.file() + ")")
+                + "; runs on " + LambdaRuntime.compatible(r.nativeLibraries()).stream().map(LambdaRuntime::id)
+                        .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static void printJson(Terminal t, PackageReport r) throws IOException {
@@ -97,6 +123,17 @@ final class PackageCommand implements Callable<Integer> {
             g.writeNumberField("naive_unzipped_bytes", r.naiveUnzippedBytes());
             g.writeBooleanField("direct_upload", r.zipBytes() <= PackageReport.DIRECT_UPLOAD_LIMIT);
             g.writeStringField("sha256", r.sha256());
+            g.writeStringField("runtime", r.runtime());
+            g.writeArrayFieldStart("native_libraries");
+            for (NativeRequirement lib : r.nativeLibraries()) {
+                FunctionConfig.writeNative(g, lib);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("compatible_runtimes");
+            for (LambdaRuntime c : LambdaRuntime.compatible(r.nativeLibraries())) {
+                g.writeString(c.id());
+            }
+            g.writeEndArray();
             g.writeArrayFieldStart("entries");
             for (PackageReport.Entry e : r.entries()) {
                 g.writeStartObject();

@@ -2,15 +2,16 @@ package lambert.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import lambert.cli.emulator.Emulation;
-import lambert.cli.emulator.Emulator;
 import lambert.cli.emulator.FunctionUrl;
 import lambert.cli.emulator.InitFailedException;
 import lambert.cli.models.ModelResolver;
+import lambert.cli.serve.HttpLimits;
 import lambert.lambda.Handler;
 import lambert.lambda.Settings;
 import picocli.CommandLine.ArgGroup;
@@ -21,7 +22,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lambert serve}: the function's handler behind a local HTTP endpoint: POST the request JSON,
- * GET the model information. For curl, for tests of a client, for a container image.
+ * GET the model information. For curl, for tests of a client, for a container image. Every answer is JSON, protocol
+ * errors included; bodies over {@code LAMBERT_MAX_INPUT_BYTES} get 413 as soon as they pass it, slow clients 408 at
+ * their deadline (see docs/hardening.md).
  *
  * <pre>{@code
  * lambert serve --model minilm-int8 --port 8080
@@ -59,14 +62,35 @@ final class ServeCommand implements Callable<Integer> {
     String cpu;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "8",
-            description = "Requests handled at once (default: ${DEFAULT-VALUE}).")
+            description = "Requests answered at once (default: ${DEFAULT-VALUE}).")
     int threads;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "128",
+            description = "Connections held at once; more wait to be accepted (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--header-timeout", paramLabel = "S", defaultValue = "10",
+            description = "Seconds a request head may take; slower gets 408 and is closed (default: ${DEFAULT-VALUE}).")
+    int headerTimeout;
+
+    @Option(names = "--body-timeout", paramLabel = "S", defaultValue = "30",
+            description = "Seconds a request body may take; slower gets 408 and is closed (default: ${DEFAULT-VALUE}).")
+    int bodyTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "S", defaultValue = "30",
+            description = "Seconds a kept-alive connection may wait for its next request (default: ${DEFAULT-VALUE}).")
+    int idleTimeout;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        positive("--threads", threads);
+        positive("--max-connections", maxConnections);
+        positive("--header-timeout", headerTimeout);
+        positive("--body-timeout", bodyTimeout);
+        positive("--idle-timeout", idleTimeout);
         if (source.zip != null && !Files.isRegularFile(source.zip)) {
             throw new java.nio.file.NoSuchFileException(source.zip.toString());
         }
@@ -90,16 +114,29 @@ final class ServeCommand implements Callable<Integer> {
         }
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("LAMBERT_MODEL_DIR", modelDir.toString());
-        Handler handler = new Handler(Settings.from(env), null);
-        LocalServer server = LocalServer.start(handler, host, port, threads);
+        Settings settings = Settings.from(env);
+        Handler handler;
+        try {
+            handler = new Handler(settings, null);
+        } catch (RuntimeException e) {
+            deleteUnpacked(unpacked);
+            throw e;
+        }
+        HttpLimits limits = limits(settings);
+        LocalServer server;
+        try {
+            server = LocalServer.start(handler, limits, host, port, threads);
+        } catch (java.io.IOException e) {
+            handler.model().close();
+            deleteUnpacked(unpacked);
+            throw new java.io.IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Path cleanup = unpacked;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             handler.model().close();
-            if (cleanup != null) {
-                lambert.cli.emulator.Unzip.deleteTree(cleanup);
-            }
+            deleteUnpacked(cleanup);
             stopped.countDown();
         }));
         Terminal t = Terminal.of(spec);
@@ -109,22 +146,34 @@ final class ServeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** The HTTP layer's limits: the request body limit of {@code settings}, this command's timeouts. */
+    private HttpLimits limits(Settings settings) {
+        return HttpLimits.defaults(settings.limits().maxInputBytes())
+                .withTimeouts(Duration.ofSeconds(headerTimeout), Duration.ofSeconds(bodyTimeout),
+                        Duration.ofSeconds(idleTimeout))
+                .withMaxConnections(maxConnections);
+    }
+
     /** The package in the emulator, behind HTTP as a function URL: for a zip this machine's CPU cannot run. */
     private int serveEmulated(Emulation emulation) throws Exception {
         Terminal t = Terminal.of(spec);
         CpuOption.announce(t, emulation, "");
-        Emulator emulator = CpuOption.emulator(source.zip, emulation, line -> { });
-        FunctionUrl url = new FunctionUrl(emulator);
+        HttpLimits limits = limits(Settings.from(System.getenv()));
+        FunctionUrl url = new FunctionUrl(CpuOption.emulator(source.zip, emulation, line -> { }));
+        LocalServer server;
         try {
             t.progress("starting " + source.zip + " under emulation");
-            emulator.start();
+            url.start();
             t.clearProgress();
+            server = LocalServer.start(url::answer, limits, host, port, threads);
         } catch (InitFailedException e) {
             url.close();
             throw new CheckFailedException("the function failed to initialise (" + e.errorType() + "): "
                     + e.getMessage());
+        } catch (java.io.IOException e) {
+            url.close();
+            throw new java.io.IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        LocalServer server = LocalServer.start(url::answer, host, port, threads);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -135,5 +184,17 @@ final class ServeCommand implements Callable<Integer> {
                 + "/  (POST JSON, GET model info; one request at a time; Ctrl-C stops)");
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    private static void deleteUnpacked(Path unpacked) {
+        if (unpacked != null) {
+            lambert.cli.emulator.Unzip.deleteTree(unpacked);
+        }
+    }
+
+    private static void positive(String option, int value) {
+        if (value < 1) {
+            throw new UsageException(option + " must be at least 1, found " + value);
+        }
     }
 }

@@ -49,8 +49,9 @@ final class TemplateCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "S", description = "Timeout in seconds (default: function.json's).")
     Integer timeout;
 
-    @Option(names = "--runtime", paramLabel = "RUNTIME", description = "java17, java21 or java25 (default: "
-            + "function.json's, else java21).")
+    @Option(names = "--runtime", paramLabel = "RUNTIME", description = "The Lambda runtime (default: function.json's, "
+            + "else java21): java21, java25 or java17.al2023; one the package's native libraries cannot load on (java17, "
+            + "java11: Amazon Linux 2) is refused.")
     String runtime;
 
     @Option(names = "--ephemeral-storage", paramLabel = "MB", description = "/tmp size, 512 to 10240 MB (default: "
@@ -84,21 +85,23 @@ final class TemplateCommand implements Callable<Integer> {
             throw new UsageException("the template is made from " + config.file() + ", which is missing: package the "
                     + "model with lambert package, which writes it next to the zip");
         }
-        Map<String, String> env = config.environment();
+        Map<String, String> env = FunctionConfig.environmentFor(config.environment(), snapStart || provisioned > 0);
         Path template = out.toAbsolutePath().normalize();
         Path folder = template.getParent();
         String codeUri = folder.relativize(zip.toAbsolutePath().normalize()).toString();
         String model = config.string("model", zip.getFileName().toString());
+        String handler = config.string("handler", FunctionConfig.HANDLER);
+        String architecture = config.string("architecture", "x86_64");
+        int memoryMb = memory != null ? memory : config.integer("memory_mb", 1769);
+        int timeoutSeconds = timeout != null ? timeout : config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS);
+        int storageMb = ephemeralStorage != null ? ephemeralStorage : config.integer("ephemeral_storage_mb", 0);
+        String checkedRuntime = config.runtime(runtime);
         SamTemplate sam;
         try {
             sam = new SamTemplate(SamTemplate.logicalIdFor(function), function,
                     "lambert: " + model + " (lambert " + config.string("lambert_version", "?") + ")", codeUri,
-                    runtime != null ? runtime : config.string("runtime", "java21"),
-                    config.string("handler", FunctionConfig.HANDLER), config.string("architecture", "x86_64"),
-                    memory != null ? memory : config.integer("memory_mb", 1769),
-                    timeout != null ? timeout : config.integer("timeout_s", 30), env,
-                    ephemeralStorage != null ? ephemeralStorage : config.integer("ephemeral_storage_mb", 0),
-                    snapStart, provisioned, alias, url);
+                    checkedRuntime, handler, architecture, memoryMb, timeoutSeconds, env, storageMb, snapStart,
+                    provisioned, alias, url);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -84,7 +84,7 @@ final class TuneCommand implements Callable<Integer> {
     Path pricesFile;
 
     @Option(names = "--timeout", paramLabel = "S", description = "Function timeout in seconds (default: "
-            + "function.json's, else 30).")
+            + "function.json's, else " + FunctionConfig.TIMEOUT_SECONDS + ").")
     Integer timeout;
 
     @Option(names = "--chart", paramLabel = "FILE.png", description = "Draw duration and cost against memory as PNG, "
@@ -211,7 +211,8 @@ final class TuneCommand implements Callable<Integer> {
         if (function != null) {
             return RemoteTuneTarget.connect(aws, function, line -> { });
         }
-        int timeoutSeconds = timeout != null ? timeout : config.integer("timeout_s", 30);
+        int timeoutSeconds = timeout != null ? timeout
+                : config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS);
         return new LocalTuneTarget(zip, config.string("handler", FunctionConfig.HANDLER), config.environment(),
                 timeoutSeconds, line -> {},
                 RuntimeJars.locate(), emulation);

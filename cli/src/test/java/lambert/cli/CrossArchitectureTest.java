@@ -33,6 +33,7 @@ import lambert.cli.emulator.RuntimeJars;
 import lambert.cli.packaging.Architecture;
 import lambert.cli.packaging.FunctionConfig;
 import lambert.cli.packaging.Packager;
+import lambert.cli.serve.HttpLimits;
 import lambert.cli.verify.Answers;
 import lambert.cli.verify.PackageAnswers;
 import lambert.cli.verify.Thresholds;
@@ -253,7 +254,7 @@ class CrossArchitectureTest {
         Emulator emulator = new Emulator(armInt8, FunctionConfig.HANDLER, ENVIRONMENT, 1769, 30, line -> { },
                 RuntimeJars.locate(), Emulation.forPackage(Architecture.ARM64, "sme"));
         try (FunctionUrl url = new FunctionUrl(emulator);
-                LocalServer server = LocalServer.start(url::answer, "127.0.0.1", 0, 2)) {
+                LocalServer server = LocalServer.start(url::answer, HttpLimits.defaults(1 << 20), "127.0.0.1", 0, 2)) {
             HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + server.port() + "/")).POST(HttpRequest.BodyPublishers.ofByteArray(
                             request(SHORT))).build(), HttpResponse.BodyHandlers.ofByteArray());

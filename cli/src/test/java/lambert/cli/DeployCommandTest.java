@@ -17,7 +17,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import lambert.cli.aws.DeploySettings;
 import lambert.cli.aws.FakeAws;
+import lambert.cli.packaging.DottedVersion;
 import lambert.cli.packaging.FunctionConfig;
+import lambert.cli.packaging.NativeRequirement;
 import lambert.runtime.json.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,8 +120,8 @@ class DeployCommandTest {
         assertThat(deploy("--url")).isEqualTo(0);
 
         assertThat(aws.calls()).noneMatch(FakeAws.Call::isWrite);
-        assertThat(aws.operations()).containsExactly("lambda:GetFunction", "lambda:GetFunction",
-                "lambda:GetFunctionUrlConfig", "lambda:GetPolicy");
+        assertThat(aws.operations()).containsExactly("lambda:GetFunction", "lambda:GetProvisionedConcurrencyConfig",
+                "lambda:GetFunction", "lambda:GetFunctionUrlConfig", "lambda:GetPolicy");
         assertThat(out.toString()).contains("up to date, nothing changed", "live -> version 1");
     }
 
@@ -133,7 +135,8 @@ class DeployCommandTest {
         assertThat(deploy("--memory", "512")).as(err.toString()).isEqualTo(0);
 
         assertThat(aws.problems()).isEmpty();
-        assertThat(aws.operations()).containsExactly("lambda:GetFunction", "lambda:UpdateFunctionCode",
+        assertThat(aws.operations()).containsExactly("lambda:GetFunction", "lambda:GetProvisionedConcurrencyConfig",
+                "lambda:UpdateFunctionCode",
                 "lambda:GetFunctionConfiguration", "lambda:GetFunctionConfiguration",
                 "lambda:UpdateFunctionConfiguration", "lambda:GetFunctionConfiguration",
                 "lambda:GetFunctionConfiguration", "lambda:GetFunction", "lambda:PublishVersion",
@@ -370,7 +373,183 @@ class DeployCommandTest {
         assertThat(call("CreateFunction").json()).containsEntry("EphemeralStorage", Map.of("Size", 1024L));
     }
 
+    @Test
+    void deploy_amazonLinux2RuntimeIsRefusedNamingTheLibraryFunctionJsonRecords() throws Exception {
+        List<NativeRequirement> natives = List.of(new NativeRequirement("native/libtokenizers.so",
+                DottedVersion.parse("2.34"), DottedVersion.parse("3.4")));
+        functionZip(zip, 200_000, 1, "java21", natives);
+        assertThat(deploy("--runtime", "java17")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString().trim()).isEqualTo("lambert: --runtime java17 runs on Amazon Linux 2 (glibc 2.26, "
+                + "GLIBCXX_3.4.24), where the native libraries cannot load: native/libtokenizers.so needs GLIBC_2.34; "
+                + "runtimes that work: java21, java25, java17.al2023");
+        assertThat(aws.calls()).isEmpty();
+
+        // a function.json whose own runtime was edited to java17 is refused too, naming the file
+        functionZip(zip, 200_000, 1, "java17", natives);
+        err.getBuffer().setLength(0);
+        assertThat(deploy()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("function.json: runtime java17 runs on Amazon Linux 2",
+                "native/libtokenizers.so needs GLIBC_2.34");
+        assertThat(aws.calls()).isEmpty();
+
+        // Java 17 on Amazon Linux 2023 loads them: that is what CreateFunction sends (and the fake knows it)
+        assertThat(deploy("--runtime", "java17.al2023")).as(err.toString()).isEqualTo(0);
+        assertThat(call("CreateFunction").json()).containsEntry("Runtime", "java17.al2023");
+        assertThat(aws.problems()).isEmpty();
+    }
+
+    @Test
+    void deploy_functionJsonWithoutNativeRecordsIsCheckedAgainstTheLibrariesInTheZip() throws Exception {
+        Path withNatives = dir.resolve("natives/function.zip");
+        Files.createDirectories(withNatives.getParent());
+        try (OutputStream file = Files.newOutputStream(withNatives); ZipOutputStream z = new ZipOutputStream(file)) {
+            z.putNextEntry(new ZipEntry("native/libtokenizers.so"));
+            z.write(jarEntry("tokenizers-", "native/lib/linux-x86_64/cpu/libtokenizers.so"));
+            z.closeEntry();
+        }
+        // function.json as a person might write it: no native_libraries
+        Files.writeString(withNatives.resolveSibling("function.json"), "{\"runtime\": \"java21\", \"code_sha256\": \""
+                + DeployCommand.sha256(withNatives)[0] + "\"}");
+        assertThat(run("deploy", "--package", withNatives.toString(), "--function", "fn", "--runtime", "java11",
+                "--endpoint-url", aws.endpoint().toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("--runtime java11 runs Java 11");
+        err.getBuffer().setLength(0);
+        assertThat(run("deploy", "--package", withNatives.toString(), "--function", "fn", "--runtime", "java17",
+                "--endpoint-url", aws.endpoint().toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("native/libtokenizers.so needs GLIBC_2.34");
+        assertThat(run("deploy", "--package", withNatives.toString(), "--function", "fn", "--dry-run",
+                "--endpoint-url", aws.endpoint().toString())).as(err.toString()).isEqualTo(0);
+    }
+
+    @Test
+    void deploy_iamUrlPrintsTheCallerPolicyWithBothInvokeActions() throws Exception {
+        assertThat(deploy("--url")).as(err.toString()).isEqualTo(0);
+        Map<?, ?> policy = printedPolicy(out.toString());
+        Map<?, ?> statement = (Map<?, ?>) ((List<?>) policy.get("Statement")).get(0);
+        assertThat(policy.get("Version")).isEqualTo("2012-10-17");
+        assertThat(statement.get("Effect")).isEqualTo("Allow");
+        assertThat(statement.get("Action")).isEqualTo(List.of("lambda:InvokeFunctionUrl", "lambda:InvokeFunction"));
+        // the URL's own function ARN, qualified by the alias, as Lambda returned it
+        assertThat(statement.get("Resource")).isEqualTo("arn:aws:lambda:us-east-1:" + FakeAws.ACCOUNT
+                + ":function:my-fn:live");
+
+        // kept on a re-run (up to date): said again; and in --json
+        out.getBuffer().setLength(0);
+        assertThat(deploy("--url")).isEqualTo(0);
+        assertThat(out.toString()).contains("up to date");
+        assertThat(printedPolicy(out.toString())).isEqualTo(policy);
+        out.getBuffer().setLength(0);
+        assertThat(deploy("--url", "--json")).isEqualTo(0);
+        Map<?, ?> json = (Map<?, ?>) Json.parse(out.toString().trim().getBytes(StandardCharsets.UTF_8));
+        assertThat(json.get("caller_policy")).isEqualTo(policy);
+
+        // a public URL needs no caller policy
+        out.getBuffer().setLength(0);
+        assertThat(deploy("--public-url")).isEqualTo(0);
+        assertThat(out.toString()).doesNotContain("callers");
+    }
+
+    @Test
+    void deploy_snapStartOrProvisionedConcurrencyLeavesOutTheC1OnlyFlag() throws Exception {
+        String c1Only = "-XX:TieredStopAtLevel=1";
+        String withC2 = "-XX:+TieredCompilation -XX:+UseSerialGC -Xmn24m";
+        assertThat(FunctionConfig.JAVA_TOOL_OPTIONS).contains(c1Only);
+        assertThat(deploy("--snapstart")).as(err.toString()).isEqualTo(0);
+        assertThat(javaToolOptions(call("CreateFunction"))).isEqualTo(withC2);
+
+        assertThat(run("deploy", "--package", zip.toString(), "--function", "pc-fn", "--provisioned", "2",
+                "--endpoint-url", aws.endpoint().toString())).as(err.toString()).isEqualTo(0);
+        assertThat(javaToolOptions(call("CreateFunction"))).isEqualTo(withC2);
+        assertThat(aws.provisioned("pc-fn", "live")).isEqualTo(2);
+
+        // new code without --provisioned: the alias keeps its provisioned concurrency, and the options stay
+        functionZip(zip, 200_000, 7);
+        aws.clearCalls();
+        assertThat(run("deploy", "--package", zip.toString(), "--function", "pc-fn", "--endpoint-url",
+                aws.endpoint().toString())).as(err.toString()).isEqualTo(0);
+        assertThat(aws.operations()).contains("lambda:UpdateFunctionCode", "lambda:PublishVersion")
+                .doesNotContain("lambda:UpdateFunctionConfiguration");
+        List<Map<String, Object>> versions = aws.versions("pc-fn");
+        assertThat(((Map<?, ?>) ((Map<?, ?>) versions.get(versions.size() - 1).get("Environment")).get("Variables"))
+                .get("JAVA_TOOL_OPTIONS")).isEqualTo(withC2);
+
+        // back to on demand: C1 only again
+        assertThat(run("deploy", "--package", zip.toString(), "--function", "pc-fn", "--provisioned", "0",
+                "--endpoint-url", aws.endpoint().toString())).as(err.toString()).isEqualTo(0);
+        assertThat(javaToolOptions(call("UpdateFunctionConfiguration"))).isEqualTo(FunctionConfig.JAVA_TOOL_OPTIONS);
+        assertThat(aws.provisioned("pc-fn", "live")).isNull();
+        assertThat(out.toString()).contains("environment JAVA_TOOL_OPTIONS with -XX:TieredStopAtLevel=1 again (on "
+                + "demand");
+        assertThat(aws.problems()).isEmpty();
+    }
+
+    @Test
+    void deploy_snapStartIsRefusedWhileTheAliasHasProvisionedConcurrency() throws Exception {
+        assertThat(deploy("--provisioned", "2")).as(err.toString()).isEqualTo(0);
+        aws.clearCalls();
+
+        assertThat(deploy("--snapstart")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString().trim()).doesNotContain("\n").isEqualTo("lambert: alias my-fn:live has provisioned "
+                + "concurrency (2 environments), and AWS Lambda does not support SnapStart with provisioned "
+                + "concurrency: add --provisioned 0 to remove it and use SnapStart, or deploy with --no-snapstart to "
+                + "keep it");
+        assertThat(aws.operations()).containsExactly("lambda:GetFunction", "lambda:GetProvisionedConcurrencyConfig");
+        assertThat(aws.provisioned("my-fn", "live")).isEqualTo(2);
+
+        // with --provisioned 0 the provisioned concurrency goes first, then SnapStart comes with the new version
+        aws.clearCalls();
+        assertThat(deploy("--snapstart", "--provisioned", "0")).as(err.toString()).isEqualTo(0);
+        assertThat(aws.problems()).isEmpty();
+        assertThat(aws.operations()).containsSubsequence("lambda:GetProvisionedConcurrencyConfig",
+                "lambda:DeleteProvisionedConcurrencyConfig", "lambda:UpdateFunctionConfiguration",
+                "lambda:PublishVersion", "lambda:UpdateAlias");
+        assertThat(aws.operations().stream().filter(o -> o.equals("lambda:DeleteProvisionedConcurrencyConfig")))
+                .hasSize(1);
+        assertThat(aws.provisioned("my-fn", "live")).isNull();
+        String version = aws.alias("my-fn", "live");
+        assertThat(aws.versions("my-fn").stream().filter(v -> v.get("Version").equals(version)).findFirst()
+                .orElseThrow().get("SnapStart")).isEqualTo(Map.of("ApplyOn", "PublishedVersions",
+                        "OptimizationStatus", "On"));
+    }
+
     // ---------------------------------------------------------------------------------------------
+
+    /** The policy document printed under "callers", read back as JSON. */
+    private static Map<?, ?> printedPolicy(String output) throws Exception {
+        List<String> lines = output.lines().toList();
+        int start = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("  callers   ")) {
+                assertThat(lines.get(i)).contains("lambda:InvokeFunctionUrl and lambda:InvokeFunction");
+                start = i + 1;
+            }
+        }
+        assertThat(start).as("a callers line in:\n" + output).isPositive();
+        StringBuilder json = new StringBuilder();
+        for (int i = start; i < lines.size() && lines.get(i).startsWith("            "); i++) {
+            json.append(lines.get(i)).append('\n');
+        }
+        return (Map<?, ?>) Json.parse(json.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String javaToolOptions(FakeAws.Call call) {
+        return (String) ((Map<?, ?>) ((Map<?, ?>) call.json().get("Environment")).get("Variables"))
+                .get("JAVA_TOOL_OPTIONS");
+    }
+
+    /** An entry of a jar on the test classpath, by the jar's file-name prefix. */
+    static byte[] jarEntry(String jarPrefix, String entry) throws IOException {
+        for (String path : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path jar = Path.of(path);
+            if (jar.getFileName() != null && jar.getFileName().toString().startsWith(jarPrefix)
+                    && path.endsWith(".jar")) {
+                try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(jar.toFile())) {
+                    return z.getInputStream(z.getEntry(entry)).readAllBytes();
+                }
+            }
+        }
+        throw new AssertionError("no " + jarPrefix + "*.jar on the test classpath");
+    }
 
     private int deploy(String... extra) {
         String[] base = {"deploy", "--package", zip.toString(), "--function", "my-fn", "--endpoint-url",
@@ -395,6 +574,12 @@ class DeployCommandTest {
 
     /** A zip of {@code bytes} random (incompressible) bytes, and its function.json as lambert package writes it. */
     static Path functionZip(Path zip, int bytes, long seed) throws IOException {
+        return functionZip(zip, bytes, seed, "java21", List.of());
+    }
+
+    /** The same, with function.json's runtime and what it records of the native libraries. */
+    static Path functionZip(Path zip, int bytes, long seed, String runtime, List<NativeRequirement> natives)
+            throws IOException {
         byte[] content = new byte[bytes];
         new Random(seed).nextBytes(content);
         try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(file)) {
@@ -404,9 +589,9 @@ class DeployCommandTest {
             z.closeEntry();
         }
         String[] sha = DeployCommand.sha256(zip);
-        FunctionConfig config = new FunctionConfig(FunctionConfig.HANDLER, "java21", "x86_64", 1769, 30,
+        FunctionConfig config = new FunctionConfig(FunctionConfig.HANDLER, runtime, "x86_64", 1769, 30,
                 Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS), sha[0], sha[1], Files.size(zip),
-                bytes, "test", "0.1.0");
+                bytes, "test", "0.1.0", natives);
         Files.write(zip.resolveSibling(lambert.cli.packaging.PackageReport.configName(zip)), config.toJson());
         return zip;
     }

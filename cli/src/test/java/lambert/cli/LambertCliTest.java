@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -111,6 +113,27 @@ class LambertCliTest {
     void exitCode_missingQemuOrArm64Java_isAnEnvironmentProblem() {
         assertThat(Lambert.exitCode(new lambert.cli.emulator.EmulationUnavailableException("no qemu")))
                 .isEqualTo(ExitCodes.ENVIRONMENT);
+    }
+
+    @Test
+    void serve_nonPositiveLimitIsUsageErrorNamingTheOption() {
+        for (String option : List.of("--max-connections", "--header-timeout", "--body-timeout", "--idle-timeout",
+                "--threads")) {
+            assertThat(run("serve", "--model", "minilm-int8", option, "0")).as(option).isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(err.toString().strip()).isEqualTo("lambert: " + option + " must be at least 1, found 0");
+        }
+    }
+
+    @Test
+    void serve_portInUseIsEnvironmentErrorNamingTheAddress() throws Exception {
+        TinyModels tiny = TinyModels.classifier(dir.resolve("cls"), 30522, List.of("neg", "pos"), false, 3);
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            assertThat(run("serve", "--model", tiny.bundle().dir().toString(), "--port", String.valueOf(port)))
+                    .isEqualTo(ExitCodes.ENVIRONMENT);
+            assertThat(err.toString().strip()).startsWith("lambert: cannot listen on 127.0.0.1:" + port + ": ")
+                    .doesNotContain("\n").doesNotContain("Exception");
+        }
     }
 
     private int run(String... args) {

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import lambert.cli.packaging.DottedVersion;
 import lambert.cli.packaging.FunctionConfig;
+import lambert.cli.packaging.NativeRequirement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,8 +56,14 @@ class TemplateCommandTest {
     }
 
     private void config(String architecture, int memory, Map<String, String> env) throws Exception {
+        config(architecture, memory, env, List.of());
+    }
+
+    private void config(String architecture, int memory, Map<String, String> env, List<NativeRequirement> natives)
+            throws Exception {
         Files.write(dir.resolve("build/function.json"), new FunctionConfig(FunctionConfig.HANDLER, "java21",
-                architecture, memory, 30, env, "ab", "q83vEjRWeJA=", 4, 4, "all-MiniLM-L6-v2-int8", "0.1.0").toJson());
+                architecture, memory, 30, env, "ab", "q83vEjRWeJA=", 4, 4, "all-MiniLM-L6-v2-int8", "0.1.0", natives)
+                .toJson());
     }
 
     @Test
@@ -80,8 +88,10 @@ class TemplateCommandTest {
                 .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"))
                 .containsEntry("FunctionUrlConfig", Map.of("AuthType", "AWS_IAM"))
                 .doesNotContainKeys("ProvisionedConcurrencyConfig", "EphemeralStorage");
+        // SnapStart: the priming before the snapshot may reach C2, so the C1-only flag is left out
         assertThat(map(map(p.get("Environment")).get("Variables"))).containsEntry("JAVA_TOOL_OPTIONS",
-                FunctionConfig.JAVA_TOOL_OPTIONS).containsEntry("ODD", "yes: \"quoted\" # not a comment\n\ttab");
+                "-XX:+TieredCompilation -XX:+UseSerialGC -Xmn24m")
+                .containsEntry("ODD", "yes: \"quoted\" # not a comment\n\ttab");
         Map<String, Object> outputs = map(doc.get("Outputs"));
         assertThat(map(map(outputs.get("FunctionArn")).get("Value"))).containsEntry("Fn::GetAtt",
                 List.of("EmbedApi", "Arn"));
@@ -135,13 +145,50 @@ class TemplateCommandTest {
         assertThat(run("template", "--package", zip.toString(), "--alias", "123")).isEqualTo(2);
         assertThat(err.toString()).contains("--alias");
         assertThat(run("template", "--package", zip.toString(), "--runtime", "java8")).isEqualTo(2);
-        assertThat(err.toString()).contains("runtime must be one of [java17, java21, java25]");
+        assertThat(err.toString()).contains("--runtime java8 is not one of Lambda's Java or OS-only runtimes");
         assertThat(run("template", "--package", zip.toString(), "--provisioned", "-1")).isEqualTo(2);
         assertThat(err.toString()).contains("--provisioned must be 0 (none) or more, found -1");
         assertThat(template).doesNotExist();
         Files.writeString(dir.resolve("build/function.json"), "{\"memory_mb\": \"lots\"}");
         assertThat(run("template", "--package", zip.toString(), "--out", template.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("\"memory_mb\" must be a whole number");
+    }
+
+    @Test
+    void template_provisionedConcurrencyLeavesOutTheC1OnlyFlagAndOnDemandKeepsIt() throws Exception {
+        config("x86_64", 1769, Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS));
+        Path template = dir.resolve("template.yaml");
+        assertThat(run("template", "--package", zip.toString(), "--out", template.toString(), "--provisioned", "2"))
+                .isZero();
+        assertThat(javaToolOptions(template)).isEqualTo("-XX:+TieredCompilation -XX:+UseSerialGC -Xmn24m");
+        assertThat(run("template", "--package", zip.toString(), "--out", template.toString())).isZero();
+        assertThat(javaToolOptions(template)).isEqualTo(FunctionConfig.JAVA_TOOL_OPTIONS)
+                .contains("-XX:TieredStopAtLevel=1");
+    }
+
+    @Test
+    void template_amazonLinux2RuntimeIsRefusedNamingTheLibraryAndWhatWorks() throws Exception {
+        config("x86_64", 1769, Map.of(), List.of(new NativeRequirement("native/libtokenizers.so",
+                DottedVersion.parse("2.34"), DottedVersion.parse("3.4"))));
+        Path template = dir.resolve("template.yaml");
+        assertThat(run("template", "--package", zip.toString(), "--out", template.toString(), "--runtime", "java17"))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString().trim()).isEqualTo("lambert: --runtime java17 runs on Amazon Linux 2 (glibc 2.26, "
+                + "GLIBCXX_3.4.24), where the native libraries cannot load: native/libtokenizers.so needs GLIBC_2.34; "
+                + "runtimes that work: java21, java25, java17.al2023");
+        assertThat(template).doesNotExist();
+        assertThat(run("template", "--package", zip.toString(), "--out", template.toString(), "--runtime",
+                "java17.al2023")).isZero();
+        Map<String, Object> p = map(map(map(parse(template).get("Resources")).get("LambertFunction"))
+                .get("Properties"));
+        assertThat(p).containsEntry("Runtime", "java17.al2023");
+        checkAgainstDocumentedProperties(p);
+    }
+
+    private String javaToolOptions(Path template) throws Exception {
+        Map<String, Object> p = map(map(map(parse(template).get("Resources")).get("LambertFunction"))
+                .get("Properties"));
+        return (String) map(map(p.get("Environment")).get("Variables")).get("JAVA_TOOL_OPTIONS");
     }
 
     private static void checkAgainstDocumentedProperties(Map<String, Object> properties) {
@@ -158,7 +205,10 @@ class TemplateCommandTest {
         }
         assertThat(properties.keySet()).contains("CodeUri", "Runtime", "Handler", "Architectures", "MemorySize",
                 "Timeout");
-        assertThat(Set.of("java17", "java21", "java25")).contains((String) properties.get("Runtime"));
+        // Lambda's Java runtime identifiers (AWS Lambda developer guide, "Building Lambda functions with Java"; the
+        // Amazon Linux 2023 builds of 8, 11 and 17 of July 2026)
+        assertThat(Set.of("java25", "java21", "java17", "java11", "java8.al2", "java17.al2023", "java11.al2023",
+                "java8.al2023")).contains((String) properties.get("Runtime"));
         for (Object a : (List<?>) properties.get("Architectures")) {
             assertThat(a).isIn("x86_64", "arm64");
         }

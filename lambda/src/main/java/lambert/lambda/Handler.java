@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import lambert.lambda.events.EventKind;
+import lambert.lambda.events.GatewayDeadline;
 import lambert.lambda.events.HttpEvent;
 import lambert.lambda.events.HttpResponses;
+import lambert.lambda.events.ResponseSize;
 import lambert.runtime.Model;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.contract.Reply;
@@ -34,21 +36,33 @@ import org.crac.Resource;
  *
  * <p>The model is loaded in the constructor, which Lambda runs in its INIT phase, never per request
  * and never in a static initialiser. Direct invocations carry the request JSON as the event;
- * API Gateway (REST and HTTP APIs), function URL and ALB events carry it as the POST body, plain
- * or base64. HTTP-style events are answered with {@code {statusCode, headers, body}}: 200, 400 for
- * bad input, 405 for a method other than POST (GET answers model information), 413 over a limit
- * (bytes, texts, or tokens: 256 per MB of the memory setting by default), 504 {@code DeadlineExceeded} when
- * less than the margin (500 ms) was left before the invocation's deadline to start the next micro-batch, 500 with
- * the request id. A direct invocation stopped by the deadline is a function error ({@link ModelFailedException}
- * carrying the {@code DeadlineExceeded} body) rather than a cut-off by Lambda's timeout. A direct invocation with bad input gets the error body as its normal
- * result (retrying bad input cannot help); a failure of the function itself throws
- * {@link ModelFailedException}, so Lambda reports a function error.
+ * API Gateway (REST and HTTP APIs), function URL, ALB and VPC Lattice (V1 and V2) events carry it as the POST
+ * body, plain or base64 ({@link HttpEvent}). HTTP-style events are answered in their service's shape
+ * ({@code {statusCode, headers, body, isBase64Encoded}}): 200, 400 for bad input (a malformed event included),
+ * 405 for a method other than POST (GET answers model information), 413 over a limit (bytes, texts, tokens: 256
+ * per MB of the memory setting by default; or an answer larger than the caller takes, {@link ResponseSize}), 504
+ * {@code DeadlineExceeded} when less than the margin (500 ms) was left before the deadline to start the next
+ * micro-batch, 500 with the request id. The deadline is the invocation's, or for API Gateway events the gateway's
+ * own if that comes first ({@link GatewayDeadline}). A direct invocation stopped by the deadline is a function error
+ * ({@link ModelFailedException} carrying the {@code DeadlineExceeded} body) rather than a cut-off by Lambda's
+ * timeout. A direct invocation with bad input (or an answer over Lambda's 6 MB) gets the error body as its normal
+ * result (retrying cannot help); a failure of the function itself throws {@link ModelFailedException}, so Lambda
+ * reports a function error.
  *
  * <p>SnapStart: the handler registers itself with CRaC; before the snapshot it primes the model
  * (tokenizer and inference at several sequence lengths), after a restore it marks the next
  * invocation as the first of its sandbox.
  */
 public final class Handler implements RequestStreamHandler, Resource {
+    /**
+     * The function timeout {@code lambert package} suggests, in seconds: 28, so that even where the handler can only
+     * go by the function's own clock (an API Gateway event without a request time), it stops starting micro-batches
+     * at 27.5 s (the 500 ms margin), which leaves 1.5 s for the micro-batch under way and the answer before a REST
+     * API's 29 s integration timeout (HTTP APIs wait 30 s). Events that carry API Gateway's request time are held to
+     * the gateway's deadline whatever the timeout ({@link GatewayDeadline}).
+     */
+    public static final int SUGGESTED_TIMEOUT_SECONDS = 28;
+
     private static final List<Integer> PRIMING_WORDS = List.of(1, 16, 64, 200);
 
     private final Settings settings;
@@ -113,31 +127,35 @@ public final class Handler implements RequestStreamHandler, Resource {
         } catch (JsonException e) {
             Reply reply = Service.refuse(RequestException.invalid(null, "the event is not valid JSON: "
                     + e.getMessage()), requestId);
-            finish(output, reply, null, requestId, EventKind.DIRECT, 0, start);
+            finish(output, reply, null, requestId, 0, start);
             return;
         }
         HttpEvent http = HttpEvent.of(tree);
         LongSupplier remaining = context == null ? null : () -> context.getRemainingTimeInMillis();
+        GatewayDeadline gateway = http == null ? null
+                : GatewayDeadline.of(http, settings.gatewayTimeoutMillis(), remaining, System::currentTimeMillis);
         Reply reply;
-        int texts = 0;
         if (http == null) {
             reply = service.handle(tree, event.length, requestId, remaining);
         } else {
-            reply = answerHttp(http, requestId, remaining);
+            reply = answerHttp(http, requestId, gateway != null ? gateway : remaining);
         }
-        if (reply.predictions() != null) {
-            texts = reply.predictions().predictions().size();
+        if (gateway != null && RequestException.DEADLINE.equals(reply.errorType()) && gateway.binding()) {
+            reply = Service.refuse(gateway.exceeded(settings.deadlineMarginMillis()), requestId);
         }
-        finish(output, reply, http, requestId, http == null ? EventKind.DIRECT : http.kind(), texts, start);
+        int texts = reply.predictions() == null ? 0 : reply.predictions().predictions().size();
+        finish(output, reply, http, requestId, texts, start);
     }
 
     private Reply answerHttp(HttpEvent http, String requestId, LongSupplier remaining) {
+        if (http.problem() != null) {
+            return Service.refuse(http.problem(), requestId);
+        }
         byte[] body;
         try {
             body = http.method().equals("POST") ? http.bodyBytes() : new byte[0];
-        } catch (IllegalArgumentException e) {
-            return Service.refuse(RequestException.invalid("body", "the body is marked base64 but is not valid base64: "
-                    + e.getMessage()), requestId);
+        } catch (RequestException e) {
+            return Service.refuse(e, requestId);
         }
         return handleHttp(http.method(), body, requestId, remaining);
     }
@@ -169,19 +187,33 @@ public final class Handler implements RequestStreamHandler, Resource {
         }
     }
 
-    private void finish(OutputStream output, Reply reply, HttpEvent http, String requestId, EventKind kind,
-            int texts, long start) throws IOException {
-        boolean failed = reply.status() >= 500;
+    /**
+     * Encodes the reply in the event's shape and writes it, after checking its size against what the event's caller
+     * takes (a 413 saying what to change replaces an answer that would not get through), and logs the line.
+     */
+    private void finish(OutputStream output, Reply reply, HttpEvent http, String requestId, int texts, long start)
+            throws IOException {
+        EventKind kind = http == null ? EventKind.DIRECT : http.kind();
+        byte[] response = encode(http, reply);
+        RequestException tooLarge = ResponseSize.check(kind, response.length, texts, reply);
+        if (tooLarge != null) {
+            reply = Service.refuse(tooLarge, requestId);
+            response = encode(http, reply);
+        }
         log.write(requestId, kind, reply, texts, System.nanoTime() - start);
         restored = false;
-        if (http != null) {
-            Map<String, String> headers = reply.status() == 405 ? Map.of("allow", "GET, POST") : Map.of();
-            output.write(HttpResponses.write(http, reply.status(), reply.body(), headers));
-        } else if (failed) {
+        if (http == null && reply.status() >= 500) {
             throw new ModelFailedException(new String(reply.body(), StandardCharsets.UTF_8));
-        } else {
-            output.write(reply.body());
         }
+        output.write(response);
+    }
+
+    private static byte[] encode(HttpEvent http, Reply reply) {
+        if (http == null) {
+            return reply.body();
+        }
+        Map<String, String> headers = reply.status() == 405 ? Map.of("allow", "GET, POST") : Map.of();
+        return HttpResponses.write(http, reply.status(), reply.body(), headers);
     }
 
     /** What GET answers: the model's name, task, sizes and limits. */

@@ -23,6 +23,8 @@ import lambert.runtime.session.Optimization;
  *   <tr><td>{@code LAMBERT_MAX_TOKENS}</td><td>256 per MB of {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE}; no limit
  *       without it</td></tr>
  *   <tr><td>{@code LAMBERT_DEADLINE_MARGIN_MS}</td><td>500: no micro-batch starts with less time left</td></tr>
+ *   <tr><td>{@code LAMBERT_GATEWAY_TIMEOUT_MS}</td><td>API Gateway's defaults (29,000 for REST APIs, 30,000 for HTTP
+ *       APIs): the integration timeout API Gateway events are held to; 0 for the function's timeout only</td></tr>
  *   <tr><td>{@code LAMBERT_VERIFY_CHECKSUMS}</td><td>{@code true}</td></tr>
  *   <tr><td>{@code LAMBERT_KERNEL_WORKAROUNDS}</td><td>{@code true}: ONNX Runtime is kept off kernel paths known to
  *       answer wrong on this CPU ({@code KernelWorkarounds}); {@code false} only to show the fault</td></tr>
@@ -35,9 +37,11 @@ import lambert.runtime.session.Optimization;
  * @param limits request limits
  * @param logLevel what is logged per invocation
  * @param deadlineMarginMillis no micro-batch starts with less than this left before the invocation's deadline
+ * @param gatewayTimeoutMillis API Gateway's integration timeout when it is not the default, 0 to hold API Gateway
+ *     events to the function's timeout only, -1 for the defaults ({@link lambert.lambda.events.GatewayDeadline})
  */
 public record Settings(Path modelDir, ModelOptions model, Limits limits, LogLevel logLevel,
-        long deadlineMarginMillis) {
+        long deadlineMarginMillis, long gatewayTimeoutMillis) {
     /** What the function logs per invocation. */
     public enum LogLevel {
         /** One line per invocation. */
@@ -65,6 +69,7 @@ public record Settings(Path modelDir, ModelOptions model, Limits limits, LogLeve
         Limits limits = new Limits(integer(env, "LAMBERT_MAX_TEXTS", Limits.defaults().maxTexts(), 1),
                 integer(env, "LAMBERT_MAX_INPUT_BYTES", Limits.defaults().maxInputBytes(), 1), tokens);
         int margin = integer(env, "LAMBERT_DEADLINE_MARGIN_MS", (int) Service.DEFAULT_DEADLINE_MARGIN_MS, 0);
+        int gateway = integer(env, "LAMBERT_GATEWAY_TIMEOUT_MS", -1, 0);
         String level = env.getOrDefault("LAMBERT_LOG_LEVEL", "INFO").trim().toUpperCase(Locale.ROOT);
         LogLevel logLevel;
         try {
@@ -72,7 +77,7 @@ public record Settings(Path modelDir, ModelOptions model, Limits limits, LogLeve
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("LAMBERT_LOG_LEVEL must be INFO, WARN or OFF, found \"" + level + "\"");
         }
-        return new Settings(modelDir, model, limits, logLevel, margin);
+        return new Settings(modelDir, model, limits, logLevel, margin, gateway);
     }
 
     private static int integer(Map<String, String> env, String name, int fallback, int min) {

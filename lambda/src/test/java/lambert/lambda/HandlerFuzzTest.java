@@ -25,8 +25,9 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The handler on arbitrary input: raw bytes as a direct invocation, contract requests built from fuzzed
- * fields, and fuzzed bodies (plain or base64, valid or not), methods and headers inside the real event shapes
- * of API Gateway REST (v1), HTTP API (v2), function URLs and ALB (with and without multi-value headers).
+ * fields, and fuzzed bodies (plain or base64, valid or not, or not a string at all), methods and headers inside the
+ * real event shapes of API Gateway REST (v1), HTTP API (v2), function URLs, ALB (with and without multi-value
+ * headers) and VPC Lattice (V1 and V2).
  *
  * <p>Every input must give a well-formed answer: a JSON response whose status is 200, 400, 405 or 413 (HTTP
  * events; the body JSON too) or a JSON body (direct); every error carries {@code errorType} and
@@ -36,14 +37,16 @@ import org.junit.jupiter.api.BeforeAll;
  * each answered text adds a bounded prediction).
  *
  * <p>The model is the tiny generated classifier (real BERT tokenizer, an 8-wide embedding table), so each
- * execution costs microseconds of inference. {@code ./mvnw verify} fuzzes it for a few seconds; longer:
+ * execution costs microseconds of inference. The kept inputs (raw events, their last byte 0 picking the raw-bytes
+ * shape) include the malformed events of issue 18, which {@code HandlerTest} also checks message by message.
+ * {@code ./mvnw verify} fuzzes it for a few seconds; longer:
  * {@code ./mvnw -pl lambda -am test -Dtest=HandlerFuzzTest -Dfuzz.duration=10m -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class HandlerFuzzTest {
     private static final int MAX_TEXTS = 8;
     private static final int MAX_INPUT_BYTES = 4096;
     private static final List<String> EVENTS = List.of("apigw-rest.json", "apigw-http.json", "function-url.json",
-            "alb.json");
+            "alb.json", "vpc-lattice-v1.json", "vpc-lattice-v2.json");
     private static final List<String> METHODS = List.of("POST", "GET", "PUT", "post", "DELETE", "");
 
     private static Path dir;
@@ -182,11 +185,14 @@ class HandlerFuzzTest {
         Map<String, Object> event = deepCopy(templates.get(albMulti ? EVENTS.indexOf("alb.json") : template));
         String method = data.consumeBoolean() ? data.pickValue(METHODS) : data.consumeString(8);
         Map<String, Object> context = (Map<String, Object>) event.get("requestContext");
-        if (context.get("http") instanceof Map) {
+        if (event.containsKey("method")) {
+            event.put("method", method);
+        } else if (context.get("http") instanceof Map) {
             ((Map<String, Object>) context.get("http")).put("method", method);
         } else {
             event.put("httpMethod", method);
         }
+        String base64Flag = event.containsKey("is_base64_encoded") ? "is_base64_encoded" : "isBase64Encoded";
         if (albMulti) {
             event.put("multiValueHeaders", Map.of("accept", List.of("*/*")));
         }
@@ -194,24 +200,29 @@ class HandlerFuzzTest {
         if (headers != null && data.consumeBoolean()) {
             headers.put(data.consumeString(20), data.consumeString(40));
         }
-        int body = data.consumeInt(0, 4);
+        int body = data.consumeInt(0, 5);
         switch (body) {
             case 0 -> event.put("body", null);
             case 1 -> {
                 event.put("body", new String(json(request(data)), StandardCharsets.UTF_8));
-                event.put("isBase64Encoded", false);
+                event.put(base64Flag, false);
             }
             case 2 -> {
                 event.put("body", Base64.getEncoder().encodeToString(json(request(data))));
-                event.put("isBase64Encoded", true);
+                event.put(base64Flag, true);
             }
             case 3 -> {
                 event.put("body", Base64.getEncoder().encodeToString(data.consumeBytes(MAX_INPUT_BYTES * 2)));
-                event.put("isBase64Encoded", true);
+                event.put(base64Flag, true);
+            }
+            case 4 -> {
+                // not a string: an object, a list, a number or a boolean where the body goes
+                event.put("body", value(data, "body", 1));
+                event.put(base64Flag, data.consumeBoolean());
             }
             default -> {
                 event.put("body", data.consumeString(MAX_INPUT_BYTES * 2));
-                event.put("isBase64Encoded", data.consumeBoolean());
+                event.put(base64Flag, data.consumeBoolean());
             }
         }
         return event;

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import lambert.runtime.bundle.BundleException;
@@ -151,6 +152,148 @@ class HandlerTest {
     }
 
     @Test
+    void handleRequest_latticeV2PostIsAnsweredInLatticesShape() throws Exception {
+        Map<?, ?> response = invoke(event("vpc-lattice-v2.json"));
+        // AWS's "Respond to the VPC Lattice service": isBase64Encoded, statusCode, headers, body
+        assertThat(response.get("statusCode")).isEqualTo(200L);
+        assertThat(response.get("isBase64Encoded")).isEqualTo(false);
+        assertThat(((Map<?, ?>) response.get("headers")).get("content-type")).isEqualTo("application/json");
+        assertThat(response.containsKey("statusDescription")).isFalse();
+        List<?> results = (List<?>) body(response).get("results");
+        Map<?, ?> direct = invoke("{\"texts\": [\"Hey, how are you?\", \"Fine, thanks.\"]}");
+        assertThat(results).isEqualTo(direct.get("results"));
+    }
+
+    @Test
+    void handleRequest_latticeV1PostIsAnsweredInLatticesShape() throws Exception {
+        Map<?, ?> response = invoke(event("vpc-lattice-v1.json"));
+        assertThat(response.get("statusCode")).isEqualTo(200L);
+        assertThat(response.get("isBase64Encoded")).isEqualTo(false);
+        assertThat(response.containsKey("statusDescription")).isFalse();
+        assertThat(body(response).get("embedding"))
+                .isEqualTo(invoke("{\"text\": \"Hey, how are you?\"}").get("embedding"));
+    }
+
+    @Test
+    void handleRequest_latticeBase64BodiesAreDecoded() throws Exception {
+        String body = Base64.getEncoder().encodeToString("{\"text\": \"Hey, how are you?\"}"
+                .getBytes(StandardCharsets.UTF_8));
+        String v1 = event("vpc-lattice-v1.json").replace("\"{\\\"text\\\": \\\"Hey, how are you?\\\"}\"",
+                "\"" + body + "\"").replace("\"is_base64_encoded\": false", "\"is_base64_encoded\": true");
+        String v2 = event("vpc-lattice-v2.json").replace(
+                "\"{\\\"texts\\\": [\\\"Hey, how are you?\\\", \\\"Fine, thanks.\\\"]}\"", "\"" + body + "\"")
+                .replace("\"isBase64Encoded\": false", "\"isBase64Encoded\": true");
+        Object expected = invoke("{\"text\": \"Hey, how are you?\"}").get("embedding");
+        for (String event : List.of(v1, v2)) {
+            assertThat(event).contains(body);
+            Map<?, ?> response = invoke(event);
+            assertThat(response.get("statusCode")).isEqualTo(200L);
+            assertThat(body(response).get("embedding")).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void handleRequest_latticeGetAnswersModelInformationAndOtherMethodsAre405() throws Exception {
+        for (String name : List.of("vpc-lattice-v1.json", "vpc-lattice-v2.json")) {
+            Map<?, ?> get = invoke(event(name).replace("\"method\": \"POST\"", "\"method\": \"GET\""));
+            assertThat(get.get("statusCode")).as(name).isEqualTo(200L);
+            assertThat(body(get).get("model")).as(name).isEqualTo("minilm-int8");
+            for (String method : List.of("PUT", "DELETE", "HEAD", "OPTIONS")) {
+                Map<?, ?> other = invoke(event(name).replace("\"method\": \"POST\"", "\"method\": \"" + method
+                        + "\""));
+                assertThat(other.get("statusCode")).as(name + " " + method).isEqualTo(405L);
+                assertThat(((Map<?, ?>) other.get("headers")).get("allow")).isEqualTo("GET, POST");
+                assertThat(body(other).get("errorType")).isEqualTo("MethodNotAllowed");
+            }
+        }
+    }
+
+    @Test
+    void handleRequest_latticeErrorsAreAnsweredInLatticesShape() throws Exception {
+        Map<?, ?> badText = invoke(event("vpc-lattice-v1.json").replace("Hey, how are you?\\\"}",
+                "\\\", \\\"txt\\\": 1}"));
+        assertThat(badText.get("statusCode")).isEqualTo(400L);
+        assertThat(body(badText).get("field")).isEqualTo("txt");
+        Map<?, ?> badBase64 = invoke(event("vpc-lattice-v2.json").replace("\"isBase64Encoded\": false",
+                "\"isBase64Encoded\": true"));
+        assertThat(badBase64.get("statusCode")).isEqualTo(400L);
+        assertThat((String) body(badBase64).get("errorMessage")).contains("'{' (U+007B) at index 0");
+        Map<?, ?> noMethod = invoke(event("vpc-lattice-v2.json").replace("\"method\": \"POST\"", "\"method\": 7"));
+        assertThat(noMethod.get("statusCode")).isEqualTo(400L);
+        assertThat(body(noMethod).get("field")).isEqualTo("method");
+        assertThat((String) body(noMethod).get("errorMessage")).contains("VPC Lattice").contains("found number");
+        Map<?, ?> tooMany = invoke(event("vpc-lattice-v2.json").replace("\\\"Fine, thanks.\\\"",
+                "\\\"b\\\", \\\"c\\\", \\\"d\\\", \\\"e\\\""));
+        assertThat(tooMany.get("statusCode")).isEqualTo(413L);
+        assertThat(body(tooMany).get("errorType")).isEqualTo("RequestTooLarge");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void handleRequest_logsLatticeEventsByVersion() throws Exception {
+        for (String version : List.of("v1", "v2")) {
+            logged.reset();
+            invoke(event("vpc-lattice-" + version + ".json"));
+            Map<String, ?> line = (Map<String, ?>) Json.parse(logged.toString(StandardCharsets.UTF_8).strip()
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(line.get("event")).isEqualTo("vpc-lattice-" + version);
+            assertThat(line.get("status")).isEqualTo(200L);
+        }
+    }
+
+    @Test
+    void handleRequest_bodyThatIsNotAStringSaysSo() throws Exception {
+        Map<?, ?> response = invoke(keptInput("http-api-event-whose-body-is-an-object"));
+        assertThat(response.get("statusCode")).isEqualTo(400L);
+        Map<?, ?> body = body(response);
+        assertThat(body.get("field")).isEqualTo("body");
+        assertThat((String) body.get("errorMessage")).contains("\"body\" must be a string").contains("found object")
+                .doesNotContain("empty");
+        Map<?, ?> number = invoke(event("apigw-rest.json").replace(
+                "\"body\": \"{\\\"text\\\": \\\"Hey, how are you?\\\"}\"", "\"body\": 42"));
+        assertThat((String) body(number).get("errorMessage")).contains("found number");
+    }
+
+    @Test
+    void handleRequest_base64ErrorsNameTheCharacterAndItsIndex() throws Exception {
+        Map<?, ?> response = invoke(keptInput("rest-api-event-whose-base64-body-has-a-bad-character"));
+        assertThat(response.get("statusCode")).isEqualTo(400L);
+        assertThat(body(response).get("field")).isEqualTo("body");
+        assertThat((String) body(response).get("errorMessage"))
+                .isEqualTo("the body is marked base64 (\"isBase64Encoded\": true) but is not valid base64: "
+                        + "'!' (U+0021) at index 12 is not a base64 character (A-Z, a-z, 0-9, + and /, with = padding "
+                        + "at the end)");
+        // eyJ0ZXh0cyI6IFsiSGV5LCBob3cgYXJlIHlvdT8iLCAiRmluZSwgdGhhbmtzLiJdfQ== is the HTTP API event's body
+        assertThat(base64Error("eyJ0ZXh0cyI6\\nIFsiSGV5LCBob3cgYXJlIHlvdT8iLCAiRmluZSwgdGhhbmtzLiJdfQ=="))
+                .contains("U+000A LINE FEED (LF) at index 12 is not a base64 character");
+        assertThat(base64Error("eyJ0ZXh0cyI6IFsiSGV5LCBob3cgYXJlIHlvdT8iLCAiRmluZSwgdGhhbmtzLiJdfQ==é"))
+                .contains("'é' (U+00E9 LATIN SMALL LETTER E WITH ACUTE) at index 68 is not a base64 character");
+        assertThat(base64Error("eyJ0ZXh0=cyI6IFsiSGV5LCBob3cgYXJlIHlvdT8iLCAiRmluZSwgdGhhbmtzLiJdfQ=="))
+                .contains("'c' (U+0063) at index 9 comes after the padding \"=\" at index 8");
+        assertThat(base64Error("eyJ0ZXh0cyI6IFsiSGV5LCBob3cgYXJlIHlvdT8iLCAiRmluZSwgdGhhbmtzLiJdfQ==="))
+                .contains("the padding \"=\" from index 66 does not end a group of 4 characters (69 characters "
+                        + "in all)");
+        assertThat(base64Error("eyJ0ZXh0cyI6IFsiSGV5LCBob3cgYXJlIHlvdT8iLCAiRmluZSwgdGhhbmtzLiJdf"))
+                .contains("a lone character at index 64");
+    }
+
+    @Test
+    void handleRequest_version2EventWithoutItsMethodIs400NotADirectCall() throws Exception {
+        Map<?, ?> noMethod = invoke(keptInput("version-2-event-without-its-http-method"));
+        assertThat(noMethod.get("statusCode")).isEqualTo(400L);
+        assertThat(body(noMethod).get("field")).isEqualTo("requestContext.http.method");
+        assertThat((String) body(noMethod).get("errorMessage")).contains("function URL event").contains("found null");
+        Map<?, ?> noContext = invoke(keptInput("version-2-event-without-request-context"));
+        assertThat(noContext.get("statusCode")).isEqualTo(400L);
+        assertThat((String) body(noContext).get("errorMessage")).contains("\"version\": \"2.0\"")
+                .contains("requestContext.http");
+        Map<?, ?> numberMethod = invoke(event("alb.json").replace("\"httpMethod\": \"POST\"", "\"httpMethod\": 1"));
+        assertThat(numberMethod.get("statusCode")).isEqualTo(400L);
+        assertThat(numberMethod.get("statusDescription")).isEqualTo("400 Bad Request");
+        assertThat(body(numberMethod).get("field")).isEqualTo("httpMethod");
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void handleRequest_logsOneJsonLinePerInvocation() throws Exception {
         logged.reset();
@@ -193,6 +336,23 @@ class HandlerTest {
         handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out,
                 new TestContext("test-request"));
         return (Map<?, ?>) Json.parse(out.toByteArray());
+    }
+
+    private String base64Error(String body) throws Exception {
+        Map<?, ?> response = invoke(event("apigw-http.json").replace(
+                "eyJ0ZXh0cyI6IFsiSGV5LCBob3cgYXJlIHlvdT8iLCAiRmluZSwgdGhhbmtzLiJdfQ==", body));
+        assertThat(response.get("statusCode")).isEqualTo(400L);
+        return (String) body(response).get("errorMessage");
+    }
+
+    /** An input kept for {@link HandlerFuzzTest}: a raw event, whose last byte (0) picks the raw-bytes shape. */
+    private static String keptInput(String name) throws IOException {
+        try (InputStream in = HandlerTest.class.getResourceAsStream("/lambert/lambda/HandlerFuzzTestInputs/"
+                + "handleRequest_anyEventGetsAWellFormedBoundedAnswer/" + name)) {
+            byte[] bytes = in.readAllBytes();
+            assertThat(bytes[bytes.length - 1]).isZero();
+            return new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
+        }
     }
 
     private static Map<?, ?> body(Map<?, ?> response) throws Exception {

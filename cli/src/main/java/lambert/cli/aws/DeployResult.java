@@ -11,6 +11,8 @@ import java.util.List;
  * @param role the execution role's ARN
  * @param roleCreated whether this deploy created the role
  * @param url the function URL, or null
+ * @param callerPolicy for a URL with AuthType AWS_IAM, the identity-based policy its callers need
+ *     ({@link UrlCallerPolicy}); else null
  * @param code how the code went: inline, an S3 object, or unchanged
  * @param created whether this deploy created the function
  * @param upToDate whether nothing needed changing
@@ -21,7 +23,7 @@ import java.util.List;
  * @param region the region
  */
 public record DeployResult(String function, String alias, String version, String role, boolean roleCreated,
-        String url, String code, boolean created, boolean upToDate, boolean dryRun, List<Step> steps,
+        String url, String callerPolicy, String code, boolean created, boolean upToDate, boolean dryRun, List<Step> steps,
         List<String> notes, String account, String region) {
 
     /** The calls that change something. */

@@ -14,10 +14,12 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import lambert.cli.UsageException;
+import lambert.cli.packaging.FunctionConfig;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.iam.model.Role;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionUrlConfigResponse;
 import software.amazon.awssdk.services.lambda.model.FunctionCode;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.FunctionUrlAuthType;
@@ -57,6 +59,8 @@ public final class Deployer {
     private final List<String> notes = new ArrayList<>();
     private final String fn;
     private boolean snapOn;
+    /** The environment to set: the spec's, with JAVA_TOOL_OPTIONS for SnapStart or provisioned concurrency. */
+    private Map<String, String> environment;
 
     public Deployer(AwsClients aws, DeploySpec spec, DeploySettings settings, boolean dryRun,
             Consumer<String> progress) {
@@ -85,6 +89,23 @@ public final class Deployer {
                     + "SnapStart with more than 512 MB of ephemeral storage: deploy with --no-snapstart or "
                     + "--ephemeral-storage 512");
         }
+
+        // 1b. Provisioned concurrency on the alias as it is: SnapStart cannot join it, and with either one the
+        // environments are initialised ahead of requests, which changes JAVA_TOOL_OPTIONS.
+        String qualified = fn + ":" + spec.alias();
+        Optional<GetProvisionedConcurrencyConfigResponse> pc = current.isEmpty() ? Optional.empty()
+                : readOptional("lambda:GetProvisionedConcurrencyConfig", qualified, "alias " + qualified,
+                        () -> aws.lambda().getProvisionedConcurrencyConfig(r -> r.functionName(fn)
+                                .qualifier(spec.alias())));
+        int provisionedNow = pc.map(c -> c.requestedProvisionedConcurrentExecutions()).orElse(0);
+        if (snapOn && provisionedNow > 0 && spec.provisioned() == null) {
+            throw new UsageException("alias " + qualified + " has provisioned concurrency (" + provisionedNow
+                    + " environments), and AWS Lambda does not support SnapStart with provisioned concurrency: add "
+                    + "--provisioned 0 to remove it and use SnapStart, or deploy with --no-snapstart to keep it");
+        }
+        int provisionedWanted = spec.provisioned() != null ? spec.provisioned() : provisionedNow;
+        environment = new TreeMap<>(FunctionConfig.environmentFor(spec.environment(),
+                snapOn || provisionedWanted > 0));
 
         // 2. The execution role: --role, else the function's own, else lambert-FUNCTION (created once).
         boolean roleCreated = false;
@@ -145,7 +166,16 @@ public final class Deployer {
             code.s3Bucket(spec.s3Bucket()).s3Key(key);
         }
 
-        // 4. Create, or update code then configuration.
+        // 4. Provisioned concurrency goes before SnapStart comes: a SnapStart version cannot serve an alias that has it.
+        boolean provisionedRemoved = false;
+        if (snapOn && provisionedNow > 0) {
+            write("lambda:DeleteProvisionedConcurrencyConfig", "alias " + qualified, qualified + " (was "
+                    + provisionedNow + "; SnapStart replaces it)", () -> aws.lambda().deleteProvisionedConcurrencyConfig(
+                            r -> r.functionName(fn).qualifier(spec.alias())));
+            provisionedRemoved = true;
+        }
+
+        // 5. Create, or update code then configuration.
         boolean created = current.isEmpty();
         if (created) {
             FunctionCode c = code.build();
@@ -155,7 +185,7 @@ public final class Deployer {
                             .createFunction(r -> r.functionName(fn).runtime(spec.runtime()).role(role)
                                     .handler(spec.handler()).code(c).timeout(spec.timeoutSeconds())
                                     .memorySize(spec.memoryMb()).architecturesWithStrings(spec.architecture())
-                                    .environment(e -> e.variables(spec.environment()))
+                                    .environment(e -> e.variables(environment))
                                     .ephemeralStorage(e -> e.size(spec.ephemeralStorageMb()))
                                     .snapStart(s -> s.applyOn(snapStart()))
                                     .description("lambert: " + spec.zip().getFileName())
@@ -175,14 +205,14 @@ public final class Deployer {
                         + String.join(", ", configDifferences) + ")", () -> aws.lambda().updateFunctionConfiguration(
                                 r -> r.functionName(fn).runtime(spec.runtime()).role(role).handler(spec.handler())
                                         .timeout(spec.timeoutSeconds()).memorySize(spec.memoryMb())
-                                        .environment(e -> e.variables(spec.environment()))
+                                        .environment(e -> e.variables(environment))
                                         .ephemeralStorage(e -> e.size(spec.ephemeralStorageMb()))
                                         .snapStart(s -> s.applyOn(snapStart()))));
                 awaitReady(null, "LastUpdateStatus is Successful");
             }
         }
 
-        // 5. A version with exactly this code and configuration, and the alias on it.
+        // 6. A version with exactly this code and configuration, and the alias on it.
         Optional<FunctionConfiguration> aliased = created ? Optional.empty()
                 : readOptional("lambda:GetFunction", fn + ":" + spec.alias() + " (the version the alias points at)",
                         "alias " + fn + ":" + spec.alias(), () -> aws.lambda().getFunction(r -> r
@@ -210,12 +240,8 @@ public final class Deployer {
         }
         boolean aliasExisted = aliased.isPresent();
 
-        // 6. Provisioned concurrency on the alias.
-        if (spec.provisioned() != null) {
-            Optional<GetProvisionedConcurrencyConfigResponse> pc = !aliasExisted ? Optional.empty()
-                    : readOptional("lambda:GetProvisionedConcurrencyConfig", fn + ":" + spec.alias(),
-                            "alias " + fn + ":" + spec.alias(), () -> aws.lambda()
-                                    .getProvisionedConcurrencyConfig(r -> r.functionName(fn).qualifier(spec.alias())));
+        // 7. Provisioned concurrency on the alias (as read in 1b).
+        if (spec.provisioned() != null && !provisionedRemoved) {
             int wanted = spec.provisioned();
             if (wanted == 0 && pc.isPresent()) {
                 write("lambda:DeleteProvisionedConcurrencyConfig", "alias " + fn + ":" + spec.alias(), fn + ":"
@@ -230,8 +256,9 @@ public final class Deployer {
             }
         }
 
-        // 7. The function URL on the alias, and the public permissions when it is public.
+        // 8. The function URL on the alias, and the public permissions when it is public.
         String url = null;
+        String urlTarget = null;
         if (spec.url() != DeploySpec.UrlAuth.UNCHANGED) {
             FunctionUrlAuthType auth = spec.url() == DeploySpec.UrlAuth.NONE ? FunctionUrlAuthType.NONE
                     : FunctionUrlAuthType.AWS_IAM;
@@ -240,11 +267,15 @@ public final class Deployer {
                             + spec.alias(), () -> aws.lambda().getFunctionUrlConfig(r -> r.functionName(fn)
                                     .qualifier(spec.alias())));
             if (existing.isEmpty()) {
-                url = write("lambda:CreateFunctionUrlConfig", "alias " + fn + ":" + spec.alias(), fn + ":"
-                        + spec.alias() + " (AuthType " + auth + ")", () -> aws.lambda().createFunctionUrlConfig(
-                                r -> r.functionName(fn).qualifier(spec.alias()).authType(auth)).functionUrl());
+                CreateFunctionUrlConfigResponse made = write("lambda:CreateFunctionUrlConfig", "alias " + fn + ":"
+                        + spec.alias(), fn + ":" + spec.alias() + " (AuthType " + auth + ")", () -> aws.lambda()
+                                .createFunctionUrlConfig(r -> r.functionName(fn).qualifier(spec.alias())
+                                        .authType(auth)));
+                url = made == null ? null : made.functionUrl();
+                urlTarget = made == null ? null : made.functionArn();
             } else {
                 url = existing.get().functionUrl();
+                urlTarget = existing.get().functionArn();
                 if (existing.get().authType() != auth) {
                     write("lambda:UpdateFunctionUrlConfig", "alias " + fn + ":" + spec.alias(), fn + ":" + spec.alias()
                             + " (AuthType " + existing.get().authTypeAsString() + " -> " + auth + ")",
@@ -284,7 +315,12 @@ public final class Deployer {
         }
 
         boolean upToDate = steps.stream().noneMatch(s -> s.kind() == Step.Kind.WRITE);
-        return new DeployResult(fn, spec.alias(), version, role, roleCreated, url, codeRoute, created, upToDate,
+        // The URL serves the alias: the policy names the alias-qualified ARN whether or not Lambda's answer did.
+        String callerPolicy = spec.url() == DeploySpec.UrlAuth.AWS_IAM && urlTarget != null
+                ? UrlCallerPolicy.forFunction(urlTarget.endsWith(":" + spec.alias()) ? urlTarget
+                        : urlTarget + ":" + spec.alias()) : null;
+        return new DeployResult(fn, spec.alias(), version, role, roleCreated, url, callerPolicy, codeRoute, created,
+                upToDate,
                 dryRun, List.copyOf(steps), List.copyOf(notes), caller == null ? null : caller.account(),
                 aws.region().id());
     }
@@ -315,8 +351,12 @@ public final class Deployer {
         }
         Map<String, String> env = c.environment() == null || c.environment().variables() == null ? Map.of()
                 : c.environment().variables();
-        if (!new TreeMap<>(env).equals(spec.environment())) {
-            d.add("environment " + new TreeMap<>(env).keySet() + " -> " + spec.environment().keySet());
+        if (!new TreeMap<>(env).equals(environment)) {
+            java.util.Set<String> changed = new java.util.TreeSet<>(env.keySet());
+            changed.addAll(environment.keySet());
+            changed.removeIf(k -> Objects.equals(env.get(k), environment.get(k)));
+            d.add("environment " + String.join(", ", changed.stream().map(k -> describe(k, env.get(k),
+                    environment.get(k))).toList()));
         }
         int ephemeral = c.ephemeralStorage() == null || c.ephemeralStorage().size() == null ? 512
                 : c.ephemeralStorage().size();
@@ -332,6 +372,20 @@ public final class Deployer {
             d.add("SnapStart " + snap + " -> " + snapStart());
         }
         return d;
+    }
+
+    /** A changed variable for people; the C1-only flag coming or going is named, with why. */
+    private static String describe(String key, String was, String now) {
+        if (key.equals("JAVA_TOOL_OPTIONS") && was != null && now != null) {
+            String c1 = FunctionConfig.C1_ONLY;
+            if (was.contains(c1) && !now.contains(c1)) {
+                return key + " without " + c1 + " (environments initialised ahead of requests: priming reaches C2)";
+            }
+            if (!was.contains(c1) && now.contains(c1)) {
+                return key + " with " + c1 + " again (on demand: C1 only, for a shorter INIT)";
+            }
+        }
+        return key;
     }
 
     private byte[] readZip() {

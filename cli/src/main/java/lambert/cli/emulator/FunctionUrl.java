@@ -15,7 +15,8 @@ import lambert.runtime.json.JsonException;
  * An emulated function behind HTTP, as a Lambda function URL puts one: each request becomes a payload
  * format 2.0 event (the body base64-encoded), and the function's {@code {statusCode, headers, body}} answer
  * becomes the reply. One environment answers one request at a time, as one Lambda execution environment does;
- * a function error is a 502 and a timeout a 504, as function URLs answer them.
+ * a function error is a 502 and a timeout a 504, as function URLs answer them; an emulator that cannot run at all
+ * is a 502 naming why.
  *
  * <pre>{@code
  * try (FunctionUrl url = new FunctionUrl(emulator)) {
@@ -31,13 +32,21 @@ public final class FunctionUrl implements AutoCloseable {
         this.emulator = emulator;
     }
 
+    /** Starts the function's environment now (its cold start), rather than on the first request. */
+    public synchronized void start() throws IOException, InitFailedException {
+        emulator.start();
+    }
+
     /** Answers one HTTP request through the function. */
-    public synchronized Reply answer(String method, byte[] body, String requestId) throws IOException {
+    public synchronized Reply answer(String method, byte[] body, String requestId) {
         Report report;
         try {
             report = emulator.invoke(event(method, body, requestId));
         } catch (InitFailedException e) {
             return error(502, "InitError", "the function failed to initialise (" + e.errorType() + "): " + e.getMessage(),
+                    requestId);
+        } catch (IOException e) {
+            return error(502, "FunctionUnavailable", "the emulated function could not be reached: " + e.getMessage(),
                     requestId);
         }
         if (report.status().equals("timeout")) {
@@ -63,7 +72,7 @@ public final class FunctionUrl implements AutoCloseable {
         return new Reply(status, ResponseWriter.error(type, message, null, requestId), type, null);
     }
 
-    private static byte[] event(String method, byte[] body, String requestId) throws IOException {
+    private static byte[] event(String method, byte[] body, String requestId) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = Json.generator(out)) {
             g.writeStartObject();
@@ -88,6 +97,8 @@ public final class FunctionUrl implements AutoCloseable {
             g.writeStringField("body", Base64.getEncoder().encodeToString(body));
             g.writeBooleanField("isBase64Encoded", true);
             g.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
         return out.toByteArray();
     }

@@ -3,8 +3,10 @@ package lambert.cli.packaging;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import lambert.lambda.Handler;
 import lambert.runtime.json.Json;
 
 /**
@@ -23,13 +25,20 @@ import lambert.runtime.json.Json;
  * @param unzippedBytes the unpacked size
  * @param model the model's name
  * @param lambertVersion the lambert version that packaged it
+ * @param nativeLibraries what each native library in the zip needs from the OS (glibc, libstdc++), from
+ *     which deploy and template check a runtime the package was not built for
  */
 public record FunctionConfig(String handler, String runtime, String architecture, int memoryMb, int timeoutSeconds,
         Map<String, String> environment, String zipSha256, String zipSha256Base64, long zipBytes,
-        long unzippedBytes, String model, String lambertVersion) {
+        long unzippedBytes, String model, String lambertVersion, List<NativeRequirement> nativeLibraries) {
 
     /** The handler class and method of every lambert function. */
     public static final String HANDLER = "lambert.lambda.Handler::handleRequest";
+    /**
+     * The suggested timeout, in seconds: {@link Handler#SUGGESTED_TIMEOUT_SECONDS} (28), so that the handler's own
+     * 504 comes before API Gateway's at 29 s; a function not behind API Gateway may take longer.
+     */
+    public static final int TIMEOUT_SECONDS = Handler.SUGGESTED_TIMEOUT_SECONDS;
     /**
      * JVM options for the function. Tiered compilation stopped at C1 is AWS's advice for short-lived
      * Java functions; serial GC suits one request at a time in a small heap; a 24 MB young generation
@@ -39,8 +48,39 @@ public record FunctionConfig(String handler, String runtime, String architecture
     public static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "
             + "-Xmn24m";
 
+    /** The C1-only flag of {@link #JAVA_TOOL_OPTIONS}, which environments initialised ahead of requests drop. */
+    public static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+
     public FunctionConfig {
         environment = Map.copyOf(environment);
+        nativeLibraries = List.copyOf(nativeLibraries);
+    }
+
+    /** A configuration without native-library requirements (a zip without {@code native/}). */
+    public FunctionConfig(String handler, String runtime, String architecture, int memoryMb, int timeoutSeconds,
+            Map<String, String> environment, String zipSha256, String zipSha256Base64, long zipBytes,
+            long unzippedBytes, String model, String lambertVersion) {
+        this(handler, runtime, architecture, memoryMb, timeoutSeconds, environment, zipSha256, zipSha256Base64,
+                zipBytes, unzippedBytes, model, lambertVersion, List.of());
+    }
+
+    /**
+     * The environment for a function whose environments are initialised before requests arrive
+     * (SnapStart, provisioned concurrency) when {@code initialisedAhead}: {@code JAVA_TOOL_OPTIONS}
+     * without {@code -XX:TieredStopAtLevel=1}, so that the priming run before the snapshot (or in the
+     * provisioned environment, before its first request) can reach C2, the optimising compiler, and the
+     * requests are not left on C1 code for the environment's life. C1 only is for on-demand cold starts,
+     * where INIT is on the request's path and C1 shortens it. Unchanged otherwise.
+     */
+    public static Map<String, String> environmentFor(Map<String, String> environment, boolean initialisedAhead) {
+        String options = environment.get("JAVA_TOOL_OPTIONS");
+        if (!initialisedAhead || options == null) {
+            return environment;
+        }
+        Map<String, String> out = new TreeMap<>(environment);
+        out.put("JAVA_TOOL_OPTIONS", String.join(" ", java.util.Arrays.stream(options.trim().split("\\s+"))
+                .filter(o -> !o.equals(C1_ONLY)).toList()));
+        return out;
     }
 
     /** The pretty-printed JSON. */
@@ -65,11 +105,34 @@ public record FunctionConfig(String handler, String runtime, String architecture
             g.writeNumberField("unzipped_bytes", unzippedBytes);
             g.writeStringField("model", model);
             g.writeStringField("lambert_version", lambertVersion);
+            g.writeArrayFieldStart("native_libraries");
+            for (NativeRequirement lib : nativeLibraries) {
+                writeNative(g, lib);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("compatible_runtimes");
+            for (LambdaRuntime r : LambdaRuntime.compatible(nativeLibraries)) {
+                g.writeString(r.id());
+            }
+            g.writeEndArray();
             g.writeEndObject();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         out.write('\n');
         return out.toByteArray();
+    }
+
+    /** One {@code native_libraries} entry: {@code {"file": ..., "glibc": "2.34", "glibcxx": "3.4.22"}}. */
+    public static void writeNative(JsonGenerator g, NativeRequirement lib) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("file", lib.file());
+        if (lib.glibc() != null) {
+            g.writeStringField("glibc", lib.glibc().toString());
+        }
+        if (lib.glibcxx() != null) {
+            g.writeStringField("glibcxx", lib.glibcxx().toString());
+        }
+        g.writeEndObject();
     }
 }

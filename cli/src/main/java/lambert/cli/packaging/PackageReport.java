@@ -14,9 +14,12 @@ import java.util.List;
  * @param naiveZipBytes the zip size if every dependency jar were shipped as it is
  * @param naiveUnzippedBytes the unpacked size in that case
  * @param sha256 the zip's SHA-256, hex
+ * @param runtime the Lambda runtime it was packaged for ({@code java21})
+ * @param nativeLibraries what each native library needs from the OS
  */
 public record PackageReport(Path zip, Path config, long zipBytes, long unzippedBytes, List<Entry> entries,
-        long naiveZipBytes, long naiveUnzippedBytes, String sha256) {
+        long naiveZipBytes, long naiveUnzippedBytes, String sha256, String runtime,
+        List<NativeRequirement> nativeLibraries) {
 
     /** Lambda's limit for a zip uploaded in the request itself. */
     public static final long DIRECT_UPLOAD_LIMIT = 50L * 1024 * 1024;
@@ -34,6 +37,7 @@ public record PackageReport(Path zip, Path config, long zipBytes, long unzippedB
 
     public PackageReport {
         entries = List.copyOf(entries);
+        nativeLibraries = List.copyOf(nativeLibraries);
     }
 
     /** {@code function.json} for {@code function.zip}; {@code NAME.function.json} for {@code NAME.zip}. */

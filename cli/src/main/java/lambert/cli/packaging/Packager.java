@@ -23,10 +23,12 @@ import lambert.runtime.bundle.Version;
  * Builds the function zip: {@code lib/*.jar} (the {@code lambda} module and its runtime dependencies,
  * rewritten without what the function never loads), {@code native/} (ONNX Runtime's and the
  * tokenizer's libraries for one architecture, unpacked), {@code model/} (the bundle, with a
- * complete manifest). Deterministic, written to a temp file and moved into place.
+ * complete manifest). Deterministic, written to a temp file and moved into place. What each native
+ * library needs from the OS is read from its ELF version needs and recorded in {@code function.json};
+ * a runtime whose OS cannot load them is refused before anything is loaded or written.
  *
  * <pre>{@code
- * PackageReport report = Packager.build(ModelBundle.open(dir), Architecture.X86_64, Path.of("function.zip"));
+ * PackageReport report = Packager.build(ModelBundle.open(dir), Architecture.X86_64, "java21", Path.of("function.zip"));
  * }</pre>
  */
 public final class Packager {
@@ -38,8 +40,21 @@ public final class Packager {
 
     private Packager() {}
 
-    /** Packages {@code bundle}; refuses a bundle that does not load. */
+    /** Packages {@code bundle} for lambert's default runtime ({@link LambdaRuntime#DEFAULT}). */
     public static PackageReport build(ModelBundle bundle, Architecture arch, Path out) throws IOException {
+        return build(bundle, arch, LambdaRuntime.DEFAULT.id(), out);
+    }
+
+    /**
+     * Packages {@code bundle} for the Lambda runtime {@code runtime} ({@code java21}); refuses, with an
+     * {@link UnsupportedRuntimeException}, a runtime the function's classes or native libraries cannot
+     * run on, and a bundle that does not load, before anything is written.
+     */
+    public static PackageReport build(ModelBundle bundle, Architecture arch, String runtime, Path out)
+            throws IOException {
+        Map<String, Path> jars = FunctionJars.locate();
+        List<NativeRequirement> natives = nativeRequirements(jars, arch);
+        LambdaRuntime checked = LambdaRuntime.check(runtime, natives);
         Manifest complete;
         try (Model model = Model.open(bundle, ModelOptions.defaults())) {
             complete = model.manifest();
@@ -47,7 +62,7 @@ public final class Packager {
         List<ZipWriter.Item> items = new ArrayList<>();
         long naiveZip = 0;
         long naiveUnzipped = 0;
-        for (Map.Entry<String, Path> jar : FunctionJars.locate().entrySet()) {
+        for (Map.Entry<String, Path> jar : jars.entrySet()) {
             String name = jar.getKey();
             Path source = jar.getValue();
             long original = Files.isDirectory(source) ? 0 : Files.size(source);
@@ -107,14 +122,54 @@ public final class Packager {
             String sha = Checksums.sha256(temp);
             ModelFiles.replace(temp, target);
             Path config = target.resolveSibling(PackageReport.configName(target));
-            FunctionConfig function = new FunctionConfig(FunctionConfig.HANDLER, "java21", arch.lambdaName(),
-                    SUGGESTED_MEMORY_MB, 30, Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS),
+            FunctionConfig function = new FunctionConfig(FunctionConfig.HANDLER, checked.id(), arch.lambdaName(),
+                    SUGGESTED_MEMORY_MB, FunctionConfig.TIMEOUT_SECONDS, Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS),
                     sha, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha)), zipBytes, unzipped,
-                    complete.name(), Version.CURRENT);
+                    complete.name(), Version.CURRENT, natives);
             Path configTemp = partials.create(target.getParent(), ".function", ".json.partial");
             Files.write(configTemp, function.toJson(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             ModelFiles.replace(configTemp, config);
-            return new PackageReport(target, config, zipBytes, unzipped, entries, naiveZip, naiveUnzipped, sha);
+            return new PackageReport(target, config, zipBytes, unzipped, entries, naiveZip, naiveUnzipped, sha,
+                    checked.id(), natives);
         }
+    }
+
+    /** What each native library in a function zip ({@code native/*.so}) needs from the OS, by file name. */
+    public static List<NativeRequirement> nativeRequirements(Path functionZip) throws IOException {
+        List<NativeRequirement> natives = new ArrayList<>();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(functionZip.toFile())) {
+            for (java.util.zip.ZipEntry entry : java.util.Collections.list(zip.entries())) {
+                if (entry.getName().startsWith("native/") && entry.getName().endsWith(".so") && !entry.isDirectory()) {
+                    byte[] bytes;
+                    try (java.io.InputStream in = zip.getInputStream(entry)) {
+                        bytes = in.readNBytes((int) PackageReport.UNZIPPED_LIMIT + 1);
+                    }
+                    if (bytes.length > PackageReport.UNZIPPED_LIMIT) {
+                        throw new IOException(entry.getName() + " unpacks to more than 250 MB, Lambda's limit for the "
+                                + "whole package");
+                    }
+                    natives.add(NativeRequirement.of(entry.getName(), ElfVersionNeeds.read(entry.getName(), bytes)));
+                }
+            }
+        }
+        natives.sort(Comparator.comparing(NativeRequirement::file));
+        return natives;
+    }
+
+    /** What each native library the package takes out of the jars needs from the OS, by file name. */
+    static List<NativeRequirement> nativeRequirements(Map<String, Path> jars, Architecture arch) throws IOException {
+        List<NativeRequirement> natives = new ArrayList<>();
+        for (Map.Entry<String, Path> jar : jars.entrySet()) {
+            if (!JarRules.ship(jar.getKey())) {
+                continue;
+            }
+            for (String[] lib : JarRules.natives(jar.getKey(), arch)) {
+                String file = "native/" + lib[1];
+                natives.add(NativeRequirement.of(file, ElfVersionNeeds.read(file, ZipWriter.read(jar.getValue(),
+                        lib[0]))));
+            }
+        }
+        natives.sort(Comparator.comparing(NativeRequirement::file));
+        return natives;
     }
 }

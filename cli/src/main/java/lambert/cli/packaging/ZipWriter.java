@@ -73,6 +73,19 @@ final class ZipWriter {
         });
     }
 
+    /** The bytes of one entry of a zip or jar. */
+    static byte[] read(Path zip, String entryName) throws IOException {
+        try (ZipFile source = new ZipFile(zip.toFile())) {
+            ZipEntry entry = source.getEntry(entryName);
+            if (entry == null) {
+                throw new IOException(zip.getFileName() + " has no " + entryName);
+            }
+            try (InputStream in = source.getInputStream(entry)) {
+                return in.readAllBytes();
+            }
+        }
+    }
+
     /**
      * Writes the items, sorted by name, to {@code out}, a file that must exist (the caller's temp file); returns the
      * compressed size of each. The file is not created: once Ctrl-C's cleanup hook has removed it, this fails

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import lambert.cli.packaging.LambdaRuntime;
+import lambert.cli.packaging.UnsupportedRuntimeException;
 
 /**
  * An AWS SAM template with one {@code AWS::Serverless::Function}: the function a package describes,
@@ -19,7 +21,8 @@ import java.util.TreeMap;
  * @param functionName the function's name, or null to let CloudFormation name it
  * @param description the function's description
  * @param codeUri the zip, relative to the template's folder
- * @param runtime {@code java17}, {@code java21} or {@code java25}
+ * @param runtime a Lambda Java runtime for Java 17 or later ({@code java21}); whether the package's native
+ *     libraries load on it is the caller's check ({@code LambdaRuntime.check})
  * @param handler the handler string
  * @param architecture {@code x86_64} or {@code arm64}
  * @param memoryMb memory size
@@ -35,9 +38,6 @@ public record SamTemplate(String logicalId, String functionName, String descript
         String handler, String architecture, int memoryMb, int timeoutSeconds, Map<String, String> environment,
         int ephemeralStorageMb, boolean snapStart, int provisioned, String alias, boolean url) {
 
-    /** The managed Java runtimes lambert packages for. */
-    public static final List<String> RUNTIMES = List.of("java17", "java21", "java25");
-
     /** Checks every setting against Lambda's limits, naming the option. */
     public SamTemplate {
         environment = Map.copyOf(environment);
@@ -48,8 +48,10 @@ public record SamTemplate(String logicalId, String functionName, String descript
             throw new IllegalArgumentException("--function must be 1 to 64 letters, digits, hyphens or underscores "
                     + "(Lambda's rule for function names), found \"" + functionName + "\"");
         }
-        if (!RUNTIMES.contains(runtime)) {
-            throw new IllegalArgumentException("runtime must be one of " + RUNTIMES + ", found " + runtime);
+        try {
+            LambdaRuntime.check(runtime, List.of());
+        } catch (UnsupportedRuntimeException e) {
+            throw new IllegalArgumentException("runtime " + e.getMessage());
         }
         if (!architecture.equals("x86_64") && !architecture.equals("arm64")) {
             throw new IllegalArgumentException("architecture must be x86_64 or arm64, found " + architecture);
@@ -121,7 +123,8 @@ public record SamTemplate(String logicalId, String functionName, String descript
         outputs.put("AliasArn", output("The alias that points at the published version",
                 Map.of("Ref", logicalId + "Alias" + alias.replaceAll("[^A-Za-z0-9]", ""))));
         if (url) {
-            outputs.put("FunctionUrl", output("The function URL (AWS_IAM: requests must be SigV4-signed)",
+            outputs.put("FunctionUrl", output("The function URL (AWS_IAM: requests must be SigV4-signed by callers "
+                    + "allowed both lambda:InvokeFunctionUrl and lambda:InvokeFunction)",
                     Map.of("Fn::GetAtt", List.of(logicalId + "Url", "FunctionUrl"))));
         }
 

@@ -252,6 +252,11 @@ public final class FakeAws implements AutoCloseable {
         return Map.copyOf(functions.get(function).aliases);
     }
 
+    /** The provisioned concurrency set on an alias, or null. */
+    public synchronized Integer provisioned(String function, String alias) {
+        return functions.get(function).provisioned.get(alias);
+    }
+
     /** An S3 object's bytes, or null. */
     public synchronized byte[] object(String bucket, String key) {
         return objects.get(bucket + "/" + key);
@@ -730,6 +735,9 @@ public final class FakeAws implements AutoCloseable {
             }
             case "UpdateFunctionConfiguration": {
                 Map<String, Object> req = c.json();
+                if (req.containsKey("Runtime") && !knownRuntime(req.get("Runtime"))) {
+                    return unknownRuntime(req.get("Runtime"));
+                }
                 for (String k : List.of("Runtime", "Role", "Handler", "Timeout", "MemorySize", "Environment",
                         "EphemeralStorage")) {
                     if (req.containsKey(k)) {
@@ -789,6 +797,9 @@ public final class FakeAws implements AutoCloseable {
                 if (f.versions.stream().noneMatch(v -> v.get("Version").equals(version))) {
                     return notFound("Function not found: " + arn(name, version));
                 }
+                if (f.provisioned.getOrDefault(alias, 0) > 0 && snapStartOn(f, version)) {
+                    return snapStartWithProvisioned(name, alias);
+                }
                 f.aliases.put(alias, version);
                 return json(op.equals("CreateAlias") ? 201 : 200, Map.of("AliasArn", arn(name, alias), "Name", alias,
                         "FunctionVersion", version, "Description", "", "RevisionId", UUID.randomUUID().toString()));
@@ -809,6 +820,9 @@ public final class FakeAws implements AutoCloseable {
                     return notFound("Alias not found: " + arn(name, qualifier));
                 }
                 Number n = (Number) c.json().get("ProvisionedConcurrentExecutions");
+                if (n.intValue() > 0 && snapStartOn(f, f.aliases.get(qualifier))) {
+                    return snapStartWithProvisioned(name, qualifier);
+                }
                 f.provisioned.put(qualifier, n.intValue());
                 return json(202, Map.of("RequestedProvisionedConcurrentExecutions", n.intValue(),
                         "AllocatedProvisionedConcurrentExecutions", 0, "AvailableProvisionedConcurrentExecutions", 0,
@@ -902,6 +916,9 @@ public final class FakeAws implements AutoCloseable {
                 problems.add("CreateFunction without " + k);
             }
         }
+        if (!knownRuntime(req.get("Runtime"))) {
+            return unknownRuntime(req.get("Runtime"));
+        }
         if (functions.containsKey(name)) {
             return error("lambda", 409, "ResourceConflictException", "Function already exist: " + name);
         }
@@ -938,6 +955,34 @@ public final class FakeAws implements AutoCloseable {
         f.pendingPolls = settlePolls;
         functions.put(name, f);
         return json(201, config);
+    }
+
+    /** A runtime identifier Lambda's API model has (the SDK's {@code Runtime} enum is generated from it). */
+    private static boolean knownRuntime(Object runtime) {
+        return runtime instanceof String r && software.amazon.awssdk.services.lambda.model.Runtime.fromValue(r)
+                != software.amazon.awssdk.services.lambda.model.Runtime.UNKNOWN_TO_SDK_VERSION;
+    }
+
+    private Response unknownRuntime(Object runtime) {
+        problems.add("a function configured with runtime " + runtime + ", which Lambda does not have");
+        return error("lambda", 400, "InvalidParameterValueException", "Value " + runtime + " at 'runtime' failed to "
+                + "satisfy constraint: Member must satisfy enum value set");
+    }
+
+    /** Whether a published version has SnapStart on. */
+    private static boolean snapStartOn(Fn f, String version) {
+        return f.versions.stream().filter(v -> v.get("Version").equals(version)).anyMatch(v -> "PublishedVersions"
+                .equals(((Map<?, ?>) v.get("SnapStart")).get("ApplyOn")));
+    }
+
+    /**
+     * Lambda does not support provisioned concurrency on SnapStart versions (AWS's SnapStart page); the
+     * exact error text AWS returns is not documented, so this one is the fake's own.
+     */
+    private Response snapStartWithProvisioned(String function, String alias) {
+        problems.add("alias " + function + ":" + alias + " would have provisioned concurrency on a SnapStart version");
+        return error("lambda", 400, "InvalidParameterValueException", "Provisioned concurrency is not supported on "
+                + "SnapStart-enabled versions: " + arn(function, alias));
     }
 
     @SuppressWarnings("unchecked")

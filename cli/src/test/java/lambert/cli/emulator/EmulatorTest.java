@@ -83,6 +83,8 @@ class EmulatorTest {
         Map<?, ?> config = (Map<?, ?>) Json.parse(Files.readAllBytes(report.config()));
         assertThat(config.get("handler")).isEqualTo("lambert.lambda.Handler::handleRequest");
         assertThat(config.get("code_sha256")).isEqualTo(report.sha256());
+        // short enough for the handler's 504 to come before API Gateway's at 29 s (LimitsAndDeadlineTest)
+        assertThat(config.get("timeout_s")).isEqualTo((long) lambert.lambda.Handler.SUGGESTED_TIMEOUT_SECONDS);
     }
 
     @Test
@@ -117,7 +119,8 @@ class EmulatorTest {
 
     @Test
     void emulate_httpEventsGetHttpResponses() throws Exception {
-        for (String event : List.of("apigw-rest.json", "apigw-http.json", "function-url.json", "alb.json")) {
+        for (String event : List.of("apigw-rest.json", "apigw-http.json", "function-url.json", "alb.json",
+                "vpc-lattice-v1.json", "vpc-lattice-v2.json")) {
             Report r = emulator.invoke(event(event).getBytes(StandardCharsets.UTF_8));
             Map<?, ?> response = parse(r.response());
             assertThat(response.get("statusCode")).as(event).isEqualTo(200L);

@@ -8,7 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import lambert.runtime.json.Json;
 
-/** Responses in the shape each HTTP-style service expects: status code, headers, body. */
+/**
+ * Responses in the shape each HTTP-style service expects: {@code statusCode}, {@code headers} (or ALB's
+ * {@code multiValueHeaders}), {@code body}, {@code isBase64Encoded}; ALB also wants {@code statusDescription}. API
+ * Gateway, function URLs and VPC Lattice (V1 and V2 alike: "the response ... must include the Base64 encoding
+ * status, status code, and headers") take the same object.
+ */
 public final class HttpResponses {
     private static final Map<Integer, String> REASONS = Map.of(200, "OK", 400, "Bad Request", 405,
             "Method Not Allowed", 413, "Payload Too Large", 500, "Internal Server Error", 504, "Gateway Timeout");
