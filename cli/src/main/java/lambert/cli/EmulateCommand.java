@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import lambert.cli.cost.Prices;
+import lambert.cli.emulator.Emulation;
 import lambert.cli.emulator.Emulator;
 import lambert.cli.emulator.HostGlibc;
 import lambert.cli.emulator.InitFailedException;
@@ -34,12 +35,15 @@ import picocli.CommandLine.Spec;
  * <pre>{@code
  * lambert emulate --package function.zip --memory 1769 --text "Hey, how are you?"
  * lambert emulate --package function.zip --memory 512 --event apigw.json --invocations 200
+ * lambert emulate --package function-arm64.zip --cpu graviton3 --text "Hey, how are you?"
  * }</pre>
  */
 @Command(name = "emulate", mixinStandardHelpOptions = true,
         description = {"Runs a function zip as AWS Lambda would: Runtime API on 127.0.0.1, the official runtime "
                 + "interface client, INIT on at least one full vCPU as on demand (the memory's share with "
-                + "--provisioned), invocations at the memory's share of CPU, START/END/REPORT lines."})
+                + "--provisioned), invocations at the memory's share of CPU, START/END/REPORT lines.",
+            "A package of another architecture (arm64 here) runs under qemu-user with a JVM of its architecture, on a "
+                    + "stand-in CPU (--cpu); timings under emulation mean nothing."})
 final class EmulateCommand implements Callable<Integer> {
     @Option(names = {"-p", "--package"}, required = true, paramLabel = "ZIP", description = "The function zip.")
     Path zip;
@@ -64,6 +68,9 @@ final class EmulateCommand implements Callable<Integer> {
             + "at the memory's share of CPU, with no INIT burst, for up to 130 s or the timeout. Default: on demand, "
             + "INIT on at least one full vCPU for at most 10 s. Invocations run at memory/1769 vCPU either way.")
     boolean provisioned;
+
+    @Option(names = "--cpu", paramLabel = "CPU", description = "The CPU to run the zip on: " + CpuOption.HELP)
+    String cpu;
 
     @Option(names = "--arm", description = "Price the summary for arm64 (default: the package's architecture).")
     Boolean arm;
@@ -94,9 +101,13 @@ final class EmulateCommand implements Callable<Integer> {
         Map<String, String> env = config.environment();
         String handler = config.string("handler", lambert.cli.packaging.FunctionConfig.HANDLER);
 
+        Emulation emulation = CpuOption.emulation(zip, cpu);
         String os = standIn(config.string("runtime", LambdaRuntime.DEFAULT.id()), config.nativeLibraries(),
                 HostGlibc.version().orElse("a C library other than glibc"));
         Terminal t = Terminal.of(spec);
+        if (emulation.emulated() && !json) {
+            CpuOption.announce(t, emulation, "");
+        }
         List<Report> reports = new ArrayList<>();
         int[] reported = {0};
         boolean[] elided = {false};
@@ -116,14 +127,14 @@ final class EmulateCommand implements Callable<Integer> {
                 reported[0]++;
             }
         }, RuntimeJars.locate(), provisioned ? InitializationType.PROVISIONED_CONCURRENCY
-                : InitializationType.ON_DEMAND)) {
+                : InitializationType.ON_DEMAND, emulation)) {
             try {
                 emulator.start();
             } catch (InitFailedException e) {
                 throw new CheckFailedException("the function failed to initialise (" + e.errorType() + "): "
                         + e.getMessage());
             }
-            String cpu = emulator.cpuNote();
+            String cpuNote = emulator.cpuNote();
             boolean cpuLimited = emulator.cpuLimited();
             try {
                 reports.add(emulator.invoke(event));
@@ -136,15 +147,19 @@ final class EmulateCommand implements Callable<Integer> {
             }
             Summary summary = Summary.of(reports, memoryMb, armPrices);
             if (json) {
-                printJson(t, reports, summary, cpu, os, emulator.initializationType(), cpuLimited, memoryMb);
+                printJson(t, reports, summary, cpuNote, os, emulator.initializationType(), cpuLimited, memoryMb,
+                        emulation.emulated());
             } else {
                 t.blank();
                 t.line(t.bold("response") + "  " + QuickstartCommand.abbreviate(new String(reports.get(0).response(),
                         StandardCharsets.UTF_8)));
-                t.line(t.bold("cpu") + "       " + cpu + (emulator.readOnlyTaskRoot() ? "; task root read-only"
+                t.line(t.bold("cpu") + "       " + cpuNote + (emulator.readOnlyTaskRoot() ? "; task root read-only"
                         : "; task root writable (not running as root)"));
                 t.line(t.bold("os") + "        " + os);
                 summary.print(t, reports.size(), memoryMb);
+                if (emulation.emulated()) {
+                    t.warn("emulated  " + Emulation.TIMINGS_WARNING + "; measure on AWS: lambert tune --function NAME");
+                }
             }
             return summary.failed() == 0 ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
         }
@@ -204,9 +219,9 @@ final class EmulateCommand implements Callable<Integer> {
         return lambda + "; the emulator stands in for it with this machine's libraries (" + hostLibc + ")" + refusal;
     }
 
-    /** The JSON summary; the vCPU figures are null when the CPU was not limited. */
+    /** The JSON summary; the vCPU figures are null when the CPU was not limited (or the function was emulated). */
     private static void printJson(Terminal t, List<Report> reports, Summary s, String cpu, String os,
-            InitializationType type, boolean cpuLimited, int memoryMb) throws IOException {
+            InitializationType type, boolean cpuLimited, int memoryMb, boolean emulated) throws IOException {
         try (JsonGenerator g = Json.generator(t.stream())) {
             g.writeStartObject();
             g.writeNumberField("invocations", reports.size());
@@ -230,6 +245,7 @@ final class EmulateCommand implements Callable<Integer> {
                 g.writeNullField("vcpu");
             }
             g.writeStringField("os", os);
+            g.writeBooleanField("emulated", emulated);
             g.writeStringField("first_response", new String(reports.get(0).response(), StandardCharsets.UTF_8));
             g.writeEndObject();
         }

@@ -9,7 +9,8 @@ import lambert.lambda.Handler;
  * The function's handler behind an HTTP endpoint on this machine: POST answers the JSON body, GET (and HEAD) the
  * model information, other methods 405, exactly as an HTTP event on Lambda is answered. The HTTP layer is
  * {@link JsonHttpServer}: bodies limited while they are read, slow clients cut at their deadline, and every answer,
- * protocol errors included, the contract's JSON.
+ * protocol errors included, the contract's JSON. The handler runs in this process, or in an emulated function
+ * ({@link lambert.cli.emulator.FunctionUrl}).
  */
 final class LocalServer implements AutoCloseable {
     private final JsonHttpServer server;
@@ -23,7 +24,13 @@ final class LocalServer implements AutoCloseable {
      */
     static LocalServer start(Handler handler, HttpLimits limits, String host, int port, int threads)
             throws IOException {
-        return new LocalServer(JsonHttpServer.start(handler::handleHttp, limits, host, port, Math.max(1, threads)));
+        return start(handler::handleHttp, limits, host, port, threads);
+    }
+
+    /** Starts serving what {@code responder} answers (an emulated function's {@code FunctionUrl}) on {@code host:port}. */
+    static LocalServer start(JsonHttpServer.Responder responder, HttpLimits limits, String host, int port, int threads)
+            throws IOException {
+        return new LocalServer(JsonHttpServer.start(responder, limits, host, port, Math.max(1, threads)));
     }
 
     /** The port it listens on. */

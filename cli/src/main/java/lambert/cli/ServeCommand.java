@@ -7,6 +7,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import lambert.cli.emulator.Emulation;
+import lambert.cli.emulator.FunctionUrl;
+import lambert.cli.emulator.InitFailedException;
 import lambert.cli.models.ModelResolver;
 import lambert.cli.serve.HttpLimits;
 import lambert.lambda.Handler;
@@ -26,11 +29,14 @@ import picocli.CommandLine.Spec;
  * <pre>{@code
  * lambert serve --model minilm-int8 --port 8080
  * curl -s localhost:8080 -d '{"text": "Hey, how are you?"}'
+ * lambert serve --package function-arm64.zip --cpu graviton3
  * }</pre>
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serves the function's handler over HTTP: POST the request JSON, GET the model information.",
-            "Settings come from the same LAMBERT_* environment variables as on Lambda."})
+            "Settings come from the same LAMBERT_* environment variables as on Lambda.",
+            "A zip of another architecture (arm64 here), or one given --cpu, runs in the emulator under qemu-user and is "
+                    + "served as a function URL would serve it, one request at a time."})
 final class ServeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
@@ -51,6 +57,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "H", defaultValue = "127.0.0.1",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
     String host;
+
+    @Option(names = "--cpu", paramLabel = "CPU", description = "Where a --package zip runs: " + CpuOption.HELP)
+    String cpu;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "8",
             description = "Requests answered at once (default: ${DEFAULT-VALUE}).")
@@ -82,12 +91,21 @@ final class ServeCommand implements Callable<Integer> {
         positive("--header-timeout", headerTimeout);
         positive("--body-timeout", bodyTimeout);
         positive("--idle-timeout", idleTimeout);
+        if (source.zip != null && !Files.isRegularFile(source.zip)) {
+            throw new java.nio.file.NoSuchFileException(source.zip.toString());
+        }
+        if (source.zip == null && cpu != null) {
+            throw new UsageException("--cpu is for --package (a function zip); a --model is served in this process");
+        }
+        if (source.zip != null) {
+            Emulation emulation = CpuOption.emulation(source.zip, cpu);
+            if (emulation.emulated()) {
+                return serveEmulated(emulation);
+            }
+        }
         Path modelDir;
         Path unpacked = null;
         if (source.zip != null) {
-            if (!Files.isRegularFile(source.zip)) {
-                throw new java.nio.file.NoSuchFileException(source.zip.toString());
-            }
             unpacked = Files.createTempDirectory("lambert-serve-");
             lambert.cli.emulator.Unzip.into(source.zip, unpacked);
             modelDir = unpacked.resolve("model");
@@ -104,10 +122,7 @@ final class ServeCommand implements Callable<Integer> {
             deleteUnpacked(unpacked);
             throw e;
         }
-        HttpLimits limits = HttpLimits.defaults(settings.limits().maxInputBytes())
-                .withTimeouts(Duration.ofSeconds(headerTimeout), Duration.ofSeconds(bodyTimeout),
-                        Duration.ofSeconds(idleTimeout))
-                .withMaxConnections(maxConnections);
+        HttpLimits limits = limits(settings);
         LocalServer server;
         try {
             server = LocalServer.start(handler, limits, host, port, threads);
@@ -127,6 +142,46 @@ final class ServeCommand implements Callable<Integer> {
         Terminal t = Terminal.of(spec);
         t.line("lambert serve: " + handler.model().manifest().name() + " on http://" + host + ":" + server.port()
                 + "/  (POST JSON, GET model info; Ctrl-C stops)");
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+    /** The HTTP layer's limits: the request body limit of {@code settings}, this command's timeouts. */
+    private HttpLimits limits(Settings settings) {
+        return HttpLimits.defaults(settings.limits().maxInputBytes())
+                .withTimeouts(Duration.ofSeconds(headerTimeout), Duration.ofSeconds(bodyTimeout),
+                        Duration.ofSeconds(idleTimeout))
+                .withMaxConnections(maxConnections);
+    }
+
+    /** The package in the emulator, behind HTTP as a function URL: for a zip this machine's CPU cannot run. */
+    private int serveEmulated(Emulation emulation) throws Exception {
+        Terminal t = Terminal.of(spec);
+        CpuOption.announce(t, emulation, "");
+        HttpLimits limits = limits(Settings.from(System.getenv()));
+        FunctionUrl url = new FunctionUrl(CpuOption.emulator(source.zip, emulation, line -> { }));
+        LocalServer server;
+        try {
+            t.progress("starting " + source.zip + " under emulation");
+            url.start();
+            t.clearProgress();
+            server = LocalServer.start(url::answer, limits, host, port, threads);
+        } catch (InitFailedException e) {
+            url.close();
+            throw new CheckFailedException("the function failed to initialise (" + e.errorType() + "): "
+                    + e.getMessage());
+        } catch (java.io.IOException e) {
+            url.close();
+            throw new java.io.IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            url.close();
+            stopped.countDown();
+        }));
+        t.line("lambert serve: " + source.zip + " (emulated) on http://" + host + ":" + server.port()
+                + "/  (POST JSON, GET model info; one request at a time; Ctrl-C stops)");
         stopped.await();
         return ExitCodes.OK;
     }

@@ -48,6 +48,11 @@ public final class Terminal {
         return styled ? "\u001b[32m" + text + "\u001b[0m" : text;
     }
 
+    /** Prints a line that must not be missed (emulated timings): bold yellow on a terminal. */
+    public void warn(String text) {
+        out.println(styled ? "\u001b[1;33m" + text + "\u001b[0m" : text);
+    }
+
     /** A step that is under way, shown only on a terminal, replaced by the next {@link #line}. */
     public void progress(String text) {
         if (styled) {

@@ -14,6 +14,7 @@ import lambert.cli.aws.AwsOptions;
 import lambert.cli.aws.RemoteTuneTarget;
 import lambert.cli.cost.Prices;
 import lambert.cli.emulator.CpuQuota;
+import lambert.cli.emulator.Emulation;
 import lambert.cli.emulator.InitializationType;
 import lambert.cli.emulator.RuntimeJars;
 import lambert.cli.packaging.Architecture;
@@ -78,6 +79,9 @@ final class TuneCommand implements Callable<Integer> {
             + "architecture).")
     String arch;
 
+    @Option(names = "--cpu", paramLabel = "CPU", description = "The CPU to run the zip on: " + CpuOption.HELP)
+    String cpu;
+
     @Option(names = "--prices", paramLabel = "FILE", description = "A price table instead of the built-in one (see "
             + "lambert cost).")
     Path pricesFile;
@@ -95,6 +99,9 @@ final class TuneCommand implements Callable<Integer> {
             + "demand, INIT on at least one full vCPU for at most 10 s. Invocations run at memory/1769 vCPU either "
             + "way. Emulator only.")
     boolean provisioned;
+
+    /** Where the local sweep's function runs (set by {@link #call}; this machine unless {@code --cpu} or the zip says). */
+    private Emulation emulation = Emulation.host();
 
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
@@ -153,7 +160,20 @@ final class TuneCommand implements Callable<Integer> {
         byte[] event = input != null ? input.bytes() : EmulateCommand.textEvent("Hey, how are you?");
         String subject = config != null ? config.string("model", zip.getFileName().toString()) : function;
 
+        if (function != null && cpu != null) {
+            throw new UsageException("--cpu is for --package (the emulator); a deployed function runs on AWS's CPUs");
+        }
+        try {
+            Sweep.checkCounts(warmup, invocations); // usage errors before the package is read
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        emulation = zip != null && function == null ? CpuOption.emulation(zip, cpu) : Emulation.host();
         Terminal t = Terminal.of(spec);
+        if (emulation.emulated() && !json) {
+            CpuOption.announce(t, emulation, ": this sweep shows that every size answers; for figures, tune the "
+                    + "deployed function (--function)");
+        }
         Sweep sweep;
         TuneTarget target = target(config);
         // On Ctrl-C the target is closed too, so a deployed function gets its configuration back.
@@ -189,6 +209,9 @@ final class TuneCommand implements Callable<Integer> {
                 printJson(t, result);
             } else {
                 print(t, result, event);
+                if (emulation.emulated()) {
+                    t.warn("emulated  " + Emulation.TIMINGS_WARNING + "; the choices above are not advice");
+                }
             }
             return result.cheapest().isPresent() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
         } finally {
@@ -207,7 +230,7 @@ final class TuneCommand implements Callable<Integer> {
         int timeoutSeconds = timeout != null ? timeout
                 : config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS);
         return new LocalTuneTarget(zip, config.string("handler", FunctionConfig.HANDLER), config.environment(),
-                timeoutSeconds, line -> {}, RuntimeJars.locate(), initializationType());
+                timeoutSeconds, line -> {}, RuntimeJars.locate(), initializationType(), emulation);
     }
 
     private InitializationType initializationType() {
@@ -218,6 +241,9 @@ final class TuneCommand implements Callable<Integer> {
     private String cpuLine() {
         if (function != null) {
             return "AWS's own: a new version's first invocation is an on-demand cold start";
+        }
+        if (emulation.emulated()) {
+            return "emulated under qemu-user, no CPU quota; " + initializationType().lambdaName();
         }
         return CpuQuota.whyNotLimited().map(why -> why + "; " + initializationType().lambdaName())
                 .orElse(initializationType().describe());
@@ -266,10 +292,11 @@ final class TuneCommand implements Callable<Integer> {
     }
 
     private void printJson(Terminal t, TuneResult r) throws IOException {
-        boolean emulatorLimited = function == null && CpuQuota.whyNotLimited().isEmpty();
+        boolean emulatorLimited = function == null && !emulation.emulated() && CpuQuota.whyNotLimited().isEmpty();
         try (JsonGenerator g = Json.generator(t.stream())) {
             g.writeStartObject();
             g.writeStringField("target", r.target());
+            g.writeBooleanField("emulated", emulation.emulated());
             g.writeStringField("architecture", r.architecture().lambdaName());
             g.writeNumberField("warmup", r.warmup());
             g.writeNumberField("invocations", r.invocations());

@@ -130,6 +130,12 @@ class LambertCliTest {
     }
 
     @Test
+    void exitCode_missingQemuOrArm64Java_isAnEnvironmentProblem() {
+        assertThat(Lambert.exitCode(new lambert.cli.emulator.EmulationUnavailableException("no qemu")))
+                .isEqualTo(ExitCodes.ENVIRONMENT);
+    }
+
+    @Test
     void serve_nonPositiveLimitIsUsageErrorNamingTheOption() {
         for (String option : List.of("--max-connections", "--header-timeout", "--body-timeout", "--idle-timeout",
                 "--threads")) {

@@ -26,6 +26,8 @@ import lambert.runtime.session.Optimization;
  *   <tr><td>{@code LAMBERT_GATEWAY_TIMEOUT_MS}</td><td>API Gateway's defaults (29,000 for REST APIs, 30,000 for HTTP
  *       APIs): the integration timeout API Gateway events are held to; 0 for the function's timeout only</td></tr>
  *   <tr><td>{@code LAMBERT_VERIFY_CHECKSUMS}</td><td>{@code true}</td></tr>
+ *   <tr><td>{@code LAMBERT_KERNEL_WORKAROUNDS}</td><td>{@code true}: ONNX Runtime is kept off kernel paths known to
+ *       answer wrong on this CPU ({@code KernelWorkarounds}); {@code false} only to show the fault</td></tr>
  *   <tr><td>{@code LAMBERT_LOG_LEVEL}</td><td>{@code INFO}: one line per invocation; {@code WARN}: failures only;
  *       {@code OFF}</td></tr>
  * </table>
@@ -57,8 +59,9 @@ public record Settings(Path modelDir, ModelOptions model, Limits limits, LogLeve
         int threads = integer(env, "LAMBERT_THREADS", 0, 0);
         boolean spinning = bool(env, "LAMBERT_SPINNING", true);
         boolean verify = bool(env, "LAMBERT_VERIFY_CHECKSUMS", true);
+        boolean workarounds = bool(env, "LAMBERT_KERNEL_WORKAROUNDS", true);
         ModelOptions defaults = ModelOptions.defaults();
-        ModelOptions model = new ModelOptions(new EngineOptions(threads, spinning, Optimization.AUTO), verify,
+        ModelOptions model = new ModelOptions(new EngineOptions(threads, spinning, Optimization.AUTO, workarounds), verify,
                 defaults.tokenBudget(), defaults.maxBatchRows(), defaults.parallelism());
         int memoryMb = integer(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0, 1);
         int tokens = integer(env, "LAMBERT_MAX_TOKENS", memoryMb == 0 ? Integer.MAX_VALUE

@@ -36,6 +36,7 @@ public final class Emulator implements AutoCloseable {
     private final Consumer<String> sink;
     private final List<Path> runtimeJars;
     private final InitializationType initializationType;
+    private final Emulation emulation;
     private Sandbox sandbox;
     private RuntimeApiServer api;
     private Thread logPump;
@@ -56,13 +57,18 @@ public final class Emulator implements AutoCloseable {
      */
     public Emulator(Path zip, String handler, Map<String, String> environment, int memoryMb, int timeoutSeconds,
             Consumer<String> sink, List<Path> runtimeJars) {
-        this(zip, handler, environment, memoryMb, timeoutSeconds, sink, runtimeJars, InitializationType.ON_DEMAND);
+        this(zip, handler, environment, memoryMb, timeoutSeconds, sink, runtimeJars, InitializationType.ON_DEMAND,
+                Emulation.host());
     }
 
     /**
-     * An emulator whose environments start as {@code initializationType} says: on demand (INIT on at least one
-     * full vCPU, at most 10 s) or as provisioned concurrency (INIT at the memory's share, at most 130 s or the
-     * timeout).
+     * An emulator whose environments start as {@code initializationType} says and whose function runs as
+     * {@code emulation} says.
+     *
+     * <p>On demand, INIT runs on at least one full vCPU for at most 10 s; as provisioned concurrency, at the memory's
+     * share for at most 130 s or the timeout. Under qemu-user (another architecture, or a stand-in CPU) the init limit
+     * and the function timeout are stretched {@value Emulation#SLOWDOWN} times (the deadline the function sees
+     * included), since every instruction is translated, and no CPU quota is set.
      *
      * @param zip the function package
      * @param handler the handler string
@@ -72,23 +78,31 @@ public final class Emulator implements AutoCloseable {
      * @param sink where Lambda's lines and the function's log go
      * @param runtimeJars the runtime interface client and its dependencies
      * @param initializationType how environments are started
+     * @param emulation where the function's JVM runs ({@link Emulation#forPackage})
      */
     public Emulator(Path zip, String handler, Map<String, String> environment, int memoryMb, int timeoutSeconds,
-            Consumer<String> sink, List<Path> runtimeJars, InitializationType initializationType) {
+            Consumer<String> sink, List<Path> runtimeJars, InitializationType initializationType,
+            Emulation emulation) {
         this.initializationType = java.util.Objects.requireNonNull(initializationType, "initializationType");
         this.zip = zip;
         this.handler = handler;
         this.environment = Map.copyOf(environment);
         this.memoryMb = memoryMb;
-        this.timeoutSeconds = timeoutSeconds;
+        this.timeoutSeconds = timeoutSeconds * emulation.slowdown();
         this.sink = sink;
         this.runtimeJars = List.copyOf(runtimeJars);
+        this.emulation = emulation;
+    }
+
+    /** Where the function's JVM runs. */
+    public Emulation emulation() {
+        return emulation;
     }
 
     /** Starts an execution environment and waits for its INIT phase to end (a cold start). */
     public void start() throws IOException, InitFailedException {
         stop();
-        Sandbox box = Sandbox.create(zip, runtimeJars);
+        Sandbox box = Sandbox.create(zip, runtimeJars, emulation);
         sandbox = box;
         sandbox.unwritableTmp(unwritableTmp);
         sandbox.initializationType(initializationType);
@@ -114,7 +128,8 @@ public final class Emulator implements AutoCloseable {
         logPump = new Thread(() -> pump(process), "lambert-function-log");
         logPump.setDaemon(true);
         logPump.start();
-        long initLimitMs = initializationType.initLimitMs(timeoutSeconds);
+        long lambdaInitLimitMs = initializationType.initLimitMs(timeoutSeconds / emulation.slowdown());
+        long initLimitMs = lambdaInitLimitMs * emulation.slowdown();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(initLimitMs);
         while (true) {
             if (api.initError().isDone()) {
@@ -138,8 +153,9 @@ public final class Emulator implements AutoCloseable {
                 sink.accept(String.format(java.util.Locale.ROOT, "INIT_REPORT Init Duration: %d.00 ms\tPhase: init\t"
                         + "Status: timeout", initLimitMs));
                 throw new InitFailedException("Sandbox.Timedout", "the INIT phase took longer than Lambda's "
-                        + initLimitMs / 1000 + " s limit" + (initializationType == InitializationType.ON_DEMAND
-                        ? " for on-demand functions" : " for provisioned concurrency (130 s or the timeout)"));
+                        + lambdaInitLimitMs / 1000 + " s limit" + (initializationType == InitializationType.ON_DEMAND
+                        ? " for on-demand functions" : " for provisioned concurrency (130 s or the timeout)")
+                        + (emulation.emulated() ? " (" + initLimitMs / 1000 + " s under emulation)" : ""));
             }
             try {
                 Thread.sleep(2);

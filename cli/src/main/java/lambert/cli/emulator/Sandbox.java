@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,9 @@ import java.util.stream.Stream;
  * variables, a heap sized from the memory setting, and, where the machine allows it, a cgroup CPU
  * quota ({@link CpuQuota}): during INIT what the {@link InitializationType} gives, from the first
  * {@code invocation/next} on memory/1769 vCPU. As root the function runs as {@code nobody}, so the task root really is
- * read-only to it, as on Lambda.
+ * read-only to it, as on Lambda. A package of another architecture, or a stand-in CPU, runs under qemu-user with a
+ * JVM of its architecture ({@link Emulation}); the runtime interface client is given its JNI library for that
+ * architecture, and no CPU quota is set (emulated time means nothing).
  */
 final class Sandbox implements AutoCloseable {
 
@@ -25,22 +26,24 @@ final class Sandbox implements AutoCloseable {
     private final Path taskRoot;
     private final Path tmp;
     private final Path runtimeDir;
+    private final Emulation emulation;
     private CpuQuota quota;
     private Process process;
     private boolean readOnly;
     private boolean unwritableTmp;
     private InitializationType initializationType = InitializationType.ON_DEMAND;
 
-    private Sandbox(Path root) {
+    private Sandbox(Path root, Emulation emulation) {
         this.root = root;
+        this.emulation = emulation;
         this.taskRoot = root.resolve("task");
         this.tmp = root.resolve("tmp");
         this.runtimeDir = root.resolve("runtime");
     }
 
     /** Unpacks {@code zip} into a new sandbox; an entry that would land outside the task root is refused. */
-    static Sandbox create(Path zip, List<Path> runtimeJars) throws IOException {
-        Sandbox sandbox = new Sandbox(Files.createTempDirectory("lambert-emulate-"));
+    static Sandbox create(Path zip, List<Path> runtimeJars, Emulation emulation) throws IOException {
+        Sandbox sandbox = new Sandbox(Files.createTempDirectory("lambert-emulate-"), emulation);
         try {
             Files.createDirectories(sandbox.taskRoot);
             Files.createDirectories(sandbox.tmp);
@@ -49,11 +52,17 @@ final class Sandbox implements AutoCloseable {
             for (Path jar : runtimeJars) {
                 Files.copy(jar, sandbox.runtimeDir.resolve("lib").resolve(jar.getFileName()));
             }
+            RuntimeJars.copyJni(runtimeJars, emulation.architecture(), sandbox.jniLibrary());
             return sandbox;
         } catch (IOException | RuntimeException e) {
             sandbox.close();
             throw e;
         }
+    }
+
+    /** The runtime interface client's JNI library for the function's architecture. */
+    private Path jniLibrary() {
+        return runtimeDir.resolve("libaws-lambda-jni.so");
     }
 
     /** Whether the temp folder is made unwritable for the function (a fault injected by tests). */
@@ -91,13 +100,13 @@ final class Sandbox implements AutoCloseable {
         boolean asRoot = "root".equals(System.getProperty("user.name"));
         boolean dropToNobody = asRoot && Files.isExecutable(Path.of("/usr/bin/setpriv"));
         makeReadOnly(dropToNobody);
-        quota = CpuQuota.forMemory(memoryMb, initializationType);
-        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        quota = emulation.emulated() ? null : CpuQuota.forMemory(memoryMb, initializationType);
+        List<String> java = emulation.command(List.of(
                 "-XX:MaxHeapSize=" + (memoryMb * 85L / 100) + "m", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-Djava.io.tmpdir=" + tmp,
+                "-Djava.io.tmpdir=" + tmp, "-D" + RuntimeJars.JNI_PROPERTY + "=" + jniLibrary(),
                 "-cp", runtimeDir.resolve("lib") + "/*:" + taskRoot + ":" + taskRoot.resolve("lib") + "/*",
                 "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler));
-        StringBuilder script = new StringBuilder(quota.shellPrefix()).append("exec ");
+        StringBuilder script = new StringBuilder(quota == null ? "" : quota.shellPrefix()).append("exec ");
         if (dropToNobody) {
             script.append("/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups ");
         }
@@ -151,6 +160,9 @@ final class Sandbox implements AutoCloseable {
 
     /** How the CPU is limited, for the report. */
     String cpuNote() {
+        if (emulation.emulated()) {
+            return "not limited: emulated, " + emulation.describe() + "; " + Emulation.TIMINGS_WARNING;
+        }
         return quota == null ? "not started" : quota.note();
     }
 

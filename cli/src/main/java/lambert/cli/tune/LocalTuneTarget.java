@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import lambert.cli.emulator.Emulation;
 import lambert.cli.emulator.Emulator;
 import lambert.cli.emulator.FunctionExitedException;
 import lambert.cli.emulator.InitFailedException;
@@ -34,6 +35,7 @@ public final class LocalTuneTarget implements TuneTarget {
     private final Consumer<String> sink;
     private final List<Path> runtimeJars;
     private final InitializationType initializationType;
+    private final Emulation emulation;
     private final java.util.ArrayDeque<String> lastLines = new java.util.ArrayDeque<>();
     private Emulator emulator;
     private int memoryMb;
@@ -48,11 +50,14 @@ public final class LocalTuneTarget implements TuneTarget {
      */
     public LocalTuneTarget(Path zip, String handler, Map<String, String> environment, int timeoutSeconds,
             Consumer<String> sink, List<Path> runtimeJars) {
-        this(zip, handler, environment, timeoutSeconds, sink, runtimeJars, InitializationType.ON_DEMAND);
+        this(zip, handler, environment, timeoutSeconds, sink, runtimeJars, InitializationType.ON_DEMAND,
+                Emulation.host());
     }
 
     /**
-     * A target whose environments start as {@code initializationType} says.
+     * A target whose environments start as {@code initializationType} says and whose function runs as
+     * {@code emulation} says (under qemu for a package of another architecture, where the figures check that every
+     * size answers, not how fast).
      *
      * @param zip the function package
      * @param handler the handler string (from {@code function.json})
@@ -62,9 +67,11 @@ public final class LocalTuneTarget implements TuneTarget {
      * @param runtimeJars the runtime interface client's jars ({@code RuntimeJars.locate()})
      * @param initializationType on demand (INIT on at least one full vCPU) or provisioned concurrency (INIT at
      *     the memory's share)
+     * @param emulation where the function's JVM runs
      */
     public LocalTuneTarget(Path zip, String handler, Map<String, String> environment, int timeoutSeconds,
-            Consumer<String> sink, List<Path> runtimeJars, InitializationType initializationType) {
+            Consumer<String> sink, List<Path> runtimeJars, InitializationType initializationType,
+            Emulation emulation) {
         this.initializationType = initializationType;
         this.zip = zip;
         this.handler = handler;
@@ -80,11 +87,12 @@ public final class LocalTuneTarget implements TuneTarget {
             sink.accept(line);
         };
         this.runtimeJars = List.copyOf(runtimeJars);
+        this.emulation = emulation;
     }
 
     @Override
     public String describe() {
-        return "emulator, package " + zip;
+        return "emulator, package " + zip + (emulation.emulated() ? ", " + emulation.describe() : "");
     }
 
     /**
@@ -100,7 +108,7 @@ public final class LocalTuneTarget implements TuneTarget {
                 closeEmulator();
                 this.memoryMb = memoryMb;
                 emulator = new Emulator(zip, handler, environment, memoryMb, timeoutSeconds, sink, runtimeJars,
-                        initializationType);
+                        initializationType, emulation);
                 emulator.start();
             }
             if (warmup > 0) {

@@ -55,17 +55,26 @@ public final class Sweep {
      * @param invocations invocations measured at each size, at least 1
      */
     public Sweep(TuneTarget target, Prices prices, Architecture architecture, int warmup, int invocations) {
+        checkCounts(warmup, invocations);
+        this.target = target;
+        this.prices = prices;
+        this.architecture = architecture;
+        this.warmup = warmup;
+        this.invocations = invocations;
+    }
+
+    /**
+     * Refuses counts a sweep cannot use, before anything is started.
+     *
+     * @throws IllegalArgumentException naming the option
+     */
+    public static void checkCounts(int warmup, int invocations) {
         if (warmup < 0) {
             throw new IllegalArgumentException("--warmup must be 0 or more, found " + warmup);
         }
         if (invocations < 1) {
             throw new IllegalArgumentException("--invocations must be at least 1, found " + invocations);
         }
-        this.target = target;
-        this.prices = prices;
-        this.architecture = architecture;
-        this.warmup = warmup;
-        this.invocations = invocations;
     }
 
     /** Runs every size in order and returns the results. Failures other than an init error stop the sweep. */

@@ -1,5 +1,7 @@
 package lambert.cli.verify;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -9,12 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import lambert.runtime.Model;
 import lambert.runtime.bundle.Task;
-import lambert.runtime.task.Aggregation;
 import lambert.runtime.task.Classification;
 import lambert.runtime.task.Embedding;
 import lambert.runtime.task.Entity;
 import lambert.runtime.task.LabelScore;
-import lambert.runtime.task.Parameters;
 import lambert.runtime.task.Prediction;
 import lambert.runtime.task.Tagging;
 
@@ -34,11 +34,24 @@ public final class Verifier {
 
     /** Compares the two models on {@code texts}; {@code worst} texts are kept for the report. */
     public static VerifyReport compare(Model reference, Model candidate, List<String> texts, int worst) {
+        try {
+            return compare(Answers.of(reference), Answers.of(candidate), texts, worst);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // models in this process answer without I/O
+        }
+    }
+
+    /**
+     * Compares two answerers (models or packages) on {@code texts}; {@code worst} texts are kept for the report.
+     *
+     * @throws IOException if a package cannot answer (its function failed to start, or answered with an error)
+     */
+    public static VerifyReport compare(Answers reference, Answers candidate, List<String> texts, int worst)
+            throws IOException {
         if (reference.manifest().task() != candidate.manifest().task()) {
             throw new IllegalArgumentException("the models answer different tasks: reference "
                     + reference.manifest().task().id() + ", candidate " + candidate.manifest().task().id());
         }
-        Parameters all = new Parameters(0, Aggregation.NONE, true);
         double maxAbs = 0;
         double sumAbs = 0;
         long values = 0;
@@ -49,8 +62,8 @@ public final class Verifier {
         List<VerifyReport.Worst> measured = new ArrayList<>();
         for (int from = 0; from < texts.size(); from += CHUNK) {
             List<String> chunk = texts.subList(from, Math.min(texts.size(), from + CHUNK));
-            List<Prediction> a = reference.predict(chunk, all).predictions();
-            List<Prediction> b = candidate.predict(chunk, all).predictions();
+            List<Prediction> a = reference.predict(chunk);
+            List<Prediction> b = candidate.predict(chunk);
             for (int i = 0; i < chunk.size(); i++) {
                 int index = from + i;
                 Comparison c = compare(a.get(i), b.get(i));

@@ -55,6 +55,24 @@ public final class VerifyTexts {
 
     private VerifyTexts() {}
 
+    /**
+     * {@code count} texts of the built-in set, evenly spread over it (the first, "Hey, how are you?", included), so a
+     * few texts still mix short and long, languages, code and emoji: for checks where every text is slow (a package
+     * under emulation).
+     */
+    public static List<String> spread(int count) {
+        List<String> all = builtIn();
+        if (count < 1 || count > all.size()) {
+            throw new IllegalArgumentException("the number of texts must be between 1 and " + all.size() + ", found "
+                    + count);
+        }
+        List<String> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(all.get((int) ((long) i * all.size() / count)));
+        }
+        return out;
+    }
+
     /** The built-in set: {@code 1100} texts, the same every time. */
     public static List<String> builtIn() {
         Random random = new Random(20261128);

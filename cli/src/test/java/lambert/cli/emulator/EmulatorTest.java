@@ -16,6 +16,14 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import lambert.cli.packaging.Architecture;
+import lambert.cli.verify.Answers;
+import lambert.cli.verify.PackageAnswers;
+import lambert.cli.verify.Thresholds;
+import lambert.cli.verify.Verifier;
+import lambert.cli.verify.VerifyReport;
+import lambert.cli.verify.VerifyTexts;
+import lambert.runtime.Model;
+import lambert.runtime.ModelOptions;
 import lambert.cli.packaging.FunctionConfig;
 import lambert.cli.packaging.PackageReport;
 import lambert.cli.packaging.Packager;
@@ -188,6 +196,22 @@ class EmulatorTest {
         }
         Map<?, ?> config = (Map<?, ?>) Json.parse(Files.readAllBytes(arm.config()));
         assertThat(config.get("architecture")).isEqualTo("arm64");
+    }
+
+    @Test
+    void verify_packageAgainstTheBundleItWasBuiltFrom_answersAlike() throws Exception {
+        try (Model model = Model.open(TestModels.minilmInt8(), ModelOptions.defaults());
+                Answers bundle = Answers.of(model);
+                Answers zip = new PackageAnswers(report.zip(), new Emulator(report.zip(), FunctionConfig.HANDLER,
+                        Map.of(), 1769, 30, l -> { }, RuntimeJars.locate()))) {
+            List<String> texts = VerifyTexts.spread(8);
+            VerifyReport r = Verifier.compare(bundle, zip, texts, 3);
+            assertThat(r.texts()).isEqualTo(8);
+            // the same model, library and CPU: only the process differs
+            assertThat(r.minCosine()).isGreaterThan(0.99999);
+            assertThat(Thresholds.platform(true).failures(r)).isEmpty();
+            assertThat(zip.describe()).contains("x86_64 on this machine's CPU");
+        }
     }
 
     @Test

@@ -113,7 +113,7 @@ class InitCpuTest {
 
     private Emulator emulator(int memoryMb, InitializationType type, Map<String, String> env) throws IOException {
         return new Emulator(ProbeHandler.zip(dir), ProbeHandler.HANDLER, env, memoryMb, 30, line -> { },
-                RuntimeJars.locate(), type);
+                RuntimeJars.locate(), type, Emulation.host());
     }
 
     private static void assumeCgroup() {

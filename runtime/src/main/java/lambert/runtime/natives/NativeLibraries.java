@@ -88,19 +88,16 @@ public final class NativeLibraries {
                 throw new IllegalStateException("the package's native/" + name + " is missing (looked in " + dir
                         + "): rebuild the zip with lambert package --arch " + here);
             }
-            byte[] header = new byte[20];
+            String built;
             try (InputStream in = Files.newInputStream(library)) {
-                if (in.readNBytes(header, 0, header.length) < header.length || header[0] != 0x7f || header[1] != 'E'
-                        || header[2] != 'L' || header[3] != 'F') {
-                    throw new IllegalStateException("the package's native/" + name + " is not an ELF library: rebuild "
-                            + "the zip with lambert package --arch " + here);
-                }
+                built = elfArchitecture(in);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read the package's native/" + name + ": " + e.getMessage(), e);
             }
-            int machine = (header[18] & 0xff) | (header[19] & 0xff) << 8;
-            String built = machine == 0x3E ? "x86_64" : machine == 0xB7 ? "arm64" : "machine 0x"
-                    + Integer.toHexString(machine);
+            if (built == null) {
+                throw new IllegalStateException("the package's native/" + name + " is not an ELF library: rebuild "
+                        + "the zip with lambert package --arch " + here);
+            }
             if (!built.equals(here)) {
                 throw new IllegalStateException("the package's native/" + name + " is built for " + built
                         + (built.equals("arm64") ? " (aarch64)" : "") + " but this function runs on " + here + " (os.arch "
@@ -108,6 +105,20 @@ public final class NativeLibraries {
                         + "architecture to " + built);
             }
         }
+    }
+
+    /**
+     * The architecture an ELF file is built for, from its header's {@code e_machine}: {@code x86_64},
+     * {@code arm64}, or {@code machine 0x..} for another; null if the stream does not start with an ELF header.
+     */
+    public static String elfArchitecture(InputStream in) throws IOException {
+        byte[] header = new byte[20];
+        if (in.readNBytes(header, 0, header.length) < header.length || header[0] != 0x7f || header[1] != 'E'
+                || header[2] != 'L' || header[3] != 'F') {
+            return null;
+        }
+        int machine = (header[18] & 0xff) | (header[19] & 0xff) << 8;
+        return machine == 0x3E ? "x86_64" : machine == 0xB7 ? "arm64" : "machine 0x" + Integer.toHexString(machine);
     }
 
     /** Prepares ONNX Runtime's libraries; call before the first ONNX Runtime class loads. */

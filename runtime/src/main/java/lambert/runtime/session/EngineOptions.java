@@ -6,8 +6,10 @@ package lambert.runtime.session;
  * @param threads intra-op threads; 0 means one per available processor
  * @param spinning whether idle worker threads spin (lower latency, CPU burnt between calls)
  * @param optimization the graph optimisation level
+ * @param kernelWorkarounds whether sessions avoid the ONNX Runtime kernel paths known to answer wrong on this
+ *     machine's CPU ({@link KernelWorkarounds}); off only to show that the fault is still there
  */
-public record EngineOptions(int threads, boolean spinning, Optimization optimization) {
+public record EngineOptions(int threads, boolean spinning, Optimization optimization, boolean kernelWorkarounds) {
     public EngineOptions {
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be 0 (one per processor) or more, found " + threads);
@@ -15,6 +17,16 @@ public record EngineOptions(int threads, boolean spinning, Optimization optimiza
         if (optimization == null) {
             throw new IllegalArgumentException("optimization must be given");
         }
+    }
+
+    /** Options with the kernel workarounds on. */
+    public EngineOptions(int threads, boolean spinning, Optimization optimization) {
+        this(threads, spinning, optimization, true);
+    }
+
+    /** A copy with the kernel workarounds on or off. */
+    public EngineOptions withKernelWorkarounds(boolean on) {
+        return new EngineOptions(threads, spinning, optimization, on);
     }
 
     /**

@@ -44,7 +44,7 @@ public final class OnnxSession implements AutoCloseable {
      * Opens a session.
      *
      * @param model the ONNX file
-     * @param options threads, spinning and optimisation level
+     * @param options threads, spinning, optimisation level and whether known-bad kernel paths are avoided
      * @param preOptimized whether the file was saved already optimised ({@link Optimization#AUTO} then means none)
      * @throws OrtException if ONNX Runtime cannot load the file (not ONNX, truncated, unknown operator)
      */
@@ -60,6 +60,11 @@ public final class OnnxSession implements AutoCloseable {
             // ONNX Runtime logs a failed run to stderr itself (a coloured line before lambert's own message, which
             // already carries ORT's text through OrtException); only fatal errors are left to its log.
             so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+            if (options.kernelWorkarounds()) {
+                for (Map.Entry<String, String> entry : KernelWorkarounds.forThisMachine().entrySet()) {
+                    so.addConfigEntry(entry.getKey(), entry.getValue());
+                }
+            }
             return new OnnxSession(env, env.createSession(model.toString(), so));
         }
     }
