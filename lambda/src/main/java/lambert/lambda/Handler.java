@@ -2,15 +2,10 @@ package lambert.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -20,13 +15,13 @@ import lambert.lambda.events.HttpEvent;
 import lambert.lambda.events.HttpResponses;
 import lambert.lambda.events.ResponseSize;
 import lambert.runtime.Model;
-import lambert.runtime.bundle.Manifest;
+import lambert.runtime.contract.HttpRoutes;
 import lambert.runtime.contract.Reply;
 import lambert.runtime.contract.RequestException;
 import lambert.runtime.contract.Service;
 import lambert.runtime.json.Json;
 import lambert.runtime.json.JsonException;
-import lambert.runtime.natives.NativeLibraries;
+import lambert.runtime.natives.PackagedNatives;
 import lambert.runtime.task.Parameters;
 import org.crac.Core;
 import org.crac.Resource;
@@ -68,8 +63,8 @@ public final class Handler implements RequestStreamHandler, Resource {
     private final Settings settings;
     private final Model model;
     private final Service service;
+    private final HttpRoutes routes;
     private final InvocationLog log;
-    private final byte[] info;
     private volatile boolean restored;
 
     /** The constructor Lambda calls: settings from the environment, the model from the task root. */
@@ -84,36 +79,12 @@ public final class Handler implements RequestStreamHandler, Resource {
      */
     public Handler(Settings settings, String taskRoot) {
         this.settings = settings;
-        useBundledNatives(taskRoot);
+        PackagedNatives.use(taskRoot);
         this.model = Model.open(settings.modelDir(), settings.model());
-        this.service = new Service(model, settings.limits(), settings.deadlineMarginMillis());
+        this.routes = new HttpRoutes(new Service(model, settings.limits(), settings.deadlineMarginMillis()));
+        this.service = routes.service();
         this.log = new InvocationLog(System.out, settings.logLevel());
-        this.info = modelInfo(model.manifest());
         Core.getGlobalContext().register(this);
-    }
-
-    /**
-     * Points ONNX Runtime and the tokenizer at the libraries {@code lambert package} stored unpacked in
-     * {@code native/}, so nothing is extracted at cold start. Explicit settings win.
-     */
-    private static void useBundledNatives(String taskRoot) {
-        if (taskRoot == null) {
-            return;
-        }
-        Path natives = Path.of(taskRoot, "native");
-        if (Files.isDirectory(natives)) {
-            NativeLibraries.requirePackaged(natives, List.of("libonnxruntime.so", "libonnxruntime4j_jni.so",
-                    "libtokenizers.so"));
-        }
-        if (Files.isRegularFile(natives.resolve("libonnxruntime.so"))
-                && System.getProperty("onnxruntime.native.path") == null) {
-            System.setProperty("onnxruntime.native.path", natives.toString());
-        }
-        Path tokenizers = natives.resolve("libtokenizers.so");
-        if (Files.isRegularFile(tokenizers) && System.getenv("RUST_LIBRARY_PATH") == null
-                && System.getProperty("RUST_LIBRARY_PATH") == null) {
-            System.setProperty("RUST_LIBRARY_PATH", tokenizers.toString());
-        }
     }
 
     @Override
@@ -162,7 +133,7 @@ public final class Handler implements RequestStreamHandler, Resource {
 
     /**
      * Answers an HTTP request, whatever carried it (a Lambda HTTP event, or {@code lambert serve}):
-     * POST answers the JSON body, GET the model information, any other method 405.
+     * POST answers the JSON body, GET the model information, any other method 405 ({@link HttpRoutes}).
      *
      * @return the reply; a 405 reply should carry the header {@code Allow: GET, POST}
      */
@@ -172,19 +143,7 @@ public final class Handler implements RequestStreamHandler, Resource {
 
     /** {@link #handleHttp(String, byte[], String)} before a deadline: the time left, or null for none. */
     public Reply handleHttp(String method, byte[] body, String requestId, LongSupplier remainingMillis) {
-        switch (method) {
-            case "POST":
-                if (body.length == 0) {
-                    return Service.refuse(RequestException.invalid("body", "the POST body is empty; send JSON such "
-                            + "as {\"text\": \"...\"}"), requestId);
-                }
-                return service.handle(body, requestId, remainingMillis);
-            case "GET":
-                return new Reply(200, info, null, null);
-            default:
-                return Service.refuse(new RequestException(405, "MethodNotAllowed", null, "method " + method
-                        + " is not allowed: POST a JSON request, or GET the model information"), requestId);
-        }
+        return routes.answer(method, body, requestId, remainingMillis);
     }
 
     /**
@@ -212,36 +171,8 @@ public final class Handler implements RequestStreamHandler, Resource {
         if (http == null) {
             return reply.body();
         }
-        Map<String, String> headers = reply.status() == 405 ? Map.of("allow", "GET, POST") : Map.of();
+        Map<String, String> headers = reply.status() == 405 ? Map.of("allow", HttpRoutes.ALLOW) : Map.of();
         return HttpResponses.write(http, reply.status(), reply.body(), headers);
-    }
-
-    /** What GET answers: the model's name, task, sizes and limits. */
-    private byte[] modelInfo(Manifest manifest) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = Json.generator(out)) {
-            g.writeStartObject();
-            g.writeStringField("model", manifest.name());
-            g.writeStringField("task", manifest.task().id());
-            g.writeNumberField("max_length", manifest.maxLength());
-            g.writeNumberField("output_size", manifest.outputSize());
-            g.writeArrayFieldStart("labels");
-            for (String label : manifest.labels()) {
-                g.writeString(label);
-            }
-            g.writeEndArray();
-            g.writeStringField("quantization", manifest.quantization());
-            g.writeNumberField("max_texts", settings.limits().maxTexts());
-            g.writeNumberField("max_input_bytes", settings.limits().maxInputBytes());
-            if (settings.limits().maxTokens() != Integer.MAX_VALUE) {
-                g.writeNumberField("max_tokens", settings.limits().maxTokens());
-            }
-            g.writeStringField("lambert_version", manifest.lambertVersion());
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     /** SnapStart: runs the tokenizer and the model at several lengths so the snapshot holds warm code. */

@@ -1,6 +1,6 @@
 package lambert.cli.convert;
 
-import ai.onnxruntime.OrtException;
+import lambert.runtime.session.SessionException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -156,7 +156,7 @@ public final class Converter {
                 try {
                     check = EqualityCheck.run(modelFile, tokenizerFile, manifest.maxLength(), inputs,
                             head.outputName(), reference, config.intOr("pad_token_id", 0), options.checkTexts());
-                } catch (OrtException e) {
+                } catch (SessionException e) {
                     throw new ConvertException("ONNX Runtime cannot run the converted model: " + e.getMessage(), e);
                 }
                 timings.put("check", ms(step));

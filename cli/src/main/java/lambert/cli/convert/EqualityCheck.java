@@ -1,6 +1,6 @@
 package lambert.cli.convert;
 
-import ai.onnxruntime.OrtException;
+import lambert.runtime.session.SessionException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +58,7 @@ public final class EqualityCheck {
      * @param texts the texts
      */
     public static Result run(Path model, Path tokenizerJson, int maxLength, List<String> inputs, String output,
-            ReferenceModel reference, long padId, List<String> texts) throws OrtException {
+            ReferenceModel reference, long padId, List<String> texts) throws SessionException {
         if (texts.isEmpty()) {
             throw new IllegalArgumentException("the equality check needs at least one text");
         }

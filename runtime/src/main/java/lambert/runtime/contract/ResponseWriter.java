@@ -34,6 +34,38 @@ import lambert.runtime.task.Tagging;
 public final class ResponseWriter {
     private ResponseWriter() {}
 
+    /**
+     * What GET answers over HTTP: the model's name, task, sizes and the request limits, e.g.
+     * {@code {"model":"m","task":"embed","max_length":256,"output_size":384,"labels":[],"quantization":"int8",
+     * "max_texts":256,"max_input_bytes":1048576,"lambert_version":"0.1.0"}} ({@code max_tokens} only when limited).
+     */
+    public static byte[] modelInfo(Manifest manifest, Limits limits) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = Json.generator(out)) {
+            g.writeStartObject();
+            g.writeStringField("model", manifest.name());
+            g.writeStringField("task", manifest.task().id());
+            g.writeNumberField("max_length", manifest.maxLength());
+            g.writeNumberField("output_size", manifest.outputSize());
+            g.writeArrayFieldStart("labels");
+            for (String label : manifest.labels()) {
+                g.writeString(label);
+            }
+            g.writeEndArray();
+            g.writeStringField("quantization", manifest.quantization());
+            g.writeNumberField("max_texts", limits.maxTexts());
+            g.writeNumberField("max_input_bytes", limits.maxInputBytes());
+            if (limits.maxTokens() != Integer.MAX_VALUE) {
+                g.writeNumberField("max_tokens", limits.maxTokens());
+            }
+            g.writeStringField("lambert_version", manifest.lambertVersion());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     /** The response body for answered predictions. */
     public static byte[] write(Manifest manifest, Request request, Predictions predictions) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);

@@ -125,4 +125,9 @@ public final class Service {
     public Model model() {
         return model;
     }
+
+    /** The request limits it holds requests to. */
+    public Limits limits() {
+        return limits;
+    }
 }

@@ -70,44 +70,6 @@ public final class NativeLibraries {
     }
 
     /**
-     * Checks the native libraries a package carries in {@code dir} (its {@code native/} folder) before any is
-     * loaded: each of {@code names} must be there and built for this machine's architecture (ELF
-     * {@code e_machine}), or the message says which file is missing or for which architecture it was built, and
-     * what to do. Without this, a missing library shows as "no onnxruntime in java.library.path" and a wrong one
-     * as a loader error.
-     *
-     * @throws IllegalStateException naming the library
-     */
-    public static void requirePackaged(Path dir, List<String> names) {
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        String here = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64"
-                : arch.equals("aarch64") || arch.equals("arm64") ? "arm64" : arch;
-        for (String name : names) {
-            Path library = dir.resolve(name);
-            if (!Files.isRegularFile(library)) {
-                throw new IllegalStateException("the package's native/" + name + " is missing (looked in " + dir
-                        + "): rebuild the zip with lambert package --arch " + here);
-            }
-            String built;
-            try (InputStream in = Files.newInputStream(library)) {
-                built = elfArchitecture(in);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read the package's native/" + name + ": " + e.getMessage(), e);
-            }
-            if (built == null) {
-                throw new IllegalStateException("the package's native/" + name + " is not an ELF library: rebuild "
-                        + "the zip with lambert package --arch " + here);
-            }
-            if (!built.equals(here)) {
-                throw new IllegalStateException("the package's native/" + name + " is built for " + built
-                        + (built.equals("arm64") ? " (aarch64)" : "") + " but this function runs on " + here + " (os.arch "
-                        + arch + "): rebuild the zip with lambert package --arch " + here + ", or set the function's "
-                        + "architecture to " + built);
-            }
-        }
-    }
-
-    /**
      * The architecture an ELF file is built for, from its header's {@code e_machine}: {@code x86_64},
      * {@code arm64}, or {@code machine 0x..} for another; null if the stream does not start with an ELF header.
      */

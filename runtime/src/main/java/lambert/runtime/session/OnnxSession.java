@@ -13,6 +13,7 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,9 +47,9 @@ public final class OnnxSession implements AutoCloseable {
      * @param model the ONNX file
      * @param options threads, spinning, optimisation level and whether known-bad kernel paths are avoided
      * @param preOptimized whether the file was saved already optimised ({@link Optimization#AUTO} then means none)
-     * @throws OrtException if ONNX Runtime cannot load the file (not ONNX, truncated, unknown operator)
+     * @throws SessionException if ONNX Runtime cannot load the file (not ONNX, truncated, unknown operator)
      */
-    public static OnnxSession open(Path model, EngineOptions options, boolean preOptimized) throws OrtException {
+    public static OnnxSession open(Path model, EngineOptions options, boolean preOptimized) throws SessionException {
         NativeLibraries.prepareOnnxRuntime();
         OrtEnvironment env = environment();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
@@ -66,6 +67,8 @@ public final class OnnxSession implements AutoCloseable {
                 }
             }
             return new OnnxSession(env, env.createSession(model.toString(), so));
+        } catch (OrtException e) {
+            throw new SessionException(e.getMessage(), e);
         }
     }
 
@@ -104,25 +107,33 @@ public final class OnnxSession implements AutoCloseable {
         }
     }
 
-    /** The model's inputs by name. */
-    public Map<String, NodeInfo> inputs() throws OrtException {
-        return session.getInputInfo();
+    /** The model's inputs by name, in the model's order. */
+    public Map<String, TensorSpec> inputs() throws SessionException {
+        try {
+            return specs(session.getInputInfo());
+        } catch (OrtException e) {
+            throw new SessionException(e.getMessage(), e);
+        }
     }
 
-    /** The model's outputs by name. */
-    public Map<String, NodeInfo> outputs() throws OrtException {
-        return session.getOutputInfo();
+    /** The model's outputs by name, in the model's order. */
+    public Map<String, TensorSpec> outputs() throws SessionException {
+        try {
+            return specs(session.getOutputInfo());
+        } catch (OrtException e) {
+            throw new SessionException(e.getMessage(), e);
+        }
     }
 
-    /** The element type and shape (-1 for a dynamic axis) of a tensor input or output, or null. */
-    public static TensorInfo tensorInfo(NodeInfo node) {
-        return node.getInfo() instanceof TensorInfo ? (TensorInfo) node.getInfo() : null;
-    }
-
-    /** Whether a node is an int64 tensor of the given rank. */
-    public static boolean isInt64(NodeInfo node, int rank) {
-        TensorInfo info = tensorInfo(node);
-        return info != null && info.type == OnnxJavaType.INT64 && info.getShape().length == rank;
+    private static Map<String, TensorSpec> specs(Map<String, NodeInfo> nodes) {
+        Map<String, TensorSpec> specs = new LinkedHashMap<>();
+        for (Map.Entry<String, NodeInfo> node : nodes.entrySet()) {
+            TensorInfo info = node.getValue().getInfo() instanceof TensorInfo
+                    ? (TensorInfo) node.getValue().getInfo() : null;
+            specs.put(node.getKey(), new TensorSpec(info != null && info.type == OnnxJavaType.INT64,
+                    info == null ? null : info.getShape(), String.valueOf(node.getValue().getInfo())));
+        }
+        return specs;
     }
 
     /**
@@ -131,7 +142,7 @@ public final class OnnxSession implements AutoCloseable {
      * @param inputNames the model inputs to feed: {@code input_ids}, {@code attention_mask}, {@code token_type_ids}
      * @param outputName the output to compute
      */
-    public Output run(List<String> inputNames, String outputName, TokenBatch batch) throws OrtException {
+    public Output run(List<String> inputNames, String outputName, TokenBatch batch) throws SessionException {
         long[] shape = {batch.rows(), batch.width()};
         Map<String, OnnxTensor> feeds = new HashMap<>();
         try {
@@ -141,17 +152,20 @@ public final class OnnxSession implements AutoCloseable {
             try (OrtSession.Result result = session.run(feeds, Set.of(outputName))) {
                 OnnxValue value = result.get(0);
                 if (!(value instanceof OnnxTensor)) {
-                    throw new OrtException("output " + outputName + " is not a tensor");
+                    throw new SessionException("output " + outputName + " is not a tensor");
                 }
                 OnnxTensor tensor = (OnnxTensor) value;
                 if (tensor.getInfo().type != OnnxJavaType.FLOAT) {
-                    throw new OrtException("output " + outputName + " must be float32, found " + tensor.getInfo().type);
+                    throw new SessionException("output " + outputName + " must be float32, found "
+                            + tensor.getInfo().type);
                 }
                 FloatBuffer buffer = tensor.getFloatBuffer();
                 float[] data = new float[buffer.remaining()];
                 buffer.get(data);
                 return new Output(data, tensor.getInfo().getShape());
             }
+        } catch (OrtException e) {
+            throw new SessionException(e.getMessage(), e);
         } finally {
             for (OnnxTensor t : feeds.values()) {
                 t.close();
@@ -175,10 +189,14 @@ public final class OnnxSession implements AutoCloseable {
 
     /** Releases the native session; calling it again does nothing. */
     @Override
-    public synchronized void close() throws OrtException {
+    public synchronized void close() throws SessionException {
         if (!closed) {
             closed = true;
-            session.close();
+            try {
+                session.close();
+            } catch (OrtException e) {
+                throw new SessionException(e.getMessage(), e);
+            }
         }
     }
 }
