@@ -18,7 +18,7 @@ import lambert.onnx.family.ModelFamilies;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.Pooling;
 import lambert.runtime.bundle.Task;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -4,14 +4,11 @@ import ai.onnxruntime.OrtException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import com.fasterxml.jackson.core.JsonGenerator;
+import lambert.base.io.PartialFiles;
+import lambert.base.io.Trees;
 import lambert.cli.CheckFailedException;
 import lambert.onnx.family.ModelFamily;
 import lambert.onnx.checkpoint.Checkpoint;
@@ -40,7 +38,7 @@ import lambert.runtime.bundle.BundleWriter;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.bundle.TokenizerVocabulary;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 
 /**
  * A Hugging Face checkpoint folder to a complete lambert bundle: read the checkpoint, find or build
@@ -184,13 +182,15 @@ public final class Converter {
             } catch (BundleException e) {
                 throw new CheckpointException("the converted bundle does not load: " + e.getMessage(), e);
             }
-            moveIntoPlace(staged, out);
+            try (PartialFiles partials = PartialFiles.open("lambert-convert")) {
+                partials.replaceFolder(staged, out);
+            }
             timings.put("write", ms(step));
             timings.put("total", ms(start));
             return new ConvertReport(out, config.modelType(), head, manifest, options.opset(), parameters,
                     nodes, Files.size(out.resolve("model.onnx")), tokenizer.origin(), check, timings);
         } finally {
-            deleteTree(work);
+            Trees.delete(work);
         }
     }
 
@@ -256,36 +256,6 @@ public final class Converter {
         return bytes.toByteArray();
     }
 
-    private static void moveIntoPlace(Path staged, Path out) throws IOException {
-        Path old = null;
-        if (Files.exists(out)) {
-            old = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".old-");
-            try {
-                Files.move(out, old.resolve("bundle"));
-            } catch (IOException e) {
-                deleteTree(old);
-                throw e;
-            }
-        }
-        try {
-            try {
-                Files.move(staged, out, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(staged, out);
-            }
-        } catch (IOException e) {
-            // The old output goes back whichever move failed.
-            if (old != null) {
-                Files.move(old.resolve("bundle"), out);
-                deleteTree(old);
-            }
-            throw e;
-        }
-        if (old != null) {
-            deleteTree(old);
-        }
-    }
-
     private static String abbreviate(String text) {
         String oneLine = text.replace("\n", "\\n");
         return oneLine.length() <= 80 ? oneLine : oneLine.substring(0, 77) + "...";
@@ -293,22 +263,5 @@ public final class Converter {
 
     private static double ms(long since) {
         return (System.nanoTime() - since) / 1e6;
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a leftover work folder is hidden
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 }

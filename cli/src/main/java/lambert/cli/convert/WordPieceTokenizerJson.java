@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import lambert.onnx.checkpoint.CheckpointException;
 import lambert.onnx.checkpoint.ModelConfig;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 
 /**
  * Builds the {@code tokenizer.json} that Hugging Face's {@code BertTokenizerFast} would make from a

@@ -27,7 +27,7 @@ import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.bundle.Pooling;
 import lambert.runtime.bundle.Task;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import lambert.runtime.session.EngineOptions;
 import lambert.runtime.session.Optimization;
 import lambert.runtime.session.OnnxSession;

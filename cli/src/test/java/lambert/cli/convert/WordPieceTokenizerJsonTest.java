@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import lambert.cli.verify.VerifyTexts;
 import lambert.onnx.checkpoint.CheckpointException;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import lambert.runtime.testing.TestModels;
 import lambert.runtime.tokenize.TextTokenizer;
 import lambert.runtime.tokenize.Tokens;

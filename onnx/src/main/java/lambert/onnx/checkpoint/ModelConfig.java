@@ -1,10 +1,5 @@
 package lambert.onnx.checkpoint;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import lambert.base.json.Json;
+import lambert.base.json.JsonException;
 
 /**
  * A Hugging Face {@code config.json}: the raw fields, and typed getters whose errors name the field
@@ -26,10 +23,6 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class ModelConfig {
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
-
     private final Map<String, Object> fields;
     private final String source;
 
@@ -61,77 +54,22 @@ public final class ModelConfig {
     }
 
     /**
-     * Parses one JSON document into {@link Map}, {@link List}, {@link String}, {@link Long},
-     * {@link Double}, {@link Boolean} and {@code null}; {@code what} names it in errors.
+     * Parses one JSON document with lambert's one JSON reader ({@link Json#parse}: strict UTF-8, duplicate keys
+     * refused) into {@link Map}, {@link List}, {@link String}, {@link Long}, {@link Double}, {@link Boolean} and
+     * {@code null}; {@code what} names it in errors ("config.json: not valid JSON at line 3, column 5: ...").
      */
     public static Object parseJson(byte[] bytes, String what) throws CheckpointException {
-        try (JsonParser parser = FACTORY.createParser(bytes)) {
-            JsonToken first = parser.nextToken();
-            if (first == null) {
-                throw new CheckpointException(what + ": expected a JSON document, found nothing");
-            }
-            Object value = readValue(parser, first);
-            if (parser.nextToken() != null) {
-                throw new CheckpointException(what + ": unexpected content after the JSON document");
-            }
-            return value;
-        } catch (JsonProcessingException e) {
-            throw new CheckpointException(what + ": not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new CheckpointException(what + ": cannot be read as JSON: " + e.getMessage(), e);
+        try {
+            return Json.parse(bytes);
+        } catch (JsonException e) {
+            throw new CheckpointException(what + ": " + e.getMessage(), e);
         }
     }
 
-    private static Object readValue(JsonParser parser, JsonToken token) throws IOException {
-        switch (token) {
-            case START_OBJECT: {
-                Map<String, Object> map = new LinkedHashMap<>();
-                for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
-                    String key = parser.currentName();
-                    map.put(key, readValue(parser, parser.nextToken()));
-                }
-                return map;
-            }
-            case START_ARRAY: {
-                List<Object> list = new ArrayList<>();
-                for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
-                    list.add(readValue(parser, t));
-                }
-                return list;
-            }
-            case VALUE_STRING:
-                return parser.getText();
-            case VALUE_NUMBER_INT:
-                // Not a ?: expression: that would promote the long to double.
-                if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                    return parser.getDoubleValue();
-                }
-                return parser.getLongValue();
-            case VALUE_NUMBER_FLOAT:
-                return parser.getDoubleValue();
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            default:
-                return null;
-        }
-    }
-
-    /** The JSON type name of a parsed value, for messages. */
+    /** The JSON type name of a parsed value with its article, for messages ("a string", "an array", "null"). */
     public static String typeName(Object value) {
-        if (value == null) {
-            return "null";
-        } else if (value instanceof String) {
-            return "a string";
-        } else if (value instanceof Number) {
-            return "a number";
-        } else if (value instanceof Boolean) {
-            return "a boolean";
-        } else if (value instanceof List) {
-            return "an array";
-        }
-        return "an object";
+        String name = Json.typeName(value);
+        return value == null ? name : (name.startsWith("a") || name.startsWith("o") ? "an " : "a ") + name;
     }
 
     /** All fields as parsed. */

@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
-import lambert.onnx.io.ModelFiles;
+import lambert.base.io.PartialFiles;
 
 /**
  * Writes tensors as a {@code .safetensors} file, with {@code __metadata__ {"format": "pt"}} as
@@ -67,7 +67,7 @@ public final class SafetensorsWriter {
                     }
                 }
             }
-            ModelFiles.replace(temp, target);
+            PartialFiles.replace(temp, target);
         } finally {
             Files.deleteIfExists(temp);
         }

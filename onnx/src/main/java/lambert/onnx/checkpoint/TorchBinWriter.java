@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import lambert.onnx.io.ModelFiles;
+import lambert.base.io.PartialFiles;
 
 /**
  * Writes a state dict in PyTorch's zip format, as {@code torch.save(model.state_dict(), f)} does:
@@ -168,7 +168,7 @@ public final class TorchBinWriter {
                     zip.closeEntry();
                 }
             }
-            ModelFiles.replace(temp, target);
+            PartialFiles.replace(temp, target);
         } finally {
             Files.deleteIfExists(temp);
         }

@@ -1,4 +1,4 @@
-package lambert.runtime.json;
+package lambert.base.json;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;

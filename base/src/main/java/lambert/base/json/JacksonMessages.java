@@ -1,4 +1,4 @@
-package lambert.runtime.json;
+package lambert.base.json;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package lambert.runtime.json;
+package lambert.base.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package lambert.runtime.json;
+package lambert.base.json;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;

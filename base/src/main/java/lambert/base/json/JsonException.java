@@ -1,4 +1,4 @@
-package lambert.runtime.json;
+package lambert.base.json;
 
 /**
  * Input that is not UTF-8 or not well-formed JSON. The message completes a sentence about the input and says
