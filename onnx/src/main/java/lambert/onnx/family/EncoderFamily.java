@@ -26,7 +26,7 @@ interface EncoderFamily extends ModelFamily {
      * Declares to {@code out}, weight by weight, what a Hugging Face checkpoint of this family with {@code config}
      * and {@code head} holds: the base model's weights under {@code prefix} (empty for a bare encoder saved by
      * sentence-transformers), the head's without it, its label dimension {@code labels} ({@link ExpectedWeights#ANY}
-     * when open). The one declaration behind {@link #expectedWeights} and {@link TinyCheckpoints}.
+     * when open). The one declaration behind {@link #expectedWeights} and {@code TinyCheckpoints} (the onnx test-jar).
      */
     void layout(ModelConfig config, Head head, String prefix, int labels, WeightLayout out) throws CheckpointException;
 

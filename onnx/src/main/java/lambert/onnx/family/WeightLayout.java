@@ -6,7 +6,7 @@ import lambert.onnx.checkpoint.ExpectedWeights;
 
 /**
  * Where a family's checkpoint layout is declared to, weight by weight, in the order Hugging Face's modules hold
- * them: the same declaration gives {@link TinyCheckpoints} its random weights and {@link ExpectedWeights} the shapes
+ * them: the same declaration gives {@code TinyCheckpoints} (the onnx test-jar) its random weights and {@link ExpectedWeights} the shapes
  * a checkpoint's headers are checked against, so the two cannot drift apart (and the tiny checkpoints, converted
  * by every test, prove the declaration is what the graphs read).
  */
