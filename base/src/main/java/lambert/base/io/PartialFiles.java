@@ -39,7 +39,7 @@ public final class PartialFiles implements AutoCloseable {
     private final List<Path> files = new CopyOnWriteArrayList<>();
     private final List<Path> folders = new CopyOnWriteArrayList<>();
     /** Old folders moved aside by {@link #replaceFolder}, each with the target it goes back to. */
-    private final List<Path[]> movedAside = new CopyOnWriteArrayList<>();
+    private final List<Aside> movedAside = new CopyOnWriteArrayList<>();
     private final Thread hook;
 
     private PartialFiles(String name) {
@@ -98,10 +98,11 @@ public final class PartialFiles implements AutoCloseable {
      */
     public void replaceFolder(Path staged, Path target) throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
-        Path[] aside = null;
+        Aside aside = null;
         if (Files.exists(absolute)) {
-            Path old = folderNextTo(absolute, ".old-");
-            aside = new Path[] {old, absolute};
+            // Not one of this step's folders: close() must not delete the previous folder if it cannot go back.
+            Path old = Files.createTempDirectory(absolute.getParent(), "." + absolute.getFileName() + ".old-");
+            aside = new Aside(old, absolute);
             movedAside.add(aside);
             Files.move(absolute, old.resolve("previous"));
         }
@@ -118,7 +119,7 @@ public final class PartialFiles implements AutoCloseable {
         }
         if (aside != null) {
             movedAside.remove(aside);
-            Trees.delete(aside[0]);
+            Trees.delete(aside.folder());
         }
     }
 
@@ -198,16 +199,20 @@ public final class PartialFiles implements AutoCloseable {
         }
     }
 
-    /** Puts each old folder moved aside back in place, if no new one got there; it stays hidden next to it if not. */
+    /**
+     * Puts each old folder moved aside by an unfinished swap back in place. If something is in its place already (a
+     * move into place that failed half-way), the old folder stays in the hidden {@code .old-} folder next to it,
+     * never deleted.
+     */
     private void restore() {
-        for (Path[] aside : movedAside) {
-            Path previous = aside[0].resolve("previous");
+        for (Aside aside : movedAside) {
+            Path previous = aside.folder().resolve("previous");
             try {
-                if (Files.exists(previous) && !Files.exists(aside[1])) {
-                    Files.move(previous, aside[1]);
+                if (Files.exists(previous) && !Files.exists(aside.target())) {
+                    Files.move(previous, aside.target());
                 }
                 if (!Files.exists(previous)) {
-                    Trees.delete(aside[0]);
+                    Trees.delete(aside.folder());
                 }
             } catch (IOException ignored) {
                 // the previous folder stays in the hidden .old- folder next to the target
@@ -215,4 +220,7 @@ public final class PartialFiles implements AutoCloseable {
             movedAside.remove(aside);
         }
     }
+
+    /** A hidden folder holding the previous {@code target} (as {@code previous}) while a new one is swapped in. */
+    private record Aside(Path folder, Path target) {}
 }
