@@ -23,9 +23,9 @@ import lambert.cli.convert.ConvertOptions;
 import lambert.cli.convert.ConvertReport;
 import lambert.cli.convert.Converter;
 import lambert.cli.convert.ExportedCheckpoint;
-import lambert.onnx.convert.Checkpoint;
-import lambert.onnx.convert.ModelConfig;
-import lambert.onnx.convert.Tensor;
+import lambert.onnx.checkpoint.Checkpoint;
+import lambert.onnx.checkpoint.ModelConfig;
+import lambert.onnx.checkpoint.Tensor;
 
 /**
  * Conversion time and peak heap for the largest checkpoint this machine makes easily: a random

@@ -20,7 +20,7 @@ import lambert.cli.packaging.FunctionConfig;
 import lambert.cli.packaging.PackageReport;
 import lambert.cli.packaging.Packager;
 import lambert.runtime.bundle.ModelBundle;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 
 /**
  * The packaged function (all-MiniLM-L6-v2 int8, x86_64) in the emulator at 1769 MB against the

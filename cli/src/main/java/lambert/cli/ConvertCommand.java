@@ -12,13 +12,13 @@ import lambert.cli.convert.ConvertOptions;
 import lambert.cli.convert.ConvertReport;
 import lambert.cli.convert.Converter;
 import lambert.cli.convert.EqualityCheck;
-import lambert.onnx.convert.ConvertException;
-import lambert.onnx.convert.Head;
-import lambert.onnx.convert.arch.Architectures;
+import lambert.onnx.checkpoint.CheckpointException;
+import lambert.onnx.family.Head;
+import lambert.onnx.family.ModelFamilies;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.Pooling;
 import lambert.runtime.bundle.Task;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -69,7 +69,7 @@ final class ConvertCommand implements Callable<Integer> {
     String pooling;
 
     @Option(names = "--opset", paramLabel = "N", defaultValue = "" + ConvertOptions.DEFAULT_OPSET,
-            description = "The ONNX opset of the graph, " + Architectures.MIN_OPSET + " to " + Architectures.MAX_OPSET
+            description = "The ONNX opset of the graph, " + ModelFamilies.MIN_OPSET + " to " + ModelFamilies.MAX_OPSET
                     + " (default: ${DEFAULT-VALUE}).")
     int opset;
 
@@ -91,7 +91,7 @@ final class ConvertCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException, ConvertException {
+    public Integer call() throws IOException, CheckpointException {
         Head chosen = chooseHead();
         Pooling poolingChoice = null;
         if (pooling != null) {

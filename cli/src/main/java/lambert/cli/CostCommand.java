@@ -138,7 +138,7 @@ final class CostCommand implements Callable<Integer> {
 
     private static void printJson(Terminal t, CostEstimate e) throws IOException {
         CostEstimate.Usage u = e.usage();
-        try (var g = lambert.runtime.json.Json.generator(t.stream())) {
+        try (var g = lambert.base.json.Json.generator(t.stream())) {
             g.writeStartObject();
             g.writeNumberField("memory_mb", u.memoryMb());
             g.writeNumberField("duration_ms", u.durationMs());

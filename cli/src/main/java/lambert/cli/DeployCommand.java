@@ -2,13 +2,9 @@ package lambert.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -24,7 +20,8 @@ import lambert.cli.aws.DeploySpec;
 import lambert.cli.aws.Deployer;
 import lambert.cli.aws.Step;
 import lambert.cli.packaging.FunctionConfig;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
+import lambert.runtime.bundle.Checksums;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -213,16 +210,7 @@ final class DeployCommand implements Callable<Integer> {
 
     /** Hex and base64 SHA-256 of a file. */
     static String[] sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        byte[] d = digest.digest();
+        byte[] d = Checksums.sha256Digest(file);
         return new String[] {HexFormat.of().formatHex(d), Base64.getEncoder().encodeToString(d)};
     }
 

@@ -21,7 +21,7 @@ import lambert.cli.emulator.Report;
 import lambert.cli.emulator.RuntimeJars;
 import lambert.cli.packaging.LambdaRuntime;
 import lambert.cli.packaging.NativeRequirement;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

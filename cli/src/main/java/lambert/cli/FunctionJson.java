@@ -13,8 +13,8 @@ import lambert.cli.packaging.NativeRequirement;
 import lambert.cli.packaging.PackageReport;
 import lambert.cli.packaging.Packager;
 import lambert.cli.packaging.UnsupportedRuntimeException;
-import lambert.runtime.json.Json;
-import lambert.runtime.json.JsonException;
+import lambert.base.json.Json;
+import lambert.base.json.JsonException;
 
 /**
  * The {@code function.json} next to a zip, as {@code emulate}, {@code tune}, {@code deploy} and

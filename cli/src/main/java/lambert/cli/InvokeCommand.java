@@ -10,7 +10,7 @@ import lambert.cli.aws.AwsClients;
 import lambert.cli.aws.AwsOptions;
 import lambert.cli.aws.Invocation;
 import lambert.cli.emulator.Report;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

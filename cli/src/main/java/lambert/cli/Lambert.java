@@ -4,7 +4,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
-import lambert.onnx.convert.ConvertException;
+import lambert.onnx.checkpoint.CheckpointException;
 import lambert.runtime.bundle.BundleException;
 import lambert.runtime.bundle.Version;
 import picocli.CommandLine;
@@ -57,11 +57,11 @@ public final class Lambert {
     }
 
     static int exitCode(Throwable e) {
-        if (e instanceof ConvertException && e.getCause() instanceof NoSuchFileException) {
+        if (e instanceof CheckpointException && e.getCause() instanceof NoSuchFileException) {
             return ExitCodes.ENVIRONMENT;
         }
         if (e instanceof UsageException || e instanceof BundleException || e instanceof CommandLine.ParameterException
-                || e instanceof FileAlreadyExistsException || e instanceof ConvertException) {
+                || e instanceof FileAlreadyExistsException || e instanceof CheckpointException) {
             return ExitCodes.BAD_INPUT;
         }
         if (e instanceof CheckFailedException) {

@@ -138,7 +138,7 @@ final class PackageCommand implements Callable<Integer> {
     }
 
     private static void printJson(Terminal t, PackageReport r) throws IOException {
-        try (var g = lambert.runtime.json.Json.generator(t.stream())) {
+        try (var g = lambert.base.json.Json.generator(t.stream())) {
             g.writeStartObject();
             g.writeStringField("zip", r.zip().toString());
             g.writeStringField("config", r.config().toString());

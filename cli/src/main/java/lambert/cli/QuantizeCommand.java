@@ -11,7 +11,7 @@ import lambert.cli.verify.Verifier;
 import lambert.cli.verify.VerifyReport;
 import lambert.cli.verify.VerifyTexts;
 import lambert.onnx.io.ModelFiles;
-import lambert.onnx.io.PartialFiles;
+import lambert.base.io.PartialFiles;
 import lambert.onnx.quantize.QuantizeException;
 import lambert.onnx.quantize.QuantizeOptions;
 import lambert.onnx.quantize.Quantizer;

@@ -30,7 +30,7 @@ import lambert.runtime.Model;
 import lambert.runtime.contract.Limits;
 import lambert.runtime.contract.Reply;
 import lambert.runtime.contract.Service;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import lambert.runtime.task.Embedding;
 import lambert.runtime.task.Parameters;
 import lambert.runtime.task.Prediction;

@@ -188,7 +188,7 @@ final class ServeCommand implements Callable<Integer> {
 
     private static void deleteUnpacked(Path unpacked) {
         if (unpacked != null) {
-            lambert.cli.emulator.Unzip.deleteTree(unpacked);
+            lambert.base.io.Trees.delete(unpacked);
         }
     }
 

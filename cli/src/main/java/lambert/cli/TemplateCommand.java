@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import lambert.base.io.PartialFiles;
 import lambert.cli.packaging.FunctionConfig;
 import lambert.cli.template.SamTemplate;
-import lambert.onnx.io.ModelFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -109,7 +109,7 @@ final class TemplateCommand implements Callable<Integer> {
         Path temp = Files.createTempFile(folder, "." + template.getFileName(), ".tmp");
         try {
             Files.writeString(temp, sam.yaml(), StandardCharsets.UTF_8);
-            ModelFiles.replace(temp, template);
+            PartialFiles.replace(temp, template);
         } finally {
             Files.deleteIfExists(temp);
         }

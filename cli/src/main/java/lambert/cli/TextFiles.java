@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
-import lambert.runtime.json.Utf8;
+import lambert.base.json.Utf8;
 import lambert.runtime.tokenize.Texts;
 
 /**

@@ -25,7 +25,7 @@ import lambert.cli.tune.Sweep;
 import lambert.cli.tune.TuneChart;
 import lambert.cli.tune.TuneResult;
 import lambert.cli.tune.TuneTarget;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

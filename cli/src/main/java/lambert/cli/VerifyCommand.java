@@ -18,7 +18,7 @@ import lambert.cli.verify.VerifyReport;
 import lambert.cli.verify.VerifyTexts;
 import lambert.runtime.Model;
 import lambert.runtime.bundle.Task;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -43,7 +43,7 @@ import lambert.cli.verify.VerifyReport;
 import lambert.cli.verify.VerifyTexts;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.ModelBundle;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import lambert.runtime.task.Embedding;
 import lambert.runtime.task.Prediction;
 import lambert.runtime.testing.TestModels;

@@ -20,7 +20,7 @@ import lambert.cli.aws.FakeAws;
 import lambert.cli.packaging.DottedVersion;
 import lambert.cli.packaging.FunctionConfig;
 import lambert.cli.packaging.NativeRequirement;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

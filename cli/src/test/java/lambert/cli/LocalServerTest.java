@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 import lambert.cli.serve.HttpLimits;
 import lambert.lambda.Handler;
 import lambert.lambda.Settings;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import lambert.runtime.testing.TestModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -19,7 +19,7 @@ import lambert.cli.packaging.PackageReport;
 import lambert.cli.packaging.Packager;
 import lambert.cli.tune.TuneChart;
 import lambert.runtime.bundle.ModelBundle;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import lambert.runtime.testing.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

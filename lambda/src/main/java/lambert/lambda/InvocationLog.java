@@ -8,7 +8,7 @@ import java.io.UncheckedIOException;
 import lambert.lambda.events.EventKind;
 import lambert.runtime.Predictions;
 import lambert.runtime.contract.Reply;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 
 /**
  * One JSON object per invocation on standard output (which Lambda sends to CloudWatch Logs), with

@@ -18,7 +18,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import lambert.runtime.testing.TinyModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import lambert.runtime.contract.Limits;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import lambert.runtime.testing.TestModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

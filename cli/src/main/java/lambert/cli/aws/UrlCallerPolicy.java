@@ -5,7 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 
 /**
  * The identity-based policy an IAM user or role needs to call a function URL whose AuthType is

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import lambert.onnx.convert.ConvertException;
+import lambert.onnx.checkpoint.CheckpointException;
 
 /**
  * The tokenizer of a checkpoint folder: its {@code tokenizer.json} as it is, or one built from a
@@ -17,7 +17,7 @@ import lambert.onnx.convert.ConvertException;
 public record CheckpointTokenizer(byte[] json, String origin) {
 
     /** Finds or builds the tokenizer of {@code dir}. */
-    public static CheckpointTokenizer of(Path dir) throws IOException, ConvertException {
+    public static CheckpointTokenizer of(Path dir) throws IOException, CheckpointException {
         Path fast = dir.resolve("tokenizer.json");
         if (Files.isRegularFile(fast)) {
             return new CheckpointTokenizer(Files.readAllBytes(fast), "tokenizer.json as shipped");
@@ -29,7 +29,7 @@ public record CheckpointTokenizer(byte[] json, String origin) {
                     + (s.chineseChars() ? ", Chinese characters split" : "") + ")");
         }
         if (Files.isRegularFile(dir.resolve("vocab.json")) || Files.isRegularFile(dir.resolve("merges.txt"))) {
-            throw new ConvertException(dir + " has a byte-level BPE vocabulary (vocab.json, merges.txt) but no "
+            throw new CheckpointException(dir + " has a byte-level BPE vocabulary (vocab.json, merges.txt) but no "
                     + "tokenizer.json; lambert builds tokenizers from WordPiece vocab.txt only: save the fast "
                     + "tokenizer's tokenizer.json next to the checkpoint");
         }

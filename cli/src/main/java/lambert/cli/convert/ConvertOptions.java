@@ -2,8 +2,8 @@ package lambert.cli.convert;
 
 import java.nio.file.Path;
 import java.util.List;
-import lambert.onnx.convert.Head;
-import lambert.onnx.convert.arch.Architectures;
+import lambert.onnx.family.Head;
+import lambert.onnx.family.ModelFamilies;
 import lambert.runtime.bundle.Pooling;
 
 /**
@@ -21,7 +21,7 @@ import lambert.runtime.bundle.Pooling;
 public record ConvertOptions(Path from, Path out, Head head, Pooling pooling, int opset, List<String> checkTexts,
         boolean skipCheck, boolean force) {
     /** The opset of graphs unless asked otherwise. */
-    public static final int DEFAULT_OPSET = Architectures.DEFAULT_OPSET;
+    public static final int DEFAULT_OPSET = ModelFamilies.DEFAULT_OPSET;
 
     /** The equality check's default texts: short and long, cased, accented, CJK, digits, punctuation. */
     public static final List<String> DEFAULT_TEXTS = List.of(

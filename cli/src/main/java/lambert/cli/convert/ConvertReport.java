@@ -2,7 +2,7 @@ package lambert.cli.convert;
 
 import java.nio.file.Path;
 import java.util.Map;
-import lambert.onnx.convert.Head;
+import lambert.onnx.family.Head;
 import lambert.runtime.bundle.Manifest;
 
 /**

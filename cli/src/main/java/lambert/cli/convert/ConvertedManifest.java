@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import lambert.onnx.convert.ConvertException;
-import lambert.onnx.convert.Head;
-import lambert.onnx.convert.ModelConfig;
+import lambert.onnx.checkpoint.CheckpointException;
+import lambert.onnx.family.Head;
+import lambert.onnx.checkpoint.ModelConfig;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.Pooling;
 import lambert.runtime.bundle.Task;
@@ -37,14 +37,14 @@ final class ConvertedManifest {
     }
 
     static Manifest compose(Path from, ModelConfig config, Head head, Pooling poolingOverride, List<String> inputs,
-            int outputSize, int vocabSize) throws ConvertException, IOException {
+            int outputSize, int vocabSize) throws CheckpointException, IOException {
         Task task = task(head);
         List<String> labels = List.of();
         if (task != Task.EMBED) {
             labels = config.labels();
             if (labels.isEmpty() || labels.size() != outputSize) {
                 if (!labels.isEmpty()) {
-                    throw new ConvertException("config.json: id2label names " + labels.size() + " labels but the "
+                    throw new CheckpointException("config.json: id2label names " + labels.size() + " labels but the "
                             + "classifier has " + outputSize + " outputs");
                 }
                 labels = new java.util.ArrayList<>();
@@ -65,7 +65,7 @@ final class ConvertedManifest {
             pooling = poolingOverride;
         }
         if (task == Task.EMBED && pooling == null) {
-            throw new ConvertException(st.poolingFile() + " asks for " + st.poolingMode() + " pooling; lambert pools "
+            throw new CheckpointException(st.poolingFile() + " asks for " + st.poolingMode() + " pooling; lambert pools "
                     + "mean or cls: choose one with --pooling");
         }
         String name = from.toAbsolutePath().normalize().getFileName() == null ? "model"
@@ -76,7 +76,7 @@ final class ConvertedManifest {
     }
 
     private static int maxLength(Path from, ModelConfig config, SentenceTransformers st)
-            throws ConvertException, IOException {
+            throws CheckpointException, IOException {
         boolean roberta = config.stringOr("model_type", "").contains("roberta");
         int positions = config.intOr("max_position_embeddings", Manifest.MAX_POSITIONS) - (roberta ? 2 : 0);
         int max = Math.min(positions, Manifest.MAX_POSITIONS);
@@ -92,7 +92,7 @@ final class ConvertedManifest {
             max = Math.min(max, st.maxSeqLength());
         }
         if (max < 3) {
-            throw new ConvertException("the maximum length works out at " + max + " tokens (max_position_embeddings "
+            throw new CheckpointException("the maximum length works out at " + max + " tokens (max_position_embeddings "
                     + positions + "); a model needs at least 3");
         }
         return max;

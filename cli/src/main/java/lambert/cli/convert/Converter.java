@@ -4,14 +4,11 @@ import lambert.runtime.session.SessionException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,18 +16,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import com.fasterxml.jackson.core.JsonGenerator;
+import lambert.base.io.PartialFiles;
+import lambert.base.io.Trees;
 import lambert.cli.CheckFailedException;
-import lambert.onnx.convert.Architecture;
-import lambert.onnx.convert.Checkpoint;
-import lambert.onnx.convert.ConvertException;
-import lambert.onnx.convert.Head;
-import lambert.onnx.convert.ModelConfig;
-import lambert.onnx.convert.ReferenceModel;
-import lambert.onnx.convert.Tensor;
-import lambert.onnx.convert.arch.Architectures;
-import lambert.onnx.convert.checkpoint.CheckpointReader;
+import lambert.onnx.family.ModelFamily;
+import lambert.onnx.checkpoint.Checkpoint;
+import lambert.onnx.checkpoint.CheckpointException;
+import lambert.onnx.family.Head;
+import lambert.onnx.checkpoint.ModelConfig;
+import lambert.onnx.family.ReferenceModel;
+import lambert.onnx.checkpoint.Tensor;
+import lambert.onnx.family.ModelFamilies;
+import lambert.onnx.checkpoint.CheckpointReader;
 import lambert.onnx.io.ModelFiles;
 import lambert.onnx.proto.Onnx;
 import lambert.runtime.Model;
@@ -40,7 +38,7 @@ import lambert.runtime.bundle.BundleWriter;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.bundle.TokenizerVocabulary;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 
 /**
  * A Hugging Face checkpoint folder to a complete lambert bundle: read the checkpoint, find or build
@@ -64,30 +62,30 @@ public final class Converter {
      * Converts {@code options.from()} into {@code options.out()}.
      *
      * @param progress told the name of each step as it starts
-     * @throws ConvertException the checkpoint cannot be converted (bad input; exit code 2)
+     * @throws CheckpointException the checkpoint cannot be converted (bad input; exit code 2)
      * @throws CheckFailedException the converted model does not answer like the reference (exit code 1)
      * @throws IOException a file is missing or cannot be read or written (exit code 3)
      */
     public static ConvertReport convert(ConvertOptions options, Consumer<String> progress)
-            throws ConvertException, IOException {
+            throws CheckpointException, IOException {
         return convert(options, progress, UnaryOperator.identity());
     }
 
     /** As {@link #convert(ConvertOptions, Consumer)}, with the reference passed through {@code tamper} (for tests). */
     static ConvertReport convert(ConvertOptions options, Consumer<String> progress, UnaryOperator<ReferenceModel> tamper)
-            throws ConvertException, IOException {
+            throws CheckpointException, IOException {
         Path from = options.from();
         Path out = options.out().toAbsolutePath().normalize();
         Path fromPath = Files.exists(from) ? from.toRealPath() : from.toAbsolutePath().normalize();
         if (fromPath.startsWith(Files.exists(out) ? out.toRealPath() : out)) {
             // --force would move the checkpoint away with the old output and delete it.
-            throw new ConvertException("--out " + options.out() + " is the checkpoint folder or holds it; expected a"
+            throw new CheckpointException("--out " + options.out() + " is the checkpoint folder or holds it; expected a"
                     + " bundle folder outside " + from);
         }
         if (Files.exists(out) && !options.force()) {
             throw new FileAlreadyExistsException(options.out().toString(), null, "choose another --out or add --force");
         }
-        Architectures.checkOpset(options.opset());
+        ModelFamilies.checkOpset(options.opset());
         if (!Files.isDirectory(from)) {
             throw new NoSuchFileException(from.toString(), null, "expected a Hugging Face checkpoint folder");
         }
@@ -104,10 +102,10 @@ public final class Converter {
 
         progress.accept("reading " + from);
         // Each tensor's header is checked against the shapes config.json implies before any weight is read.
-        Checkpoint checkpoint = CheckpointReader.read(from, Architectures::expectedWeights);
+        Checkpoint checkpoint = CheckpointReader.read(from, ModelFamilies::expectedWeights);
         ModelConfig config = checkpoint.config();
-        Architecture architecture = Architectures.forConfig(config);
-        Head head = Architectures.headFor(checkpoint, Optional.ofNullable(options.head()));
+        ModelFamily architecture = ModelFamilies.forConfig(config);
+        Head head = ModelFamilies.headFor(checkpoint, Optional.ofNullable(options.head()));
         long parameters = 0;
         for (Tensor t : checkpoint.weights().values()) {
             parameters += t.data().length;
@@ -126,7 +124,7 @@ public final class Converter {
             int vocabSize = vocabularySize(tokenizerFile);
             Tensor table = wordEmbeddings(checkpoint);
             if (vocabSize > table.shape()[0]) {
-                throw new ConvertException("the tokenizer has " + vocabSize + " ids but the embedding table "
+                throw new CheckpointException("the tokenizer has " + vocabSize + " ids but the embedding table "
                         + table.name() + " has " + table.shape()[0] + " rows: ids past the table would fail; "
                         + "a tokenizer may be smaller than the table (vocab_size is often padded up), never larger");
             }
@@ -157,7 +155,7 @@ public final class Converter {
                     check = EqualityCheck.run(modelFile, tokenizerFile, manifest.maxLength(), inputs,
                             head.outputName(), reference, config.intOr("pad_token_id", 0), options.checkTexts());
                 } catch (SessionException e) {
-                    throw new ConvertException("ONNX Runtime cannot run the converted model: " + e.getMessage(), e);
+                    throw new CheckpointException("ONNX Runtime cannot run the converted model: " + e.getMessage(), e);
                 }
                 timings.put("check", ms(step));
                 if (!check.passed()) {
@@ -182,51 +180,53 @@ public final class Converter {
             try (Model loaded = Model.open(bundle, ModelOptions.defaults())) {
                 manifest = loaded.manifest();
             } catch (BundleException e) {
-                throw new ConvertException("the converted bundle does not load: " + e.getMessage(), e);
+                throw new CheckpointException("the converted bundle does not load: " + e.getMessage(), e);
             }
-            moveIntoPlace(staged, out);
+            try (PartialFiles partials = PartialFiles.open("lambert-convert")) {
+                partials.replaceFolder(staged, out);
+            }
             timings.put("write", ms(step));
             timings.put("total", ms(start));
             return new ConvertReport(out, config.modelType(), head, manifest, options.opset(), parameters,
                     nodes, Files.size(out.resolve("model.onnx")), tokenizer.origin(), check, timings);
         } finally {
-            deleteTree(work);
+            Trees.delete(work);
         }
     }
 
     /** The {@code word_embeddings} table, whatever the prefix of the architecture ({@code bert.}, {@code roberta.}). */
-    static Tensor wordEmbeddings(Checkpoint checkpoint) throws ConvertException {
+    static Tensor wordEmbeddings(Checkpoint checkpoint) throws CheckpointException {
         return checkpoint.weights().values().stream()
                 .filter(t -> t.name().endsWith("word_embeddings.weight") && t.shape().length == 2)
                 .findFirst()
-                .orElseThrow(() -> new ConvertException("the checkpoint has no word embedding table "
+                .orElseThrow(() -> new CheckpointException("the checkpoint has no word embedding table "
                         + "(a tensor named ...embeddings.word_embeddings.weight)"));
     }
 
-    private static int vocabularySize(Path tokenizerFile) throws ConvertException {
+    private static int vocabularySize(Path tokenizerFile) throws CheckpointException {
         try {
             return TokenizerVocabulary.size(tokenizerFile);
         } catch (BundleException e) {
-            throw new ConvertException("the tokenizer: " + e.getMessage(), e);
+            throw new CheckpointException("the tokenizer: " + e.getMessage(), e);
         }
     }
 
-    private static int outputSize(Onnx.Model graph, Head head) throws ConvertException {
+    private static int outputSize(Onnx.Model graph, Head head) throws CheckpointException {
         for (Onnx.ValueInfo output : graph.getGraph().getOutputList()) {
             if (output.getName().equals(head.outputName())) {
                 List<Onnx.TensorShape.Dimension> dims = output.getType().getTensorType().getShape().getDimList();
                 if (!dims.isEmpty() && dims.get(dims.size() - 1).hasDimValue()) {
                     return (int) dims.get(dims.size() - 1).getDimValue();
                 }
-                throw new ConvertException("the graph's output " + head.outputName() + " has no fixed last dimension");
+                throw new CheckpointException("the graph's output " + head.outputName() + " has no fixed last dimension");
             }
         }
-        throw new ConvertException("the graph has no output " + head.outputName());
+        throw new CheckpointException("the graph has no output " + head.outputName());
     }
 
     /** {@code convert.json}: where the bundle came from and how it was checked (or that it was not). */
     private static byte[] record(Path from, ModelConfig config, Head head, ConvertOptions options, String tokenizer,
-            EqualityCheck.Result check) throws ConvertException {
+            EqualityCheck.Result check) throws CheckpointException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JsonGenerator g = Json.generator(bytes)) {
             g.useDefaultPrettyPrinter();
@@ -256,36 +256,6 @@ public final class Converter {
         return bytes.toByteArray();
     }
 
-    private static void moveIntoPlace(Path staged, Path out) throws IOException {
-        Path old = null;
-        if (Files.exists(out)) {
-            old = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".old-");
-            try {
-                Files.move(out, old.resolve("bundle"));
-            } catch (IOException e) {
-                deleteTree(old);
-                throw e;
-            }
-        }
-        try {
-            try {
-                Files.move(staged, out, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(staged, out);
-            }
-        } catch (IOException e) {
-            // The old output goes back whichever move failed.
-            if (old != null) {
-                Files.move(old.resolve("bundle"), out);
-                deleteTree(old);
-            }
-            throw e;
-        }
-        if (old != null) {
-            deleteTree(old);
-        }
-    }
-
     private static String abbreviate(String text) {
         String oneLine = text.replace("\n", "\\n");
         return oneLine.length() <= 80 ? oneLine : oneLine.substring(0, 77) + "...";
@@ -293,22 +263,5 @@ public final class Converter {
 
     private static double ms(long since) {
         return (System.nanoTime() - since) / 1e6;
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a leftover work folder is hidden
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 }

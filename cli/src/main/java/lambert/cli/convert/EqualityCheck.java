@@ -4,7 +4,7 @@ import lambert.runtime.session.SessionException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import lambert.onnx.convert.ReferenceModel;
+import lambert.onnx.family.ReferenceModel;
 import lambert.runtime.session.EngineOptions;
 import lambert.runtime.session.Optimization;
 import lambert.runtime.session.OnnxSession;

@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import lambert.onnx.convert.ConvertException;
-import lambert.onnx.convert.ModelConfig;
+import lambert.onnx.checkpoint.CheckpointException;
+import lambert.onnx.checkpoint.ModelConfig;
 import lambert.runtime.bundle.Pooling;
 
 /**
@@ -24,14 +24,14 @@ record SentenceTransformers(Pooling pooling, String poolingMode, Path poolingFil
         int maxSeqLength) {
 
     /** Reads the files of {@code dir}; null when it has no {@code modules.json}. */
-    static SentenceTransformers read(Path dir) throws ConvertException, IOException {
+    static SentenceTransformers read(Path dir) throws CheckpointException, IOException {
         Path modulesFile = dir.resolve("modules.json");
         if (!Files.isRegularFile(modulesFile)) {
             return null;
         }
         Object modules = ModelConfig.parseJson(Files.readAllBytes(modulesFile), modulesFile.toString());
         if (!(modules instanceof List)) {
-            throw new ConvertException(modulesFile + ": expected an array of modules, found "
+            throw new CheckpointException(modulesFile + ": expected an array of modules, found "
                     + ModelConfig.typeName(modules));
         }
         String poolingPath = null;
@@ -54,7 +54,7 @@ record SentenceTransformers(Pooling pooling, String poolingMode, Path poolingFil
         if (poolingPath != null) {
             poolingFile = dir.resolve(poolingPath).resolve("config.json").normalize();
             if (!poolingFile.startsWith(dir.normalize())) {
-                throw new ConvertException(modulesFile + ": the pooling module's path \"" + poolingPath
+                throw new CheckpointException(modulesFile + ": the pooling module's path \"" + poolingPath
                         + "\" leaves the checkpoint folder");
             }
             if (Files.isRegularFile(poolingFile)) {

@@ -14,9 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import lambert.onnx.convert.ConvertException;
-import lambert.onnx.convert.ModelConfig;
-import lambert.runtime.json.Json;
+import lambert.onnx.checkpoint.CheckpointException;
+import lambert.onnx.checkpoint.ModelConfig;
+import lambert.base.json.Json;
 
 /**
  * Builds the {@code tokenizer.json} that Hugging Face's {@code BertTokenizerFast} would make from a
@@ -63,7 +63,7 @@ public final class WordPieceTokenizerJson {
     }
 
     /** Builds the tokenizer of the checkpoint folder {@code dir} from its {@code vocab.txt}. */
-    public static byte[] build(Path dir) throws ConvertException, IOException {
+    public static byte[] build(Path dir) throws CheckpointException, IOException {
         Path vocabFile = dir.resolve("vocab.txt");
         if (!Files.isRegularFile(vocabFile)) {
             throw new NoSuchFileException(vocabFile.toString(), null,
@@ -76,14 +76,14 @@ public final class WordPieceTokenizerJson {
      * Reads {@code tokenizer_config.json} and {@code special_tokens_map.json} (which wins, as in
      * transformers) when present.
      */
-    public static Settings settings(Path dir) throws ConvertException, IOException {
+    public static Settings settings(Path dir) throws CheckpointException, IOException {
         Map<String, Object> config = new LinkedHashMap<>();
         for (String name : List.of("tokenizer_config.json", "special_tokens_map.json")) {
             Path file = dir.resolve(name);
             if (Files.isRegularFile(file)) {
                 Object tree = ModelConfig.parseJson(Files.readAllBytes(file), file.toString());
                 if (!(tree instanceof Map)) {
-                    throw new ConvertException(file + ": expected a JSON object, found " + ModelConfig.typeName(tree));
+                    throw new CheckpointException(file + ": expected a JSON object, found " + ModelConfig.typeName(tree));
                 }
                 @SuppressWarnings("unchecked")
                 Map<String, Object> fields = (Map<String, Object>) tree;
@@ -92,13 +92,13 @@ public final class WordPieceTokenizerJson {
         }
         Settings d = Settings.defaults();
         if (Boolean.FALSE.equals(config.get("do_basic_tokenize"))) {
-            throw new ConvertException("tokenizer_config.json: \"do_basic_tokenize\": false is not supported "
+            throw new CheckpointException("tokenizer_config.json: \"do_basic_tokenize\": false is not supported "
                     + "(the fast tokenizer always splits on whitespace and punctuation); add a tokenizer.json");
         }
         boolean lowercase = bool(config, "do_lower_case", d.lowercase());
         Object strip = config.get("strip_accents");
         if (strip != null && !(strip instanceof Boolean)) {
-            throw new ConvertException("tokenizer_config.json: field \"strip_accents\" should be true, false or "
+            throw new CheckpointException("tokenizer_config.json: field \"strip_accents\" should be true, false or "
                     + "null, found " + ModelConfig.typeName(strip));
         }
         boolean chinese = bool(config, "tokenize_chinese_chars", d.chineseChars());
@@ -126,7 +126,7 @@ public final class WordPieceTokenizerJson {
     }
 
     /** The tokens of {@code vocab.txt}, one per line, id = line number (the last line wins for a duplicate). */
-    static List<String> readVocab(Path vocabFile) throws IOException, ConvertException {
+    static List<String> readVocab(Path vocabFile) throws IOException, CheckpointException {
         String text = Files.readString(vocabFile, StandardCharsets.UTF_8);
         List<String> tokens = new ArrayList<>(List.of(text.split("\n", -1)));
         if (!tokens.isEmpty() && tokens.get(tokens.size() - 1).isEmpty()) {
@@ -139,20 +139,20 @@ public final class WordPieceTokenizerJson {
             }
         }
         if (tokens.isEmpty()) {
-            throw new ConvertException(vocabFile + ": the vocabulary is empty");
+            throw new CheckpointException(vocabFile + ": the vocabulary is empty");
         }
         return tokens;
     }
 
     /** The {@code tokenizer.json} content for {@code vocab} (token per id) and {@code settings}. */
-    public static byte[] build(List<String> vocab, Settings settings) throws ConvertException {
+    public static byte[] build(List<String> vocab, Settings settings) throws CheckpointException {
         Map<String, Integer> ids = new LinkedHashMap<>();
         for (int i = 0; i < vocab.size(); i++) {
             ids.put(vocab.get(i), i);
         }
         for (String required : List.of(settings.unk(), settings.cls(), settings.sep())) {
             if (!ids.containsKey(required)) {
-                throw new ConvertException("vocab.txt has no " + required + " token, which the tokenizer needs "
+                throw new CheckpointException("vocab.txt has no " + required + " token, which the tokenizer needs "
                         + "(unk_token, cls_token and sep_token of tokenizer_config.json)");
             }
         }
@@ -274,32 +274,32 @@ public final class WordPieceTokenizerJson {
         g.writeEndObject();
     }
 
-    private static boolean bool(Map<String, Object> config, String key, boolean fallback) throws ConvertException {
+    private static boolean bool(Map<String, Object> config, String key, boolean fallback) throws CheckpointException {
         Object v = config.get(key);
         if (v == null) {
             return fallback;
         }
         if (!(v instanceof Boolean)) {
-            throw new ConvertException("tokenizer_config.json: field \"" + key + "\" should be true or false, found "
+            throw new CheckpointException("tokenizer_config.json: field \"" + key + "\" should be true or false, found "
                     + ModelConfig.typeName(v));
         }
         return (Boolean) v;
     }
 
-    private static String token(Map<String, Object> config, String key, String fallback) throws ConvertException {
+    private static String token(Map<String, Object> config, String key, String fallback) throws CheckpointException {
         Object v = config.get(key);
         return v == null ? fallback : tokenText(v, key);
     }
 
     /** A special token given as a string or as transformers' {@code AddedToken} object ({@code content}). */
-    private static String tokenText(Object v, String key) throws ConvertException {
+    private static String tokenText(Object v, String key) throws CheckpointException {
         if (v instanceof String) {
             return (String) v;
         }
         if (v instanceof Map && ((Map<?, ?>) v).get("content") instanceof String) {
             return (String) ((Map<?, ?>) v).get("content");
         }
-        throw new ConvertException("tokenizer_config.json: field \"" + key + "\" should be a token (a string or an "
+        throw new CheckpointException("tokenizer_config.json: field \"" + key + "\" should be a token (a string or an "
                 + "object with \"content\"), found " + ModelConfig.typeName(v));
     }
 }

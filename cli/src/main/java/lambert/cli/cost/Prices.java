@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import lambert.cli.UsageException;
 import lambert.cli.packaging.Architecture;
-import lambert.runtime.json.Json;
-import lambert.runtime.json.JsonException;
+import lambert.base.json.Json;
+import lambert.base.json.JsonException;
 
 /**
  * AWS Lambda prices for one region, as read on a date: the table every cost lambert prints comes from.

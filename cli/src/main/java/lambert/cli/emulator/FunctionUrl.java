@@ -8,8 +8,8 @@ import java.util.Base64;
 import java.util.Map;
 import lambert.runtime.contract.Reply;
 import lambert.runtime.contract.ResponseWriter;
-import lambert.runtime.json.Json;
-import lambert.runtime.json.JsonException;
+import lambert.base.json.Json;
+import lambert.base.json.JsonException;
 
 /**
  * An emulated function behind HTTP, as a Lambda function URL puts one: each request becomes a payload

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import lambert.base.io.Trees;
 
 /**
  * One Lambda execution environment on this machine: the package unpacked into a fresh task root
@@ -206,6 +207,6 @@ final class Sandbox implements AutoCloseable {
         if (quota != null) {
             quota.close();
         }
-        Unzip.deleteTree(root);
+        Trees.delete(root);
     }
 }

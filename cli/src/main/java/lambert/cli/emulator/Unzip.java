@@ -5,9 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Enumeration;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -66,25 +64,6 @@ public final class Unzip {
             }
         } catch (ZipException e) {
             throw new IOException(zip + " is not a valid zip: " + e.getMessage(), e);
-        }
-    }
-
-    /** Deletes a folder and everything in it, quietly (best effort). */
-    public static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                p.toFile().setWritable(true);
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a leftover temp folder is harmless
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 }

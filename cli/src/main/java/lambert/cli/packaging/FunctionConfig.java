@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import lambert.lambda.Handler;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 
 /**
  * {@code function.json}, written next to the zip: everything {@code lambert deploy} (or a person with

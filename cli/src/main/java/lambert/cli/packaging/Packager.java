@@ -10,8 +10,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import lambert.onnx.io.ModelFiles;
-import lambert.onnx.io.PartialFiles;
+import lambert.base.io.PartialFiles;
 import lambert.runtime.Model;
 import lambert.runtime.ModelOptions;
 import lambert.runtime.bundle.Checksums;
@@ -120,7 +119,7 @@ public final class Packager {
                 throw new PackageTooLargeException(unzipped);
             }
             String sha = Checksums.sha256(temp);
-            ModelFiles.replace(temp, target);
+            PartialFiles.replace(temp, target);
             Path config = target.resolveSibling(PackageReport.configName(target));
             FunctionConfig function = new FunctionConfig(FunctionConfig.HANDLER, checked.id(), arch.lambdaName(),
                     SUGGESTED_MEMORY_MB, FunctionConfig.TIMEOUT_SECONDS, Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS),
@@ -128,7 +127,7 @@ public final class Packager {
                     complete.name(), Version.CURRENT, natives);
             Path configTemp = partials.nextTo(config);
             Files.write(configTemp, function.toJson(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-            ModelFiles.replace(configTemp, config);
+            PartialFiles.replace(configTemp, config);
             return new PackageReport(target, config, zipBytes, unzipped, entries, naiveZip, naiveUnzipped, sha,
                     checked.id(), natives);
         }

@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.util.Locale;
-import lambert.onnx.io.ModelFiles;
+import lambert.base.io.PartialFiles;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogarithmicAxis;
@@ -136,7 +136,7 @@ public final class TuneChart {
             try (OutputStream out = Files.newOutputStream(temp)) {
                 writer.write(out);
             }
-            ModelFiles.replace(temp, target);
+            PartialFiles.replace(temp, target);
         } finally {
             Files.deleteIfExists(temp);
         }

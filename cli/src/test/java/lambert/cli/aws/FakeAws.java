@@ -25,8 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import lambert.runtime.json.Json;
-import lambert.runtime.json.JsonException;
+import lambert.base.json.Json;
+import lambert.base.json.JsonException;
 
 /**
  * AWS on 127.0.0.1 for tests: Lambda (REST-JSON), S3 (REST-XML, path-style, multipart, aws-chunked

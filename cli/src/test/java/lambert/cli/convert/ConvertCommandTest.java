@@ -16,18 +16,18 @@ import lambert.cli.CheckFailedException;
 import lambert.cli.ExitCodes;
 import lambert.cli.Lambert;
 import lambert.cli.LambertProcess;
-import lambert.onnx.convert.Checkpoint;
-import lambert.onnx.convert.Head;
-import lambert.onnx.convert.ReferenceModel;
-import lambert.onnx.convert.arch.Architectures;
-import lambert.onnx.convert.arch.TinyCheckpoints;
+import lambert.onnx.checkpoint.Checkpoint;
+import lambert.onnx.family.Head;
+import lambert.onnx.family.ReferenceModel;
+import lambert.onnx.family.ModelFamilies;
+import lambert.onnx.family.TinyCheckpoints;
 import lambert.runtime.Model;
 import lambert.runtime.ModelOptions;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.bundle.Pooling;
 import lambert.runtime.bundle.Task;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import lambert.runtime.session.EngineOptions;
 import lambert.runtime.session.Optimization;
 import lambert.runtime.session.OnnxSession;
@@ -56,7 +56,7 @@ class ConvertCommandTest {
     static Stream<Arguments> tinyCheckpoints() {
         List<Arguments> cases = new ArrayList<>();
         for (String type : List.of("bert", "roberta", "distilbert", "mobilebert")) {
-            if (!Architectures.supportedModelTypes().contains(type)) {
+            if (!ModelFamilies.supportedModelTypes().contains(type)) {
                 continue;
             }
             for (Head head : Head.values()) {
@@ -83,7 +83,7 @@ class ConvertCommandTest {
         assertThat(manifest.labels()).hasSize(TinyCheckpoints.labels(head));
         assertThat(manifest.output()).isEqualTo(head.outputName());
 
-        ReferenceModel reference = Architectures.forConfig(checkpoint.config()).reference(checkpoint, head);
+        ReferenceModel reference = ModelFamilies.forConfig(checkpoint.config()).reference(checkpoint, head);
         List<String> texts = List.of("hey, how are you?", "the new movie is awesome.", "a man playing guitar in the park",
                 "ok");
         List<Tokens> tokens = new ArrayList<>();

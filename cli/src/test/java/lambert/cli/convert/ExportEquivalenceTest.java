@@ -11,7 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import lambert.cli.Lambert;
 import lambert.cli.verify.VerifyTexts;
-import lambert.onnx.convert.Checkpoint;
+import lambert.onnx.checkpoint.Checkpoint;
 import lambert.runtime.session.EngineOptions;
 import lambert.runtime.session.Optimization;
 import lambert.runtime.session.OnnxSession;

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import lambert.onnx.convert.Checkpoint;
-import lambert.onnx.convert.arch.TinyCheckpoints;
+import lambert.onnx.checkpoint.Checkpoint;
+import lambert.onnx.family.TinyCheckpoints;
 
 /**
  * Tiny random checkpoints (the architecture module's {@link TinyCheckpoints}) written to disk as

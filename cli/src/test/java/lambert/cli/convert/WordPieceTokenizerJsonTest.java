@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import lambert.cli.verify.VerifyTexts;
-import lambert.onnx.convert.ConvertException;
-import lambert.runtime.json.Json;
+import lambert.onnx.checkpoint.CheckpointException;
+import lambert.base.json.Json;
 import lambert.runtime.testing.TestModels;
 import lambert.runtime.tokenize.TextTokenizer;
 import lambert.runtime.tokenize.Tokens;
@@ -137,7 +137,7 @@ class WordPieceTokenizerJsonTest {
     @Test
     void build_vocabularyWithoutItsUnknownTokenIsRefused() throws Exception {
         Files.write(dir.resolve("vocab.txt"), List.of("[PAD]", "[CLS]", "[SEP]", "word"), StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> WordPieceTokenizerJson.build(dir)).isInstanceOf(ConvertException.class)
+        assertThatThrownBy(() -> WordPieceTokenizerJson.build(dir)).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("vocab.txt has no [UNK]");
     }
 

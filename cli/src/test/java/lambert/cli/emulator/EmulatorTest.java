@@ -28,7 +28,7 @@ import lambert.cli.packaging.FunctionConfig;
 import lambert.cli.packaging.PackageReport;
 import lambert.cli.packaging.Packager;
 import lambert.runtime.bundle.ModelBundle;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import lambert.runtime.testing.TestModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -16,6 +16,7 @@ import java.util.function.UnaryOperator;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
+import lambert.base.io.Trees;
 import lambert.cli.packaging.Architecture;
 import lambert.cli.packaging.FunctionConfig;
 import lambert.cli.packaging.PackageReport;
@@ -51,7 +52,7 @@ class InitFaultsTest {
 
     @AfterAll
     void clean() {
-        Unzip.deleteTree(dir);
+        Trees.delete(dir);
     }
 
     @Test

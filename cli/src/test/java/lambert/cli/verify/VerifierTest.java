@@ -17,7 +17,7 @@ import lambert.onnx.io.ModelFiles;
 import lambert.onnx.proto.Onnx;
 import lambert.runtime.Model;
 import lambert.runtime.ModelOptions;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import lambert.runtime.testing.TestModels;
 import lambert.runtime.testing.TinyModels;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import lambert.runtime.contract.RequestException;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import lambert.runtime.tokenize.Texts;
 
 /**

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 
 /**
  * Responses in the shape each HTTP-style service expects: {@code statusCode}, {@code headers} (or ALB's

@@ -5,13 +5,10 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import lambert.base.io.PartialFiles;
 import lambert.onnx.proto.Onnx;
 
 /**
@@ -56,29 +53,7 @@ public final class ModelFiles {
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 model.writeTo(out);
             }
-            replace(temp, target);
-        }
-    }
-
-    /**
-     * Moves a finished temp file over {@code target}, atomically where the file system can, readable
-     * by all like any build output (temp files start as 0600).
-     */
-    public static void replace(Path temp, Path target) throws IOException {
-        try {
-            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the default permissions stand
-        }
-        try {
-            try {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (FileSystemException e) {
-            // "…/.function.zip123.partial -> …/function.zip: Is a directory" would name a file the user never chose.
-            throw PartialFiles.naming(e, target, "cannot be replaced by the file written next to it");
+            PartialFiles.replace(temp, target);
         }
     }
 }

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import lambert.onnx.io.ModelFiles;
+import lambert.base.io.PartialFiles;
 
 /**
  * ONNX Runtime's graph optimisations run once, offline, and saved: the model is opened at the given
@@ -55,7 +55,7 @@ public final class Optimizer {
             if (Files.size(temp) == 0) {
                 throw new IOException("ONNX Runtime wrote no optimised model for " + in);
             }
-            ModelFiles.replace(temp, target);
+            PartialFiles.replace(temp, target);
         } finally {
             Files.deleteIfExists(temp);
         }

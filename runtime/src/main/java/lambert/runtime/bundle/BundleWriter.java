@@ -3,21 +3,17 @@ package lambert.runtime.bundle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
+import lambert.base.io.PartialFiles;
 
 /**
  * Writes a bundle folder all at once: the files are copied into a hidden staging folder next to
@@ -60,27 +56,10 @@ public final class BundleWriter {
             throw new FileAlreadyExistsException(absolute.toString(), null,
                     "the output folder exists; choose another or allow replacing it (--force)");
         }
-        Path parent = absolute.getParent();
-        Files.createDirectories(parent);
-        // Ctrl-C (SIGINT) runs shutdown hooks but no finally blocks: the hook removes the staging folder and, if
-        // the previous bundle was already moved aside, puts it back. It is registered before the staging folder
-        // exists, so that no Ctrl-C falls between the two.
-        AtomicReference<Path> stagingRef = new AtomicReference<>();
-        AtomicReference<Path> old = new AtomicReference<>();
-        Thread cleanup = new Thread(() -> {
-            deleteTree(stagingRef.get());
-            restore(old.get(), absolute);
-        }, "lambert-bundle-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        Path staging;
-        try {
-            staging = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".partial-");
-        } catch (IOException | RuntimeException e) {
-            removeHook(cleanup);
-            throw e;
-        }
-        stagingRef.set(staging);
-        try {
+        // Ctrl-C (SIGINT) runs shutdown hooks but no finally blocks: PartialFiles removes the staging folder and, if
+        // the previous bundle was already moved aside, puts it back.
+        try (PartialFiles partials = PartialFiles.open("lambert-bundle")) {
+            Path staging = partials.folderNextTo(absolute);
             Map<String, String> sha256 = new LinkedHashMap<>();
             Map<String, String> crc32 = new LinkedHashMap<>();
             for (Map.Entry<String, Source> e : files.entrySet()) {
@@ -97,53 +76,9 @@ public final class BundleWriter {
                 crc32.put(e.getKey(), sums[1]);
             }
             Files.write(staging.resolve(Manifest.FILE_NAME), manifest.withHashes(sha256, crc32).toJson());
-            if (Files.exists(absolute)) {
-                old.set(Files.createTempDirectory(parent, "." + absolute.getFileName() + ".old-"));
-                Files.move(absolute, old.get().resolve("bundle"));
-                moveIntoPlace(staging, absolute);
-                deleteTree(old.getAndSet(null));
-            } else {
-                moveIntoPlace(staging, absolute);
-            }
-        } catch (IOException | RuntimeException e) {
-            deleteTree(staging);
-            restore(old.get(), absolute);
-            throw e;
-        } finally {
-            removeHook(cleanup);
+            partials.replaceFolder(staging, absolute);
         }
         return ModelBundle.open(absolute);
-    }
-
-    /** Puts a previous bundle moved aside back in place, if the new one did not get there. */
-    private static void restore(Path old, Path target) {
-        if (old == null || !Files.exists(old.resolve("bundle"))) {
-            return;
-        }
-        try {
-            if (!Files.exists(target)) {
-                Files.move(old.resolve("bundle"), target);
-            }
-            deleteTree(old);
-        } catch (IOException ignored) {
-            // the previous bundle stays in the hidden .old- folder next to the target
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running or has run
-        }
-    }
-
-    private static void moveIntoPlace(Path staging, Path target) throws IOException {
-        try {
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(staging, target);
-        }
     }
 
     /** Copies a source to a file; returns its SHA-256 and CRC32. */
@@ -155,23 +90,5 @@ public final class BundleWriter {
             in.transferTo(os);
         }
         return new String[] {HexFormat.of().formatHex(digest.digest()), Checksums.hex(crc)};
-    }
-
-    /** Deletes a folder and everything in it, quietly. */
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a leftover staging folder is hidden and harmless
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 }

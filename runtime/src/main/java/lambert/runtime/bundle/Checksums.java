@@ -23,6 +23,11 @@ public final class Checksums {
 
     /** The lower-case hex SHA-256 of a file's bytes. */
     public static String sha256(Path file) throws IOException {
+        return HexFormat.of().formatHex(sha256Digest(file));
+    }
+
+    /** The 32 bytes of a file's SHA-256 (AWS wants them in base64, people in hex). */
+    public static byte[] sha256Digest(Path file) throws IOException {
         MessageDigest digest = newSha256();
         byte[] buffer = new byte[BUFFER];
         try (InputStream in = Files.newInputStream(file)) {
@@ -30,7 +35,7 @@ public final class Checksums {
                 digest.update(buffer, 0, n);
             }
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return digest.digest();
     }
 
     /** The CRC32 of a file's bytes, as 8 lower-case hex digits. */

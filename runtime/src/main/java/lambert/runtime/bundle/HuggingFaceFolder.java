@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import lambert.runtime.json.Json;
-import lambert.runtime.json.JsonException;
+import lambert.base.json.Json;
+import lambert.base.json.JsonException;
 
 /**
  * Infers a manifest from a Hugging Face-style folder: {@code tokenizer.json}, {@code model.onnx}

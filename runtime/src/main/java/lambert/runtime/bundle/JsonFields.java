@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 
 /** Typed reads from a parsed JSON object, with errors that name the file and the field. */
 final class JsonFields {

@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
-import lambert.runtime.json.Json;
-import lambert.runtime.json.JsonException;
+import lambert.base.json.Json;
+import lambert.base.json.JsonException;
 
 /**
  * The manifest of a model bundle, stored as {@code lambert.json} next to the model and tokenizer.

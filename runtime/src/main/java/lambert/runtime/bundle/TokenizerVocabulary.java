@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import lambert.runtime.json.Json;
-import lambert.runtime.json.JsonException;
+import lambert.base.json.Json;
+import lambert.base.json.JsonException;
 
 /** Reads the vocabulary size of a Hugging Face {@code tokenizer.json}: one more than its highest id. */
 public final class TokenizerVocabulary {

@@ -10,7 +10,7 @@ import java.util.Base64;
 import java.util.List;
 import lambert.runtime.Predictions;
 import lambert.runtime.bundle.Manifest;
-import lambert.runtime.json.Json;
+import lambert.base.json.Json;
 import lambert.runtime.task.Aggregation;
 import lambert.runtime.task.Classification;
 import lambert.runtime.task.Embedding;

@@ -10,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import lambert.runtime.bundle.BundleException;
-import lambert.runtime.json.Json;
-import lambert.runtime.json.JsonException;
-import lambert.runtime.json.Utf8;
+import lambert.base.json.Json;
+import lambert.base.json.JsonException;
+import lambert.base.json.Utf8;
 
 /**
  * The checks a {@code tokenizer.json} passes before the native tokenizers library sees it: strict JSON, a bounded
