@@ -7,14 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import lambert.cli.emulator.Emulator;
-import lambert.cli.emulator.Report;
-import lambert.cli.emulator.RuntimeJars;
-import lambert.cli.models.ModelResolver;
-import lambert.cli.packaging.Architecture;
-import lambert.cli.packaging.FunctionConfig;
-import lambert.cli.packaging.Packager;
 import lambert.runtime.bundle.ModelBundle;
+import lambert.toolkit.emulator.Emulator;
+import lambert.toolkit.emulator.Report;
+import lambert.toolkit.emulator.RuntimeJars;
+import lambert.toolkit.models.ModelResolver;
+import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.FunctionConfig;
+import lambert.toolkit.packaging.Packager;
 
 /**
  * The default package in the emulator for many back-to-back invocations: failures, duration

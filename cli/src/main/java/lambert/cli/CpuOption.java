@@ -3,12 +3,12 @@ package lambert.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
-import lambert.cli.emulator.Emulation;
-import lambert.cli.emulator.Emulator;
-import lambert.cli.emulator.InitializationType;
-import lambert.cli.emulator.RuntimeJars;
-import lambert.cli.packaging.Architecture;
-import lambert.cli.packaging.FunctionConfig;
+import lambert.toolkit.emulator.Emulation;
+import lambert.toolkit.emulator.Emulator;
+import lambert.toolkit.emulator.InitializationType;
+import lambert.toolkit.emulator.RuntimeJars;
+import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.FunctionConfig;
 
 /**
  * {@code --cpu}, as {@code emulate}, {@code tune}, {@code serve} and {@code verify} take it: where a package's
@@ -25,7 +25,7 @@ final class CpuOption {
      * Where {@code zip}'s function runs for {@code cpu} (null: the default).
      *
      * @throws UsageException for an unknown CPU or one of another architecture
-     * @throws lambert.cli.emulator.EmulationUnavailableException if qemu or a JVM of the package's architecture is
+     * @throws lambert.toolkit.emulator.EmulationUnavailableException if qemu or a JVM of the package's architecture is
      *     missing (exit 3, naming the Debian packages)
      */
     static Emulation emulation(Path zip, String cpu) throws IOException {

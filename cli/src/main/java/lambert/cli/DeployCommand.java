@@ -16,15 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import lambert.cli.aws.AwsClients;
-import lambert.cli.aws.AwsOptions;
-import lambert.cli.aws.DeployResult;
-import lambert.cli.aws.DeploySettings;
-import lambert.cli.aws.DeploySpec;
-import lambert.cli.aws.Deployer;
-import lambert.cli.aws.Step;
-import lambert.cli.packaging.FunctionConfig;
 import lambert.runtime.json.Json;
+import lambert.toolkit.aws.AwsClients;
+import lambert.toolkit.aws.DeployResult;
+import lambert.toolkit.aws.DeploySettings;
+import lambert.toolkit.aws.DeploySpec;
+import lambert.toolkit.aws.Deployer;
+import lambert.toolkit.aws.Step;
+import lambert.toolkit.packaging.FunctionConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -118,7 +117,7 @@ final class DeployCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
-    AwsOptions aws;
+    AwsMixin aws;
 
     @Spec
     CommandSpec spec;
@@ -137,7 +136,7 @@ final class DeployCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("lambert: warning: " + w);
         }
         DeployResult r;
-        try (AwsClients clients = AwsClients.create(aws)) {
+        try (AwsClients clients = AwsClients.create(aws.options())) {
             r = new Deployer(clients, wanted, settings, dryRun, line -> t.progress(line)).run();
         } finally {
             t.clearProgress();

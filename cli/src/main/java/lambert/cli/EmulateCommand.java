@@ -11,17 +11,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import lambert.cli.cost.Prices;
-import lambert.cli.emulator.Emulation;
-import lambert.cli.emulator.Emulator;
-import lambert.cli.emulator.HostGlibc;
-import lambert.cli.emulator.InitFailedException;
-import lambert.cli.emulator.InitializationType;
-import lambert.cli.emulator.Report;
-import lambert.cli.emulator.RuntimeJars;
-import lambert.cli.packaging.LambdaRuntime;
-import lambert.cli.packaging.NativeRequirement;
 import lambert.runtime.json.Json;
+import lambert.toolkit.CheckFailedException;
+import lambert.toolkit.cost.Prices;
+import lambert.toolkit.emulator.Emulation;
+import lambert.toolkit.emulator.Emulator;
+import lambert.toolkit.emulator.HostGlibc;
+import lambert.toolkit.emulator.InitFailedException;
+import lambert.toolkit.emulator.InitializationType;
+import lambert.toolkit.emulator.Report;
+import lambert.toolkit.emulator.RuntimeJars;
+import lambert.toolkit.packaging.LambdaRuntime;
+import lambert.toolkit.packaging.NativeRequirement;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,7 +62,7 @@ final class EmulateCommand implements Callable<Integer> {
     int invocations;
 
     @Option(names = "--timeout", paramLabel = "S", description = "Function timeout in seconds (default: function.json's, "
-            + "else " + lambert.cli.packaging.FunctionConfig.TIMEOUT_SECONDS + ").")
+            + "else " + lambert.toolkit.packaging.FunctionConfig.TIMEOUT_SECONDS + ").")
     Integer timeout;
 
     @Option(names = "--provisioned", description = "Start the environment as provisioned concurrency does: INIT "
@@ -95,11 +96,11 @@ final class EmulateCommand implements Callable<Integer> {
             throw new UsageException("--memory must be between 128 and 10240 MB (Lambda's range), found " + memoryMb);
         }
         int timeoutSeconds = timeout != null ? timeout
-                : config.integer("timeout_s", lambert.cli.packaging.FunctionConfig.TIMEOUT_SECONDS);
+                : config.integer("timeout_s", lambert.toolkit.packaging.FunctionConfig.TIMEOUT_SECONDS);
         boolean armPrices = arm != null ? arm : "arm64".equals(config.string("architecture", "x86_64"));
         byte[] event = input.bytes();
         Map<String, String> env = config.environment();
-        String handler = config.string("handler", lambert.cli.packaging.FunctionConfig.HANDLER);
+        String handler = config.string("handler", lambert.toolkit.packaging.FunctionConfig.HANDLER);
 
         Emulation emulation = CpuOption.emulation(zip, cpu);
         String os = standIn(config.string("runtime", LambdaRuntime.DEFAULT.id()), config.nativeLibraries(),

@@ -7,14 +7,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import lambert.cli.packaging.DottedVersion;
-import lambert.cli.packaging.LambdaRuntime;
-import lambert.cli.packaging.NativeRequirement;
-import lambert.cli.packaging.PackageReport;
-import lambert.cli.packaging.Packager;
-import lambert.cli.packaging.UnsupportedRuntimeException;
 import lambert.runtime.json.Json;
 import lambert.runtime.json.JsonException;
+import lambert.toolkit.packaging.DottedVersion;
+import lambert.toolkit.packaging.LambdaRuntime;
+import lambert.toolkit.packaging.NativeRequirement;
+import lambert.toolkit.packaging.PackageReport;
+import lambert.toolkit.packaging.Packager;
+import lambert.toolkit.packaging.UnsupportedRuntimeException;
 
 /**
  * The {@code function.json} next to a zip, as {@code emulate}, {@code tune}, {@code deploy} and

@@ -6,11 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import lambert.cli.aws.AwsClients;
-import lambert.cli.aws.AwsOptions;
-import lambert.cli.aws.Invocation;
-import lambert.cli.emulator.Report;
 import lambert.runtime.json.Json;
+import lambert.toolkit.aws.AwsClients;
+import lambert.toolkit.aws.Invocation;
+import lambert.toolkit.emulator.Report;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,7 +47,7 @@ final class InvokeCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
-    AwsOptions aws;
+    AwsMixin aws;
 
     @Spec
     CommandSpec spec;
@@ -74,7 +73,7 @@ final class InvokeCommand implements Callable<Integer> {
         Terminal t = Terminal.of(spec);
         List<Invocation> done = new ArrayList<>();
         boolean elided = false;
-        try (AwsClients clients = AwsClients.create(aws)) {
+        try (AwsClients clients = AwsClients.create(aws.options())) {
             for (int i = 0; i < times; i++) {
                 Invocation inv = Invocation.invoke(clients.lambda(), name, qualifier, event);
                 done.add(inv);

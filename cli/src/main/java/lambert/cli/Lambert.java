@@ -7,6 +7,8 @@ import java.nio.file.NoSuchFileException;
 import lambert.onnx.convert.ConvertException;
 import lambert.runtime.bundle.BundleException;
 import lambert.runtime.bundle.Version;
+import lambert.toolkit.BadInputException;
+import lambert.toolkit.CheckFailedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -60,7 +62,7 @@ public final class Lambert {
         if (e instanceof ConvertException && e.getCause() instanceof NoSuchFileException) {
             return ExitCodes.ENVIRONMENT;
         }
-        if (e instanceof UsageException || e instanceof BundleException || e instanceof CommandLine.ParameterException
+        if (e instanceof UsageException || e instanceof BadInputException || e instanceof BundleException || e instanceof CommandLine.ParameterException
                 || e instanceof FileAlreadyExistsException || e instanceof ConvertException) {
             return ExitCodes.BAD_INPUT;
         }

@@ -1,16 +1,16 @@
 package lambert.cli;
 
 import java.io.IOException;
-import lambert.cli.serve.HttpLimits;
-import lambert.cli.serve.JsonHttpServer;
 import lambert.lambda.Handler;
+import lambert.toolkit.serve.HttpLimits;
+import lambert.toolkit.serve.JsonHttpServer;
 
 /**
  * The function's handler behind an HTTP endpoint on this machine: POST answers the JSON body, GET (and HEAD) the
  * model information, other methods 405, exactly as an HTTP event on Lambda is answered. The HTTP layer is
  * {@link JsonHttpServer}: bodies limited while they are read, slow clients cut at their deadline, and every answer,
  * protocol errors included, the contract's JSON. The handler runs in this process, or in an emulated function
- * ({@link lambert.cli.emulator.FunctionUrl}).
+ * ({@link lambert.toolkit.emulator.FunctionUrl}).
  */
 final class LocalServer implements AutoCloseable {
     private final JsonHttpServer server;

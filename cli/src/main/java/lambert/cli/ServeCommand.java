@@ -7,13 +7,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import lambert.cli.emulator.Emulation;
-import lambert.cli.emulator.FunctionUrl;
-import lambert.cli.emulator.InitFailedException;
-import lambert.cli.models.ModelResolver;
-import lambert.cli.serve.HttpLimits;
 import lambert.lambda.Handler;
 import lambert.lambda.Settings;
+import lambert.toolkit.CheckFailedException;
+import lambert.toolkit.emulator.Emulation;
+import lambert.toolkit.emulator.FunctionUrl;
+import lambert.toolkit.emulator.InitFailedException;
+import lambert.toolkit.models.ModelResolver;
+import lambert.toolkit.serve.HttpLimits;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -107,7 +108,7 @@ final class ServeCommand implements Callable<Integer> {
         Path unpacked = null;
         if (source.zip != null) {
             unpacked = Files.createTempDirectory("lambert-serve-");
-            lambert.cli.emulator.Unzip.into(source.zip, unpacked);
+            lambert.toolkit.emulator.Unzip.into(source.zip, unpacked);
             modelDir = unpacked.resolve("model");
         } else {
             modelDir = new ModelResolver(ModelResolver.defaultHome()).resolve(source.model);
@@ -188,7 +189,7 @@ final class ServeCommand implements Callable<Integer> {
 
     private static void deleteUnpacked(Path unpacked) {
         if (unpacked != null) {
-            lambert.cli.emulator.Unzip.deleteTree(unpacked);
+            lambert.toolkit.emulator.Unzip.deleteTree(unpacked);
         }
     }
 

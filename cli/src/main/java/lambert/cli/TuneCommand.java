@@ -10,26 +10,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import lambert.cli.aws.AwsOptions;
-import lambert.cli.aws.RemoteTuneTarget;
-import lambert.cli.cost.Prices;
-import lambert.cli.emulator.CpuQuota;
-import lambert.cli.emulator.Emulation;
-import lambert.cli.emulator.InitializationType;
-import lambert.cli.emulator.RuntimeJars;
-import lambert.cli.packaging.Architecture;
-import lambert.cli.packaging.FunctionConfig;
-import lambert.cli.tune.LocalTuneTarget;
-import lambert.cli.tune.SizeResult;
-import lambert.cli.tune.Sweep;
-import lambert.cli.tune.TuneChart;
-import lambert.cli.tune.TuneResult;
-import lambert.cli.tune.TuneTarget;
 import lambert.runtime.json.Json;
+import lambert.toolkit.aws.RemoteTuneTarget;
+import lambert.toolkit.cost.Prices;
+import lambert.toolkit.emulator.CpuQuota;
+import lambert.toolkit.emulator.Emulation;
+import lambert.toolkit.emulator.InitializationType;
+import lambert.toolkit.emulator.RuntimeJars;
+import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.FunctionConfig;
+import lambert.toolkit.tune.LocalTuneTarget;
+import lambert.toolkit.tune.SizeResult;
+import lambert.toolkit.tune.Sweep;
+import lambert.toolkit.tune.TuneChart;
+import lambert.toolkit.tune.TuneResult;
+import lambert.toolkit.tune.TuneTarget;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -107,7 +106,7 @@ final class TuneCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
-    AwsOptions aws;
+    AwsMixin aws;
 
     @Spec
     CommandSpec spec;
@@ -225,7 +224,7 @@ final class TuneCommand implements Callable<Integer> {
 
     private TuneTarget target(FunctionJson config) {
         if (function != null) {
-            return RemoteTuneTarget.connect(aws, function, line -> { });
+            return RemoteTuneTarget.connect(aws.options(), function, line -> { });
         }
         int timeoutSeconds = timeout != null ? timeout
                 : config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS);

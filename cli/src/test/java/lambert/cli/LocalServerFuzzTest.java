@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import lambert.cli.serve.HttpLimits;
 import lambert.lambda.Handler;
 import lambert.lambda.Settings;
 import lambert.runtime.testing.TinyModels;
+import lambert.toolkit.serve.HttpLimits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

@@ -12,15 +12,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import lambert.cli.aws.FakeAws;
-import lambert.cli.emulator.CpuQuota;
-import lambert.cli.packaging.Architecture;
-import lambert.cli.packaging.PackageReport;
-import lambert.cli.packaging.Packager;
-import lambert.cli.tune.TuneChart;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.json.Json;
 import lambert.runtime.testing.TestModels;
+import lambert.toolkit.aws.FakeAws;
+import lambert.toolkit.emulator.CpuQuota;
+import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.PackageReport;
+import lambert.toolkit.packaging.Packager;
+import lambert.toolkit.tune.TuneChart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -140,7 +140,7 @@ class TuneCommandTest {
             assertThat(aws.versions("embed")).hasSize(1);
             assertThat(aws.problems()).isEmpty();
         } finally {
-            DeployCommand.settings = lambert.cli.aws.DeploySettings.AWS;
+            DeployCommand.settings = lambert.toolkit.aws.DeploySettings.AWS;
             DeployCommandTest.clearFakeCredentials();
         }
     }
