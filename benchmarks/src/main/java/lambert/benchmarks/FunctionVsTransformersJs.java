@@ -17,7 +17,7 @@ import lambert.toolkit.emulator.InitializationType;
 import lambert.toolkit.emulator.Report;
 import lambert.toolkit.emulator.RuntimeJars;
 import lambert.toolkit.models.ModelResolver;
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.CpuArch;
 import lambert.toolkit.packaging.FunctionConfig;
 import lambert.toolkit.packaging.PackageReport;
 import lambert.toolkit.packaging.Packager;
@@ -46,7 +46,7 @@ public final class FunctionVsTransformersJs {
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         Path bundle = new ModelResolver(ModelResolver.defaultHome()).resolve("minilm-int8");
         Path zip = Files.createTempDirectory("lambert-bench").resolve("function.zip");
-        PackageReport pkg = Packager.build(ModelBundle.open(bundle), Architecture.X86_64, zip);
+        PackageReport pkg = Packager.build(ModelBundle.open(bundle), CpuArch.X86_64, zip);
         List<double[]> lambert = new ArrayList<>();
         List<double[]> peerLimited = new ArrayList<>();
         List<double[]> peerFree = new ArrayList<>();

@@ -152,7 +152,7 @@ final class ConvertCommand implements Callable<Integer> {
                 seconds(ms.get("read"))));
         t.line("  tokenizer " + r.tokenizer() + ", " + m.vocabSize() + " ids, max length " + m.maxLength());
         t.line(String.format(Locale.ROOT, "  graph     opset %d, %d nodes, inputs %s, output %s [%d], %s (%s)",
-                r.opset(), r.nodes(), m.inputs(), m.output(), m.outputSize(), PackageCommand.mb(r.modelBytes()),
+                r.opset(), r.nodes(), m.inputs(), m.output(), m.outputSize(), Format.mb(r.modelBytes()),
                 seconds(ms.get("graph"))));
         EqualityCheck.Result c = r.check();
         if (c == null) {

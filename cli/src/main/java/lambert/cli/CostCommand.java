@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import lambert.toolkit.cost.CostEstimate;
 import lambert.toolkit.cost.Prices;
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.CpuArch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -70,9 +70,9 @@ final class CostCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Architecture architecture;
+        CpuArch architecture;
         try {
-            architecture = Architecture.parse(arch);
+            architecture = CpuArch.parse(arch);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--arch: " + e.getMessage());
         }
@@ -88,14 +88,9 @@ final class CostCommand implements Callable<Integer> {
                     + "initialised ahead and their INIT is not billed per request");
         }
         Prices prices = pricesFile == null ? Prices.DEFAULT : Prices.read(pricesFile);
-        CostEstimate e;
-        try {
-            e = CostEstimate.of(prices, new CostEstimate.Usage(memory, durationMs, architecture, requests,
-                    initMs == null ? 0 : initMs, coldRatio == null ? 0 : coldRatio, provisioned,
-                    provisioned > 0 ? (hours == null ? CostEstimate.Usage.MONTH_HOURS : hours) : 0));
-        } catch (IllegalArgumentException ex) {
-            throw new UsageException(ex.getMessage());
-        }
+        CostEstimate e = CostEstimate.of(prices, new CostEstimate.Usage(memory, durationMs, architecture, requests,
+                initMs == null ? 0 : initMs, coldRatio == null ? 0 : coldRatio, provisioned,
+                provisioned > 0 ? (hours == null ? CostEstimate.Usage.MONTH_HOURS : hours) : 0));
         Terminal t = Terminal.of(spec);
         if (json) {
             printJson(t, e);

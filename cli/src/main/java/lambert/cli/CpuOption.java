@@ -7,8 +7,9 @@ import lambert.toolkit.emulator.Emulation;
 import lambert.toolkit.emulator.Emulator;
 import lambert.toolkit.emulator.InitializationType;
 import lambert.toolkit.emulator.RuntimeJars;
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.CpuArch;
 import lambert.toolkit.packaging.FunctionConfig;
+import lambert.toolkit.packaging.FunctionJson;
 
 /**
  * {@code --cpu}, as {@code emulate}, {@code tune}, {@code serve} and {@code verify} take it: where a package's
@@ -29,9 +30,9 @@ final class CpuOption {
      *     missing (exit 3, naming the Debian packages)
      */
     static Emulation emulation(Path zip, String cpu) throws IOException {
-        Architecture architecture;
+        CpuArch architecture;
         try {
-            architecture = Architecture.ofPackage(zip);
+            architecture = CpuArch.ofPackage(zip);
         } catch (IOException e) {
             if (e instanceof java.nio.file.NoSuchFileException) {
                 throw e;

@@ -10,6 +10,7 @@ import lambert.runtime.json.Json;
 import lambert.toolkit.aws.AwsClients;
 import lambert.toolkit.aws.Invocation;
 import lambert.toolkit.emulator.Report;
+import lambert.toolkit.emulator.RunSummary;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -94,12 +95,12 @@ final class InvokeCommand implements Callable<Integer> {
         Invocation first = done.get(0);
         Invocation last = done.get(done.size() - 1);
         int memoryMb = first.report().memorySizeMb();
-        EmulateCommand.Summary summary = EmulateCommand.Summary.of(reports, memoryMb, false);
+        RunSummary summary = RunSummary.of(reports, memoryMb);
         if (json) {
             printJson(t, function, done, summary);
         } else {
             t.blank();
-            t.line(t.bold("response") + "  " + QuickstartCommand.abbreviate(new String(last.report().response(),
+            t.line(t.bold("response") + "  " + Format.abbreviate(new String(last.report().response(),
                     StandardCharsets.UTF_8)));
             t.line(t.bold("function") + "  " + name + (qualifier == null ? "" : ":" + qualifier) + ", version "
                     + first.executedVersion() + ", " + memoryMb + " MB");
@@ -107,18 +108,18 @@ final class InvokeCommand implements Callable<Integer> {
                 t.line(t.bold("error") + "     X-Amz-Function-Error: " + last.functionError() + " (invocation "
                         + done.size() + " of " + times + "; the answer above is the error)");
             }
-            summary.print(t, reports.size(), memoryMb);
+            Format.summary(t, summary, reports.size(), memoryMb);
         }
         if (last.functionError() != null) {
             spec.commandLine().getErr().println("lambert: the function failed (X-Amz-Function-Error: "
-                    + last.functionError() + "): " + QuickstartCommand.abbreviate(new String(last.report().response(),
+                    + last.functionError() + "): " + Format.abbreviate(new String(last.report().response(),
                             StandardCharsets.UTF_8)));
             return ExitCodes.CHECK_FAILED;
         }
         return summary.failed() == 0 ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }
 
-    private static void printJson(Terminal t, String function, List<Invocation> done, EmulateCommand.Summary s)
+    private static void printJson(Terminal t, String function, List<Invocation> done, RunSummary s)
             throws IOException {
         Report first = done.get(0).report();
         Invocation last = done.get(done.size() - 1);

@@ -4,6 +4,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import lambert.onnx.convert.ConvertException;
 import lambert.runtime.bundle.BundleException;
 import lambert.runtime.bundle.Version;
@@ -87,7 +90,25 @@ public final class Lambert {
             return describe(e.getCause());
         }
         String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return e instanceof BadInputException bad ? asOptions(message, bad.fields()) : message;
+    }
+
+    /**
+     * The toolkit's message with each field it names said as this command line's option: the first {@code memory}
+     * in "memory must be between ..." becomes {@code --memory} (the toolkit's fields are named as the options are).
+     */
+    static String asOptions(String message, List<String> fields) {
+        String out = message;
+        for (String field : fields) {
+            Matcher m = Pattern.compile("(?<![\\w-])" + Pattern.quote(field) + "(?![\\w-])").matcher(out);
+            if (m.find()) {
+                out = out.substring(0, m.start()) + "--" + field + out.substring(m.end());
+            }
+        }
+        return out;
     }
 
     /** Prints the version from the runtime jar. */

@@ -8,7 +8,7 @@ import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.bundle.PathKind;
 import lambert.toolkit.CheckFailedException;
 import lambert.toolkit.models.ModelResolver;
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.CpuArch;
 import lambert.toolkit.packaging.FunctionConfig;
 import lambert.toolkit.packaging.LambdaRuntime;
 import lambert.toolkit.packaging.NativeRequirement;
@@ -59,9 +59,9 @@ final class PackageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Architecture architecture;
+        CpuArch architecture;
         try {
-            architecture = Architecture.parse(arch);
+            architecture = CpuArch.parse(arch);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--arch: " + e.getMessage());
         }
@@ -86,17 +86,17 @@ final class PackageCommand implements Callable<Integer> {
         }
         boolean direct = report.zipBytes() <= PackageReport.DIRECT_UPLOAD_LIMIT;
         t.line(t.bold(report.zip().toString()) + String.format(Locale.ROOT, "  %s zipped, %s unzipped",
-                mb(report.zipBytes()), mb(report.unzippedBytes())));
+                Format.mb(report.zipBytes()), Format.mb(report.unzippedBytes())));
         t.line(String.format(Locale.ROOT, "  limits    %s of 50 MB direct upload: %s;  %s of 250 MB unzipped: ok",
-                mb(report.zipBytes()), direct ? t.good("upload directly") : "upload via S3 (over 50 MB)",
-                mb(report.unzippedBytes())));
+                Format.mb(report.zipBytes()), direct ? t.good("upload directly") : "upload via S3 (over 50 MB)",
+                Format.mb(report.unzippedBytes())));
         t.line("  largest   " + t.dim("unzipped -> zipped"));
         report.entries().stream().limit(6).forEach(e -> t.line(String.format(Locale.ROOT, "    %-36s %9s -> %9s",
-                e.name(), mb(e.bytes()), mb(e.zippedBytes()))));
+                e.name(), Format.mb(e.bytes()), Format.mb(e.zippedBytes()))));
         long saved = report.naiveUnzippedBytes() - report.unzippedBytes();
         t.line(String.format(Locale.ROOT, "  pruning   every dependency jar as it is would be %s zipped, %s unzipped; "
-                + "saved %s unzipped (%.0f%%)", mb(report.naiveZipBytes()), mb(report.naiveUnzippedBytes()), mb(saved),
-                100.0 * saved / report.naiveUnzippedBytes()));
+                + "saved %s unzipped (%.0f%%)", Format.mb(report.naiveZipBytes()), Format.mb(report.naiveUnzippedBytes()),
+                Format.mb(saved), 100.0 * saved / report.naiveUnzippedBytes()));
         t.line("  runtime   " + runtimeLine(report));
         t.line("  sha256    " + report.sha256());
         t.line("  config    " + report.config() + "  (handler, runtime, architecture, memory, environment)");
@@ -172,9 +172,5 @@ final class PackageCommand implements Callable<Integer> {
             g.writeEndObject();
         }
         t.stream().println();
-    }
-
-    static String mb(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0);
     }
 }

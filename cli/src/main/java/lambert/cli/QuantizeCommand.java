@@ -94,8 +94,8 @@ final class QuantizeCommand implements Callable<Integer> {
             t.line(String.format(Locale.ROOT, "  rewrote   %d MatMuls to %s, %d embedding tables to int8",
                     result.matmuls(), method == QuantizeOptions.Method.CONTRIB ? "DynamicQuantizeMatMul"
                             : "MatMulInteger", result.embeddingTables()));
-            t.line(String.format(Locale.ROOT, "  size      %s -> %s", PackageCommand.mb(Files.size(source.modelPath())),
-                    PackageCommand.mb(Files.size(written.modelPath()))));
+            t.line(String.format(Locale.ROOT, "  size      %s -> %s", Format.mb(Files.size(source.modelPath())),
+                    Format.mb(Files.size(written.modelPath()))));
             t.line(check.task() == Task.EMBED
                     ? String.format(Locale.ROOT, "  accuracy  on 200 verify texts: mean cosine %.5f, min %.5f",
                             check.meanCosine(), check.minCosine())

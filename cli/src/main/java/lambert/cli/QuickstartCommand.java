@@ -23,11 +23,12 @@ import lambert.toolkit.CheckFailedException;
 import lambert.toolkit.cost.Prices;
 import lambert.toolkit.emulator.Emulator;
 import lambert.toolkit.emulator.InitFailedException;
+import lambert.toolkit.emulator.Latency;
 import lambert.toolkit.emulator.Report;
 import lambert.toolkit.emulator.RuntimeJars;
 import lambert.toolkit.models.BuiltinModel;
 import lambert.toolkit.models.ModelResolver;
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.CpuArch;
 import lambert.toolkit.packaging.FunctionConfig;
 import lambert.toolkit.packaging.PackageReport;
 import lambert.toolkit.packaging.Packager;
@@ -167,7 +168,7 @@ final class QuickstartCommand implements Callable<Integer> {
     private Function function(Terminal t, Path bundle) throws IOException {
         t.progress("packaging the function");
         Path zip = ModelResolver.defaultHome().resolve("quickstart").resolve("function.zip");
-        PackageReport pkg = Packager.build(ModelBundle.open(bundle), Architecture.X86_64, zip);
+        PackageReport pkg = Packager.build(ModelBundle.open(bundle), CpuArch.X86_64, zip);
         t.progress("running it in the emulator at " + memory + " MB");
         List<Report> reports = new ArrayList<>();
         try (Emulator emulator = new Emulator(zip, FunctionConfig.HANDLER,
@@ -203,7 +204,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 lt.tokenizerMs(), lt.hashMs(), lt.probeMs(), engine.modelOptions().engine().effectiveThreads()));
         t.blank();
         t.line(t.bold("request") + "   " + REQUEST);
-        t.line(t.bold("response") + "  " + abbreviate(new String(l.firstResponse(), StandardCharsets.UTF_8)));
+        t.line(t.bold("response") + "  " + Format.abbreviate(new String(l.firstResponse(), StandardCharsets.UTF_8)));
         t.blank();
         t.line(t.bold("similarity") + " (cosine; published = sentence-transformers' figure for all-MiniLM-L6-v2)");
         for (int i = 0; i < PUBLISHED.size(); i++) {
@@ -224,9 +225,9 @@ final class QuickstartCommand implements Callable<Integer> {
         t.blank();
         PackageReport p = f.pkg();
         t.line(t.bold("package") + String.format(Locale.ROOT, "    %s  %s zipped (%s), %s unzipped (limit 250 MB)",
-                p.zip(), PackageCommand.mb(p.zipBytes()), p.zipBytes() <= PackageReport.DIRECT_UPLOAD_LIMIT
+                p.zip(), Format.mb(p.zipBytes()), p.zipBytes() <= PackageReport.DIRECT_UPLOAD_LIMIT
                         ? "under the 50 MB direct-upload limit" : "over 50 MB: upload via S3",
-                PackageCommand.mb(p.unzippedBytes())));
+                Format.mb(p.unzippedBytes())));
         Report cold = f.reports().get(0);
         t.line(t.bold("emulated") + "   " + f.cpu());
         t.line("  " + cold.line());
@@ -254,22 +255,6 @@ final class QuickstartCommand implements Callable<Integer> {
             out[i] = Embedding.cosine(((Embedding) p.get(0)).vector(), ((Embedding) p.get(1)).vector());
         }
         return out;
-    }
-
-    /** Shortens the embedding array in a response for display. */
-    static String abbreviate(String body) {
-        int open = body.indexOf("\"embedding\":[");
-        if (open < 0) {
-            return body;
-        }
-        int close = body.indexOf(']', open);
-        String numbers = body.substring(open + 13, close);
-        String[] parts = numbers.split(",");
-        if (parts.length <= 4) {
-            return body;
-        }
-        String shown = String.join(",", List.of(parts).subList(0, 4)) + ", ... " + (parts.length - 4) + " more";
-        return body.substring(0, open + 13) + shown + body.substring(close);
     }
 
     private void printJson(Terminal t, Local l, Function f, VerifyReport v) throws IOException {

@@ -15,6 +15,7 @@ import lambert.toolkit.emulator.FunctionUrl;
 import lambert.toolkit.emulator.InitFailedException;
 import lambert.toolkit.models.ModelResolver;
 import lambert.toolkit.serve.HttpLimits;
+import lambert.toolkit.serve.LocalServer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

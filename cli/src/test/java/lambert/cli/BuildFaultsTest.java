@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import lambert.runtime.bundle.BundleWriter;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.testing.TestModels;
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.CpuArch;
 import lambert.toolkit.packaging.Packager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class BuildFaultsTest {
         Path full = tmpfs("full", false);
         Path zip = full.resolve("function.zip");
         Files.writeString(zip, "previous package");
-        assertThatThrownBy(() -> Packager.build(ModelBundle.open(TestModels.minilmInt8()), Architecture.X86_64, zip))
+        assertThatThrownBy(() -> Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.X86_64, zip))
                 .isInstanceOf(IOException.class).hasMessageContaining("No space left on device");
         assertThat(Files.readString(zip)).isEqualTo("previous package");
         assertThat(names(full)).containsExactly("function.zip");
@@ -56,7 +56,7 @@ class BuildFaultsTest {
         Path readOnly = tmpfs("ro", true);
         Path zip = readOnly.resolve("function.zip");
         // The message names the zip asked for, not the temp file beside it (".function.zip123.partial" before).
-        assertThatThrownBy(() -> Packager.build(ModelBundle.open(TestModels.minilmInt8()), Architecture.X86_64, zip))
+        assertThatThrownBy(() -> Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.X86_64, zip))
                 .isInstanceOf(IOException.class).hasMessageContaining("Read-only file system")
                 .hasMessageStartingWith(zip + ": cannot be written").hasMessageNotContaining(".partial");
         assertThat(Files.readString(zip)).isEqualTo("previous package");

@@ -17,7 +17,7 @@ import lambert.runtime.json.Json;
 import lambert.runtime.testing.TestModels;
 import lambert.toolkit.aws.FakeAws;
 import lambert.toolkit.emulator.CpuQuota;
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.CpuArch;
 import lambert.toolkit.packaging.PackageReport;
 import lambert.toolkit.packaging.Packager;
 import lambert.toolkit.tune.TuneChart;
@@ -43,7 +43,7 @@ class TuneCommandTest {
      */
     @Test
     void tune_realPackageReportsEverySizeConsistentlyAndDrawsTheChart() throws Exception {
-        PackageReport pkg = Packager.build(ModelBundle.open(TestModels.minilmInt8()), Architecture.X86_64,
+        PackageReport pkg = Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.X86_64,
                 dir.resolve("function.zip"));
         Path chart = dir.resolve("charts/tune.png");
         int[] memory = {192, 512, 1769};
@@ -102,7 +102,7 @@ class TuneCommandTest {
 
     @Test
     void tune_provisionedSaysSoAndStartsEachSizeAtItsShare() throws Exception {
-        PackageReport pkg = Packager.build(ModelBundle.open(TestModels.minilmInt8()), Architecture.X86_64,
+        PackageReport pkg = Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.X86_64,
                 dir.resolve("function.zip"));
         int code = run("tune", "--package", pkg.zip().toString(), "--memory", "512", "--invocations", "2",
                 "--warmup", "0", "--provisioned");

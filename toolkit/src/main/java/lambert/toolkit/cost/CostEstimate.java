@@ -1,6 +1,8 @@
 package lambert.toolkit.cost;
 
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.BadInputException;
+import lambert.toolkit.LambdaLimits;
+import lambert.toolkit.packaging.CpuArch;
 
 /**
  * What a month of a function costs, line by line, from one {@link Prices} table.
@@ -12,7 +14,7 @@ import lambert.toolkit.packaging.Architecture;
  * the provisioned duration price, and no INIT is billed per request.
  *
  * <pre>{@code
- * CostEstimate e = CostEstimate.of(Prices.DEFAULT, Usage.onDemand(1024, 100, Architecture.X86_64, 1_000_000));
+ * CostEstimate e = CostEstimate.of(Prices.DEFAULT, Usage.onDemand(1024, 100, CpuArch.X86_64, 1_000_000));
  * e.total();   // 1.87: $0.20 requests + $1.67 duration
  * }</pre>
  *
@@ -41,43 +43,40 @@ public record CostEstimate(Usage usage, Prices prices, long billedWarmMs, long b
      * @param provisioned provisioned concurrency (environments kept initialised), 0 for on-demand
      * @param hours hours the provisioned concurrency is configured
      */
-    public record Usage(int memoryMb, double durationMs, Architecture architecture, long requests, double initMs,
+    public record Usage(int memoryMb, double durationMs, CpuArch architecture, long requests, double initMs,
             double coldRatio, int provisioned, double hours) {
 
         /** Hours in a month, as AWS's pricing examples count them. */
         public static final double MONTH_HOURS = 730;
 
         /** On-demand requests, all warm. */
-        public static Usage onDemand(int memoryMb, double durationMs, Architecture architecture, long requests) {
+        public static Usage onDemand(int memoryMb, double durationMs, CpuArch architecture, long requests) {
             return new Usage(memoryMb, durationMs, architecture, requests, 0, 0, 0, 0);
         }
 
-        /** Checks the figures, naming the option that is out of range. */
+        /** Checks the figures, naming the one out of range ({@link BadInputException#fields()}). */
         public Usage {
-            if (memoryMb < 128 || memoryMb > 10240) {
-                throw new IllegalArgumentException("--memory must be between 128 and 10240 MB (Lambda's range), found "
-                        + memoryMb);
-            }
-            if (!(durationMs > 0) || durationMs > 900_000) {
-                throw new IllegalArgumentException("--duration-ms must be more than 0 and at most 900000 (Lambda's "
-                        + "15-minute limit), found " + durationMs);
+            LambdaLimits.MEMORY_MB.check(memoryMb, "Lambda's range");
+            if (!(durationMs > 0) || durationMs > LambdaLimits.TIMEOUT_SECONDS.max() * 1000L) {
+                throw BadInputException.of("duration-ms must be more than 0 and at most 900000 (Lambda's "
+                        + "15-minute limit), found " + durationMs, "duration-ms");
             }
             if (requests < 1) {
-                throw new IllegalArgumentException("--requests must be at least 1, found " + requests);
+                throw BadInputException.of("requests must be at least 1, found " + requests, "requests");
             }
             if (!(initMs >= 0) || initMs > 10_000) {
-                throw new IllegalArgumentException("--init-ms must be between 0 and 10000 (Lambda's INIT limit), found "
-                        + initMs);
+                throw BadInputException.of("init-ms must be between 0 and 10000 (Lambda's INIT limit), found "
+                        + initMs, "init-ms");
             }
             if (!(coldRatio >= 0 && coldRatio <= 1)) {
-                throw new IllegalArgumentException("--cold-ratio must be between 0 and 1, found " + coldRatio);
+                throw BadInputException.of("cold-ratio must be between 0 and 1, found " + coldRatio, "cold-ratio");
             }
             if (provisioned < 0) {
-                throw new IllegalArgumentException("--provisioned must be 0 or more, found " + provisioned);
+                throw BadInputException.of("provisioned must be 0 or more, found " + provisioned, "provisioned");
             }
             if (provisioned > 0 && (!(hours > 0) || hours > 744)) {
-                throw new IllegalArgumentException("--hours must be more than 0 and at most 744 (a 31-day month), found "
-                        + hours);
+                throw BadInputException.of("hours must be more than 0 and at most 744 (a 31-day month), found "
+                        + hours, "hours");
             }
         }
     }

@@ -10,7 +10,7 @@ import java.util.Map;
 import lambert.runtime.json.Json;
 import lambert.runtime.json.JsonException;
 import lambert.toolkit.BadInputException;
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.CpuArch;
 
 /**
  * AWS Lambda prices for one region, as read on a date: the table every cost lambert prints comes from.
@@ -19,7 +19,7 @@ import lambert.toolkit.packaging.Architecture;
  *
  * <pre>{@code
  * Prices p = Prices.DEFAULT;
- * double usd = p.perMillion(100, 1024, Architecture.X86_64);   // 1.87, the request charge included
+ * double usd = p.perMillion(100, 1024, CpuArch.X86_64);   // 1.87, the request charge included
  * }</pre>
  *
  * @param date when the prices were read ({@code 2026-11})
@@ -45,18 +45,18 @@ public record Prices(String date, String region, String source, double requestPe
     public record ArchPrices(double durationGbSecond, double provisionedGbSecond, double provisionedDurationGbSecond) {}
 
     /** The prices for an architecture. */
-    public ArchPrices of(Architecture architecture) {
-        return architecture == Architecture.ARM64 ? arm : x86;
+    public ArchPrices of(CpuArch architecture) {
+        return architecture == CpuArch.ARM64 ? arm : x86;
     }
 
     /** USD per million warm invocations billed {@code billedMs} each at {@code memoryMb}, request charge included. */
-    public double perMillion(long billedMs, int memoryMb, Architecture architecture) {
+    public double perMillion(long billedMs, int memoryMb, CpuArch architecture) {
         return requestPerMillion + 1_000_000 * gbSeconds(billedMs, memoryMb) * of(architecture).durationGbSecond();
     }
 
-    /** As {@link #perMillion(long, int, Architecture)}, with {@code arm} choosing arm64. */
+    /** As {@link #perMillion(long, int, CpuArch)}, with {@code arm} choosing arm64. */
     public double perMillion(long billedMs, int memoryMb, boolean arm) {
-        return perMillion(billedMs, memoryMb, arm ? Architecture.ARM64 : Architecture.X86_64);
+        return perMillion(billedMs, memoryMb, arm ? CpuArch.ARM64 : CpuArch.X86_64);
     }
 
     /** GB-seconds of {@code billedMs} at {@code memoryMb} (Lambda counts 1 GB as 1024 MB). */

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import lambert.runtime.natives.NativeLibraries;
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.CpuArch;
 
 /**
  * Where the function's JVM runs: on this machine's own CPU, or, for a package of another
@@ -27,7 +27,7 @@ import lambert.toolkit.packaging.Architecture;
  * nothing.
  *
  * <pre>{@code
- * Emulation emulation = Emulation.forPackage(Architecture.ARM64, "graviton3");
+ * Emulation emulation = Emulation.forPackage(CpuArch.ARM64, "graviton3");
  * try (Emulator emulator = new Emulator(zip, handler, env, 1769, 30, System.out::println, RuntimeJars.locate(),
  *         InitializationType.ON_DEMAND, emulation)) { ... }
  * }</pre>
@@ -48,30 +48,30 @@ public final class Emulation {
      * @param qemuCpu qemu's {@code -cpu} value
      * @param description what it stands for, and how closely
      */
-    public record StandIn(String name, Architecture architecture, String qemuCpu, String description) {}
+    public record StandIn(String name, CpuArch architecture, String qemuCpu, String description) {}
 
     /** The stand-ins, the default of each architecture first. */
     public static final List<StandIn> STAND_INS = List.of(
-            new StandIn("graviton2", Architecture.ARM64, "neoverse-n1",
+            new StandIn("graviton2", CpuArch.ARM64, "neoverse-n1",
                     "stand-in for Graviton2 (Neoverse N1: NEON and dot product, no SVE)"),
-            new StandIn("graviton3", Architecture.ARM64, "max,sme=off,sve-default-vector-length=32",
+            new StandIn("graviton3", CpuArch.ARM64, "max,sme=off,sve-default-vector-length=32",
                     "stand-in for Graviton3 (Neoverse V1: 256-bit SVE, int8 matrix multiply, BF16; qemu 7.2's nearest "
                             + "also has SVE2)"),
-            new StandIn("graviton4", Architecture.ARM64, "max,sme=off,sve-default-vector-length=16",
+            new StandIn("graviton4", CpuArch.ARM64, "max,sme=off,sve-default-vector-length=16",
                     "stand-in for Graviton4 (Neoverse V2: 128-bit SVE2, int8 matrix multiply, BF16)"),
-            new StandIn("sme", Architecture.ARM64, "max",
+            new StandIn("sme", CpuArch.ARM64, "max",
                     "an Arm CPU with SME, which no Graviton has (qemu's max: 512-bit SVE2, SME, int8 matrix multiply)"),
-            new StandIn("haswell", Architecture.X86_64, "Haswell-v4",
+            new StandIn("haswell", CpuArch.X86_64, "Haswell-v4",
                     "an x86_64 CPU with AVX2 and no AVX-512 (qemu 7.2 cannot emulate AVX-512)"));
 
-    private final Architecture architecture;
+    private final CpuArch architecture;
     private final Path qemu;
     private final String qemuCpu;
     private final String cpuName;
     private final String description;
     private final Path java;
 
-    private Emulation(Architecture architecture, Path qemu, String qemuCpu, String cpuName, String description,
+    private Emulation(CpuArch architecture, Path qemu, String qemuCpu, String cpuName, String description,
             Path java) {
         this.architecture = architecture;
         this.qemu = qemu;
@@ -83,7 +83,7 @@ public final class Emulation {
 
     /** This machine's own CPU and this JVM's {@code java}. */
     public static Emulation host() {
-        return new Emulation(Architecture.host(), null, null, "host", "this machine's CPU",
+        return new Emulation(CpuArch.host(), null, null, "host", "this machine's CPU",
                 Path.of(System.getProperty("java.home"), "bin", "java"));
     }
 
@@ -96,13 +96,13 @@ public final class Emulation {
      * @throws IllegalArgumentException if {@code cpu} is unknown or emulates another architecture
      * @throws EmulationUnavailableException if qemu or a JVM of the package's architecture is not installed
      */
-    public static Emulation forPackage(Architecture architecture, String cpu) throws EmulationUnavailableException {
+    public static Emulation forPackage(CpuArch architecture, String cpu) throws EmulationUnavailableException {
         return find(architecture, cpu, binDirectories(), Path.of("/usr/lib/jvm"));
     }
 
-    static Emulation find(Architecture architecture, String cpu, List<Path> binDirs, Path jvmRoot)
+    static Emulation find(CpuArch architecture, String cpu, List<Path> binDirs, Path jvmRoot)
             throws EmulationUnavailableException {
-        Architecture host = Architecture.host();
+        CpuArch host = CpuArch.host();
         if (cpu == null && architecture == host || "host".equals(cpu)) {
             if (architecture != host) {
                 throw new IllegalArgumentException("host runs on this " + host.lambdaName() + " machine's CPU, but "
@@ -135,9 +135,9 @@ public final class Emulation {
         return STAND_INS.stream().filter(s -> s.name().equalsIgnoreCase(name)).findFirst();
     }
 
-    private static String names(Architecture architecture) {
+    private static String names(CpuArch architecture) {
         return STAND_INS.stream().filter(s -> s.architecture() == architecture).map(StandIn::name)
-                .collect(Collectors.joining(", ")) + (architecture == Architecture.host() ? ", host" : "");
+                .collect(Collectors.joining(", ")) + (architecture == CpuArch.host() ? ", host" : "");
     }
 
     private static List<Path> binDirectories() {
@@ -155,7 +155,7 @@ public final class Emulation {
         return new ArrayList<>(dirs);
     }
 
-    private static Path locateQemu(Architecture architecture, List<Path> binDirs) throws EmulationUnavailableException {
+    private static Path locateQemu(CpuArch architecture, List<Path> binDirs) throws EmulationUnavailableException {
         for (String name : List.of("qemu-" + architecture.qemuName() + "-static", "qemu-" + architecture.qemuName())) {
             for (Path dir : binDirs) {
                 Path candidate = dir.resolve(name);
@@ -169,7 +169,7 @@ public final class Emulation {
     }
 
     /** A {@code java} of the architecture under {@code jvmRoot} (Debian's {@code /usr/lib/jvm/java-17-openjdk-arm64}). */
-    private static Path locateJava(Architecture architecture, Path jvmRoot) throws EmulationUnavailableException {
+    private static Path locateJava(CpuArch architecture, Path jvmRoot) throws EmulationUnavailableException {
         List<Path> homes = new ArrayList<>();
         if (Files.isDirectory(jvmRoot)) {
             try (Stream<Path> children = Files.list(jvmRoot)) {
@@ -198,13 +198,13 @@ public final class Emulation {
         }
     }
 
-    private static EmulationUnavailableException unavailable(Architecture architecture, String what) {
-        boolean foreign = architecture != Architecture.host();
+    private static EmulationUnavailableException unavailable(CpuArch architecture, String what) {
+        boolean foreign = architecture != CpuArch.host();
         String setup = foreign ? "dpkg --add-architecture " + architecture.debianName() + " && apt-get update && "
                 + "apt-get install -y qemu-user-static openjdk-17-jre-headless:" + architecture.debianName()
                 : "apt-get update && apt-get install -y qemu-user-static";
         String needs = foreign ? "running an " + architecture.lambdaName() + " package on this "
-                + Architecture.host().lambdaName() + " machine needs qemu-user and an " + architecture.lambdaName()
+                + CpuArch.host().lambdaName() + " machine needs qemu-user and an " + architecture.lambdaName()
                 + " Java" : "emulating another " + architecture.lambdaName() + " CPU needs qemu-user";
         return new EmulationUnavailableException(needs + ": " + what + ". On Debian or Ubuntu, as root: " + setup);
     }
@@ -241,7 +241,7 @@ public final class Emulation {
     }
 
     /** The architecture the function runs as. */
-    public Architecture architecture() {
+    public CpuArch architecture() {
         return architecture;
     }
 

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.CpuArch;
 
 /**
  * The jars of Lambda's Java runtime itself: the official runtime interface client and what it needs,
@@ -33,7 +33,7 @@ public final class RuntimeJars {
      * Copies the runtime interface client's JNI library for {@code architecture} (glibc) out of its jar, one of
      * {@code jars}, to {@code target}.
      */
-    static void copyJni(List<Path> jars, Architecture architecture, Path target) throws IOException {
+    static void copyJni(List<Path> jars, CpuArch architecture, Path target) throws IOException {
         String entryName = "jni/libaws-lambda-jni." + architecture.runtimeClientName() + ".so";
         for (Path jar : jars) {
             if (!jar.getFileName().toString().startsWith(PREFIXES.get(0))) {

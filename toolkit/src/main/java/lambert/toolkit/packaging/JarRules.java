@@ -25,7 +25,7 @@ final class JarRules {
     }
 
     /** Whether an entry of a dependency jar goes into its rewritten copy. */
-    static boolean keep(String jar, String entry, Architecture arch) {
+    static boolean keep(String jar, String entry, CpuArch arch) {
         if (entry.startsWith("META-INF/maven/") || entry.matches("META-INF/[^/]+\\.(SF|RSA|DSA|EC)")
                 || entry.contains(".dSYM/")) {
             return false;
@@ -42,7 +42,7 @@ final class JarRules {
     }
 
     /** Native libraries to take out of a jar into {@code native/}: entry name, then file name. */
-    static List<String[]> natives(String jar, Architecture arch) {
+    static List<String[]> natives(String jar, CpuArch arch) {
         if (jar.startsWith("onnxruntime-")) {
             String dir = "ai/onnxruntime/native/" + arch.onnxRuntimeDir() + "/";
             return List.of(new String[] {dir + "libonnxruntime.so", "libonnxruntime.so"},

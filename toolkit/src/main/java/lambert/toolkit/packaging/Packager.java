@@ -28,7 +28,7 @@ import lambert.runtime.bundle.Version;
  * a runtime whose OS cannot load them is refused before anything is loaded or written.
  *
  * <pre>{@code
- * PackageReport report = Packager.build(ModelBundle.open(dir), Architecture.X86_64, "java21", Path.of("function.zip"));
+ * PackageReport report = Packager.build(ModelBundle.open(dir), CpuArch.X86_64, "java21", Path.of("function.zip"));
  * }</pre>
  */
 public final class Packager {
@@ -41,7 +41,7 @@ public final class Packager {
     private Packager() {}
 
     /** Packages {@code bundle} for lambert's default runtime ({@link LambdaRuntime#DEFAULT}). */
-    public static PackageReport build(ModelBundle bundle, Architecture arch, Path out) throws IOException {
+    public static PackageReport build(ModelBundle bundle, CpuArch arch, Path out) throws IOException {
         return build(bundle, arch, LambdaRuntime.DEFAULT.id(), out);
     }
 
@@ -50,7 +50,7 @@ public final class Packager {
      * {@link UnsupportedRuntimeException}, a runtime the function's classes or native libraries cannot
      * run on, and a bundle that does not load, before anything is written.
      */
-    public static PackageReport build(ModelBundle bundle, Architecture arch, String runtime, Path out)
+    public static PackageReport build(ModelBundle bundle, CpuArch arch, String runtime, Path out)
             throws IOException {
         Map<String, Path> jars = FunctionJars.locate();
         List<NativeRequirement> natives = nativeRequirements(jars, arch);
@@ -157,7 +157,7 @@ public final class Packager {
     }
 
     /** What each native library the package takes out of the jars needs from the OS, by file name. */
-    static List<NativeRequirement> nativeRequirements(Map<String, Path> jars, Architecture arch) throws IOException {
+    static List<NativeRequirement> nativeRequirements(Map<String, Path> jars, CpuArch arch) throws IOException {
         List<NativeRequirement> natives = new ArrayList<>();
         for (Map.Entry<String, Path> jar : jars.entrySet()) {
             if (!JarRules.ship(jar.getKey())) {

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import lambert.toolkit.BadInputException;
+import lambert.toolkit.LambdaLimits;
 import lambert.toolkit.packaging.LambdaRuntime;
 import lambert.toolkit.packaging.UnsupportedRuntimeException;
 
@@ -38,49 +40,45 @@ public record SamTemplate(String logicalId, String functionName, String descript
         String handler, String architecture, int memoryMb, int timeoutSeconds, Map<String, String> environment,
         int ephemeralStorageMb, boolean snapStart, int provisioned, String alias, boolean url) {
 
-    /** Checks every setting against Lambda's limits, naming the option. */
+    /** Checks every setting against Lambda's limits, naming the setting ({@link BadInputException#fields()}). */
     public SamTemplate {
         environment = Map.copyOf(environment);
         if (!logicalId.matches("[A-Za-z0-9]{1,255}")) {
-            throw new IllegalArgumentException("the logical ID must be alphanumeric, found " + logicalId);
+            throw new BadInputException("the logical ID must be alphanumeric, found " + logicalId);
         }
         if (functionName != null && !functionName.matches("[A-Za-z0-9_-]{1,64}")) {
-            throw new IllegalArgumentException("--function must be 1 to 64 letters, digits, hyphens or underscores "
-                    + "(Lambda's rule for function names), found \"" + functionName + "\"");
+            throw BadInputException.of("function must be 1 to 64 letters, digits, hyphens or underscores "
+                    + "(Lambda's rule for function names), found \"" + functionName + "\"", "function");
         }
         try {
             LambdaRuntime.check(runtime, List.of());
         } catch (UnsupportedRuntimeException e) {
-            throw new IllegalArgumentException("runtime " + e.getMessage());
+            throw new BadInputException("runtime " + e.getMessage());
         }
         if (!architecture.equals("x86_64") && !architecture.equals("arm64")) {
-            throw new IllegalArgumentException("architecture must be x86_64 or arm64, found " + architecture);
+            throw new BadInputException("architecture must be x86_64 or arm64, found " + architecture);
         }
-        if (memoryMb < 128 || memoryMb > 10240) {
-            throw new IllegalArgumentException("--memory must be between 128 and 10240 MB, found " + memoryMb);
-        }
-        if (timeoutSeconds < 1 || timeoutSeconds > 900) {
-            throw new IllegalArgumentException("--timeout must be between 1 and 900 seconds, found " + timeoutSeconds);
-        }
-        if (ephemeralStorageMb != 0 && (ephemeralStorageMb < 512 || ephemeralStorageMb > 10240)) {
-            throw new IllegalArgumentException("--ephemeral-storage must be between 512 and 10240 MB, found "
-                    + ephemeralStorageMb);
+        LambdaLimits.MEMORY_MB.check(memoryMb);
+        LambdaLimits.TIMEOUT_SECONDS.check(timeoutSeconds);
+        if (ephemeralStorageMb != 0) {
+            LambdaLimits.EPHEMERAL_STORAGE_MB.check(ephemeralStorageMb);
         }
         if (provisioned < 0) {
-            throw new IllegalArgumentException("--provisioned must be 0 (none) or more, found " + provisioned);
+            throw BadInputException.of("provisioned must be 0 (none) or more, found " + provisioned, "provisioned");
         }
         if (snapStart && provisioned > 0) {
-            throw new IllegalArgumentException("--snapstart and --provisioned cannot go together: AWS Lambda does not "
+            throw BadInputException.of("snapstart and provisioned cannot go together: AWS Lambda does not "
                     + "allow provisioned concurrency on a function with SnapStart; choose SnapStart (cheap, cold "
-                    + "starts restored from a snapshot) or provisioned concurrency (paid by the hour, no cold starts)");
+                    + "starts restored from a snapshot) or provisioned concurrency (paid by the hour, no cold starts)", "snapstart",
+                    "provisioned");
         }
-        if (snapStart && ephemeralStorageMb > 512) {
-            throw new IllegalArgumentException("--snapstart supports ephemeral storage up to 512 MB, found "
-                    + ephemeralStorageMb + " MB");
+        if (snapStart && ephemeralStorageMb > LambdaLimits.DEFAULT_EPHEMERAL_STORAGE_MB) {
+            throw BadInputException.of("snapstart supports ephemeral storage up to "
+                    + LambdaLimits.DEFAULT_EPHEMERAL_STORAGE_MB + " MB, found " + ephemeralStorageMb + " MB", "snapstart");
         }
         if (!alias.matches("[A-Za-z0-9_-]{1,128}") || alias.matches("[0-9]+")) {
-            throw new IllegalArgumentException("--alias must be 1 to 128 letters, digits, hyphens or underscores and "
-                    + "not only digits (Lambda's rule for alias names), found \"" + alias + "\"");
+            throw BadInputException.of("alias must be 1 to 128 letters, digits, hyphens or underscores and "
+                    + "not only digits (Lambda's rule for alias names), found \"" + alias + "\"", "alias");
         }
     }
 

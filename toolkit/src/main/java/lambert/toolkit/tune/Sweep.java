@@ -4,11 +4,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import lambert.toolkit.BadInputException;
 import lambert.toolkit.cost.Prices;
 import lambert.toolkit.emulator.FunctionExitedException;
 import lambert.toolkit.emulator.InitFailedException;
 import lambert.toolkit.emulator.Report;
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.CpuArch;
 
 /**
  * The memory-size sweep behind {@code lambert tune}, on any {@link TuneTarget}. At each size: one
@@ -22,7 +23,7 @@ import lambert.toolkit.packaging.Architecture;
  * invocation failed or its Max Memory Used is over its memory size (Lambda would stop it).
  *
  * <pre>{@code
- * TuneResult r = new Sweep(target, Prices.DEFAULT, Architecture.X86_64, 10, 100)
+ * TuneResult r = new Sweep(target, Prices.DEFAULT, CpuArch.X86_64, 10, 100)
  *         .run(List.of(128, 512, 1769), event, (memoryMb, step) -> {});
  * r.cheapest();
  * }</pre>
@@ -43,7 +44,7 @@ public final class Sweep {
 
     private final TuneTarget target;
     private final Prices prices;
-    private final Architecture architecture;
+    private final CpuArch architecture;
     private final int warmup;
     private final int invocations;
 
@@ -54,7 +55,7 @@ public final class Sweep {
      * @param warmup invocations dropped after the cold start at each size, 0 or more
      * @param invocations invocations measured at each size, at least 1
      */
-    public Sweep(TuneTarget target, Prices prices, Architecture architecture, int warmup, int invocations) {
+    public Sweep(TuneTarget target, Prices prices, CpuArch architecture, int warmup, int invocations) {
         checkCounts(warmup, invocations);
         this.target = target;
         this.prices = prices;
@@ -66,14 +67,14 @@ public final class Sweep {
     /**
      * Refuses counts a sweep cannot use, before anything is started.
      *
-     * @throws IllegalArgumentException naming the option
+     * @throws BadInputException naming the count
      */
     public static void checkCounts(int warmup, int invocations) {
         if (warmup < 0) {
-            throw new IllegalArgumentException("--warmup must be 0 or more, found " + warmup);
+            throw BadInputException.of("warmup must be 0 or more, found " + warmup, "warmup");
         }
         if (invocations < 1) {
-            throw new IllegalArgumentException("--invocations must be at least 1, found " + invocations);
+            throw BadInputException.of("invocations must be at least 1, found " + invocations, "invocations");
         }
     }
 

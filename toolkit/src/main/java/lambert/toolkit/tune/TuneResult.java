@@ -4,7 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import lambert.toolkit.cost.Prices;
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.CpuArch;
 
 /**
  * A whole sweep and the three choices drawn from its usable sizes:
@@ -22,7 +22,7 @@ import lambert.toolkit.packaging.Architecture;
  * @param invocations measured invocations per size
  * @param sizes one result per memory size, in the order swept
  */
-public record TuneResult(String target, Architecture architecture, Prices prices, int warmup, int invocations,
+public record TuneResult(String target, CpuArch architecture, Prices prices, int warmup, int invocations,
         List<SizeResult> sizes) {
 
     /** How much slower than the fastest p90 the balanced choice may be. */

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.nio.charset.StandardCharsets;
 import lambert.toolkit.BadInputException;
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.CpuArch;
 import org.junit.jupiter.api.Test;
 
 /** The cost arithmetic against AWS's published prices and examples. */
@@ -28,7 +28,7 @@ class CostEstimateTest {
 
     @Test
     void onDemand_reproducesAwsExample1GbFor100msAMillionTimes() {
-        CostEstimate e = CostEstimate.of(P, CostEstimate.Usage.onDemand(1024, 100, Architecture.X86_64, 1_000_000));
+        CostEstimate e = CostEstimate.of(P, CostEstimate.Usage.onDemand(1024, 100, CpuArch.X86_64, 1_000_000));
         assertThat(e.requestCharge()).isCloseTo(0.20, within(1e-9));
         assertThat(e.durationCharge()).isCloseTo(1.66667, within(1e-5));
         assertThat(String.format("%.2f", e.total())).isEqualTo("1.87");
@@ -38,14 +38,14 @@ class CostEstimateTest {
 
     @Test
     void onDemand_arm64IsTwentyPercentCheaperPerGbSecond() {
-        CostEstimate e = CostEstimate.of(P, CostEstimate.Usage.onDemand(1024, 100, Architecture.ARM64, 1_000_000));
+        CostEstimate e = CostEstimate.of(P, CostEstimate.Usage.onDemand(1024, 100, CpuArch.ARM64, 1_000_000));
         assertThat(e.durationCharge()).isCloseTo(1.33334, within(1e-5));
         assertThat(String.format("%.2f", e.total())).isEqualTo("1.53");
     }
 
     @Test
     void billedDuration_roundsUpToTheMillisecond() {
-        CostEstimate e = CostEstimate.of(P, CostEstimate.Usage.onDemand(1024, 2.1, Architecture.X86_64, 1_000_000));
+        CostEstimate e = CostEstimate.of(P, CostEstimate.Usage.onDemand(1024, 2.1, CpuArch.X86_64, 1_000_000));
         assertThat(e.billedWarmMs()).isEqualTo(3);
         assertThat(e.gbSeconds()).isCloseTo(3000, within(1e-6));
     }
@@ -53,7 +53,7 @@ class CostEstimateTest {
     @Test
     void coldStarts_billTheirInitDuration() {
         // 1% of a million requests cold, INIT 450 ms: each is billed ceil(450 + 3.2) = 454 ms instead of 4 ms.
-        CostEstimate e = CostEstimate.of(P, new CostEstimate.Usage(512, 3.2, Architecture.X86_64, 1_000_000, 450,
+        CostEstimate e = CostEstimate.of(P, new CostEstimate.Usage(512, 3.2, CpuArch.X86_64, 1_000_000, 450,
                 0.01, 0, 0));
         assertThat(e.billedWarmMs()).isEqualTo(4);
         assertThat(e.billedColdMs()).isEqualTo(454);
@@ -66,7 +66,7 @@ class CostEstimateTest {
     @Test
     void provisioned_chargesTheReservationAndTheLowerDurationPrice() {
         // AWS's pricing example shape: concurrency 2 at 1 GB for a 730-hour month.
-        CostEstimate e = CostEstimate.of(P, new CostEstimate.Usage(1024, 100, Architecture.X86_64, 1_000_000, 0, 0, 2,
+        CostEstimate e = CostEstimate.of(P, new CostEstimate.Usage(1024, 100, CpuArch.X86_64, 1_000_000, 0, 0, 2,
                 730));
         assertThat(e.provisionedCharge()).isCloseTo(2 * 1.0 * 730 * 3600 * 0.0000041667, within(1e-6));
         assertThat(e.durationCharge()).isCloseTo(100_000 * 0.0000097222, within(1e-9));
@@ -76,11 +76,11 @@ class CostEstimateTest {
 
     @Test
     void usage_outOfRangeNamesTheOption() {
-        assertThatThrownBy(() -> CostEstimate.Usage.onDemand(64, 100, Architecture.X86_64, 1))
+        assertThatThrownBy(() -> CostEstimate.Usage.onDemand(64, 100, CpuArch.X86_64, 1))
                 .hasMessageContaining("--memory").hasMessageContaining("64");
-        assertThatThrownBy(() -> new CostEstimate.Usage(512, 3, Architecture.X86_64, 1, 100, 1.5, 0, 0))
+        assertThatThrownBy(() -> new CostEstimate.Usage(512, 3, CpuArch.X86_64, 1, 100, 1.5, 0, 0))
                 .hasMessageContaining("--cold-ratio");
-        assertThatThrownBy(() -> new CostEstimate.Usage(512, 3, Architecture.X86_64, 1, 0, 0, 1, 0))
+        assertThatThrownBy(() -> new CostEstimate.Usage(512, 3, CpuArch.X86_64, 1, 0, 0, 1, 0))
                 .hasMessageContaining("--hours");
     }
 

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.CpuArch;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +24,7 @@ class EmulationTest {
 
     @Test
     void find_withoutQemu_namesTheDebianPackages() {
-        assertThatThrownBy(() -> Emulation.find(Architecture.ARM64, null, List.of(dir.resolve("bin")), dir.resolve("jvm")))
+        assertThatThrownBy(() -> Emulation.find(CpuArch.ARM64, null, List.of(dir.resolve("bin")), dir.resolve("jvm")))
                 .isInstanceOf(EmulationUnavailableException.class)
                 .hasMessageContaining("qemu-aarch64-static is not installed")
                 .hasMessageContaining("dpkg --add-architecture arm64 && apt-get update && apt-get install -y "
@@ -37,7 +37,7 @@ class EmulationTest {
         // a JVM folder of the right name whose java is not an arm64 ELF file
         Path java = Files.createDirectories(dir.resolve("jvm/java-17-openjdk-arm64/bin")).resolve("java");
         Files.writeString(java, "#!/bin/sh\n");
-        assertThatThrownBy(() -> Emulation.find(Architecture.ARM64, "graviton3", List.of(bin), dir.resolve("jvm")))
+        assertThatThrownBy(() -> Emulation.find(CpuArch.ARM64, "graviton3", List.of(bin), dir.resolve("jvm")))
                 .isInstanceOf(EmulationUnavailableException.class)
                 .hasMessageContaining("no arm64 Java found in " + dir.resolve("jvm"))
                 .hasMessageContaining("openjdk-17-jre-headless:arm64");
@@ -45,15 +45,15 @@ class EmulationTest {
 
     @Test
     void find_standInOfAnotherArchitecture_isRefusedNamingTheRightOnes() {
-        assertThatThrownBy(() -> Emulation.find(Architecture.X86_64, "graviton3", List.of(), dir))
+        assertThatThrownBy(() -> Emulation.find(CpuArch.X86_64, "graviton3", List.of(), dir))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("graviton3 stands in for an arm64 CPU, but the package is x86_64; choose one of haswell"
-                        + (Architecture.host() == Architecture.X86_64 ? ", host" : ""));
+                        + (CpuArch.host() == CpuArch.X86_64 ? ", host" : ""));
     }
 
     @Test
     void find_hostForAForeignPackage_isRefused() {
-        Architecture foreign = Architecture.host() == Architecture.X86_64 ? Architecture.ARM64 : Architecture.X86_64;
+        CpuArch foreign = CpuArch.host() == CpuArch.X86_64 ? CpuArch.ARM64 : CpuArch.X86_64;
         assertThatThrownBy(() -> Emulation.find(foreign, "host", List.of(), dir))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("but the package is "
                         + foreign.lambdaName());
@@ -61,7 +61,7 @@ class EmulationTest {
 
     @Test
     void find_packageOfThisMachine_runsOnItsCpuWithoutQemu() throws Exception {
-        Emulation emulation = Emulation.find(Architecture.host(), null, List.of(), dir);
+        Emulation emulation = Emulation.find(CpuArch.host(), null, List.of(), dir);
         assertThat(emulation.emulated()).isFalse();
         assertThat(emulation.command(List.of("-version"))).containsExactly(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version");
@@ -70,8 +70,8 @@ class EmulationTest {
     @Test
     void find_standInOnThisArchitecture_runsThisJvmUnderQemu() throws Exception {
         Path bin = fakeQemu("qemu-x86_64-static");
-        Assumptions.assumeTrue(Architecture.host() == Architecture.X86_64, "the stand-in is an x86_64 one");
-        Emulation haswell = Emulation.find(Architecture.X86_64, "haswell", List.of(bin), dir);
+        Assumptions.assumeTrue(CpuArch.host() == CpuArch.X86_64, "the stand-in is an x86_64 one");
+        Emulation haswell = Emulation.find(CpuArch.X86_64, "haswell", List.of(bin), dir);
         assertThat(haswell.emulated()).isTrue();
         assertThat(haswell.command(List.of("-version"))).containsExactly(bin.resolve("qemu-x86_64-static").toString(),
                 "-cpu", "Haswell-v4", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version");
@@ -81,17 +81,17 @@ class EmulationTest {
     @Test
     void find_qemuCpuModel_isCheckedAgainstQemusList() throws Exception {
         Path bin = fakeQemu("qemu-x86_64-static");
-        Assumptions.assumeTrue(Architecture.host() == Architecture.X86_64, "the stand-in is an x86_64 one");
-        Emulation skylake = Emulation.find(Architecture.X86_64, "Skylake-Client,avx512f=off", List.of(bin), dir);
+        Assumptions.assumeTrue(CpuArch.host() == CpuArch.X86_64, "the stand-in is an x86_64 one");
+        Emulation skylake = Emulation.find(CpuArch.X86_64, "Skylake-Client,avx512f=off", List.of(bin), dir);
         assertThat(skylake.command(List.of())).contains("Skylake-Client,avx512f=off");
-        assertThatThrownBy(() -> Emulation.find(Architecture.X86_64, "Pentium5", List.of(bin), dir))
+        assertThatThrownBy(() -> Emulation.find(CpuArch.X86_64, "Pentium5", List.of(bin), dir))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown CPU \"Pentium5\"").hasMessageContaining("Haswell-v4, Skylake-Client");
     }
 
     @Test
     void copyJni_givesTheRuntimeClientTheLibraryOfThePackagesArchitecture() throws IOException {
-        for (Architecture architecture : Architecture.values()) {
+        for (CpuArch architecture : CpuArch.values()) {
             Path lib = dir.resolve("jni-" + architecture.lambdaName() + ".so");
             RuntimeJars.copyJni(RuntimeJars.locate(), architecture, lib);
             try (var in = Files.newInputStream(lib)) {

@@ -20,7 +20,7 @@ import lambert.runtime.ModelOptions;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.json.Json;
 import lambert.runtime.testing.TestModels;
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.CpuArch;
 import lambert.toolkit.packaging.FunctionConfig;
 import lambert.toolkit.packaging.PackageReport;
 import lambert.toolkit.packaging.Packager;
@@ -49,7 +49,7 @@ class EmulatorTest {
     @BeforeAll
     void packageAndStart() throws Exception {
         dir = Files.createTempDirectory("lambert-emulator-test");
-        report = Packager.build(ModelBundle.open(TestModels.minilmInt8()), Architecture.X86_64,
+        report = Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.X86_64,
                 dir.resolve("function.zip"));
         emulator = new Emulator(report.zip(), FunctionConfig.HANDLER, Map.of("JAVA_TOOL_OPTIONS",
                 FunctionConfig.JAVA_TOOL_OPTIONS, "LAMBERT_MAX_INPUT_BYTES", "4096"), 1769, 30, lines::add,
@@ -95,7 +95,7 @@ class EmulatorTest {
 
     @Test
     void package_isByteIdenticalWhenBuiltTwice() throws Exception {
-        PackageReport again = Packager.build(ModelBundle.open(TestModels.minilmInt8()), Architecture.X86_64,
+        PackageReport again = Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.X86_64,
                 dir.resolve("again/function.zip"));
         assertThat(again.sha256()).isEqualTo(report.sha256());
         try (var files = Files.list(dir.resolve("again"))) {
@@ -187,7 +187,7 @@ class EmulatorTest {
 
     @Test
     void package_forArm64CarriesArm64Libraries() throws Exception {
-        PackageReport arm = Packager.build(ModelBundle.open(TestModels.minilmInt8()), Architecture.ARM64,
+        PackageReport arm = Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.ARM64,
                 dir.resolve("arm/function.zip"));
         try (ZipFile zip = new ZipFile(arm.zip().toFile())) {
             for (String lib : List.of("native/libonnxruntime.so", "native/libonnxruntime4j_jni.so",

@@ -18,7 +18,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.testing.TestModels;
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.CpuArch;
 import lambert.toolkit.packaging.FunctionConfig;
 import lambert.toolkit.packaging.PackageReport;
 import lambert.toolkit.packaging.Packager;
@@ -42,10 +42,10 @@ class InitFaultsTest {
     @BeforeAll
     void buildPackages() throws Exception {
         dir = Files.createTempDirectory("lambert-init-faults");
-        PackageReport report = Packager.build(ModelBundle.open(TestModels.minilmInt8()), Architecture.X86_64,
+        PackageReport report = Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.X86_64,
                 dir.resolve("x86/function.zip"));
         zip = report.zip();
-        armZip = Packager.build(ModelBundle.open(TestModels.minilmInt8()), Architecture.ARM64,
+        armZip = Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.ARM64,
                 dir.resolve("arm/function.zip")).zip();
     }
 

@@ -33,7 +33,7 @@ class ElfVersionNeedsTest {
     void read_realLibrariesOfBothArchitecturesListWhatReadelfLists() throws Exception {
         assumeTrue(Readelf.onPath("readelf"), "binutils' readelf is not installed: nothing independent to compare with");
         int compared = 0;
-        for (Architecture arch : Architecture.values()) {
+        for (CpuArch arch : CpuArch.values()) {
             for (Map.Entry<String, byte[]> lib : natives(arch).entrySet()) {
                 Path file = Files.write(dir.resolve(arch.lambdaName() + "-" + lib.getKey()), lib.getValue());
                 List<ElfVersionNeeds.Need> fromReadelf = Readelf.needs(file);
@@ -54,7 +54,7 @@ class ElfVersionNeedsTest {
                 "native/libonnxruntime.so", new String[] {"2.27", "3.4.22"},
                 "native/libonnxruntime4j_jni.so", new String[] {"2.26", null},
                 "native/libtokenizers.so", new String[] {"2.34", "3.4"});
-        List<NativeRequirement> reqs = Packager.nativeRequirements(FunctionJars.locate(), Architecture.X86_64);
+        List<NativeRequirement> reqs = Packager.nativeRequirements(FunctionJars.locate(), CpuArch.X86_64);
         assertThat(reqs).extracting(NativeRequirement::file).containsExactly("native/libonnxruntime.so",
                 "native/libonnxruntime4j_jni.so", "native/libtokenizers.so");
         for (NativeRequirement r : reqs) {
@@ -64,7 +64,7 @@ class ElfVersionNeedsTest {
                     .isEqualTo(want[1]);
         }
         // the tokenizer is the library that needs Amazon Linux 2023 on both architectures
-        assertThat(Packager.nativeRequirements(FunctionJars.locate(), Architecture.ARM64))
+        assertThat(Packager.nativeRequirements(FunctionJars.locate(), CpuArch.ARM64))
                 .filteredOn(r -> r.file().equals("native/libtokenizers.so"))
                 .extracting(r -> r.glibc().toString()).containsExactly("2.34");
     }
@@ -110,7 +110,7 @@ class ElfVersionNeedsTest {
                 + "bytes").getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> ElfVersionNeeds.read("native/x.so", text))
                 .isInstanceOf(IOException.class).hasMessage("native/x.so is not an ELF file (no \\x7fELF header)");
-        byte[] lib = natives(Architecture.X86_64).get("libonnxruntime4j_jni.so");
+        byte[] lib = natives(CpuArch.X86_64).get("libonnxruntime4j_jni.so");
         byte[] elf32 = lib.clone();
         elf32[4] = 1;
         assertThatThrownBy(() -> ElfVersionNeeds.read("native/32.so", elf32)).isInstanceOf(IOException.class)
@@ -127,7 +127,7 @@ class ElfVersionNeedsTest {
 
     @Test
     void read_randomlyDamagedLibrariesAnswerOrRefuseButNeverReadOutOfBounds() throws Exception {
-        byte[] lib = natives(Architecture.X86_64).get("libonnxruntime4j_jni.so");
+        byte[] lib = natives(CpuArch.X86_64).get("libonnxruntime4j_jni.so");
         // the headers, the dynamic segment and the version tables all sit in the first pages
         int span = Math.min(lib.length, 64 * 1024);
         Random random = new Random(14);
@@ -153,7 +153,7 @@ class ElfVersionNeedsTest {
     // ---------------------------------------------------------------------------------------------
 
     /** The native libraries the packager takes out of the jars for {@code arch}, by file name. */
-    static Map<String, byte[]> natives(Architecture arch) throws IOException {
+    static Map<String, byte[]> natives(CpuArch arch) throws IOException {
         Map<String, byte[]> libs = new LinkedHashMap<>();
         for (Map.Entry<String, Path> jar : FunctionJars.locate().entrySet()) {
             for (String[] lib : JarRules.natives(jar.getKey(), arch)) {

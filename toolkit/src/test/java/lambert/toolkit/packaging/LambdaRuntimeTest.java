@@ -26,7 +26,7 @@ class LambdaRuntimeTest {
 
     @Test
     void check_amazonLinux2RuntimeIsRefusedNamingTheLibrariesTheVersionsAndWhatWorks() throws Exception {
-        List<NativeRequirement> natives = Packager.nativeRequirements(FunctionJars.locate(), Architecture.X86_64);
+        List<NativeRequirement> natives = Packager.nativeRequirements(FunctionJars.locate(), CpuArch.X86_64);
         assertThatThrownBy(() -> LambdaRuntime.check("java17", natives)).isInstanceOf(UnsupportedRuntimeException.class)
                 .hasMessage("java17 runs on Amazon Linux 2 (glibc 2.26, GLIBCXX_3.4.24), where the native libraries "
                         + "cannot load: native/libonnxruntime.so needs GLIBC_2.27, native/libtokenizers.so needs "
@@ -38,7 +38,7 @@ class LambdaRuntimeTest {
 
     @Test
     void compatible_shippedLibrariesOfBothArchitecturesRunOnTheAmazonLinux2023JavaRuntimes() throws Exception {
-        for (Architecture arch : Architecture.values()) {
+        for (CpuArch arch : CpuArch.values()) {
             assertThat(LambdaRuntime.compatible(Packager.nativeRequirements(FunctionJars.locate(), arch)))
                     .as(arch.lambdaName()).containsExactly(LambdaRuntime.JAVA21, LambdaRuntime.JAVA25,
                             LambdaRuntime.JAVA17_AL2023);

@@ -12,7 +12,7 @@ import lambert.toolkit.cost.Prices;
 import lambert.toolkit.emulator.FunctionExitedException;
 import lambert.toolkit.emulator.InitFailedException;
 import lambert.toolkit.emulator.Report;
-import lambert.toolkit.packaging.Architecture;
+import lambert.toolkit.packaging.CpuArch;
 import org.junit.jupiter.api.Test;
 
 /** The sweep's statistics, outlier rule and choices, on a target whose figures the test makes up. */
@@ -72,7 +72,7 @@ class SweepTest {
 
     private static TuneResult sweep(FakeTarget target, int warmup, int invocations, Integer... sizes)
             throws Exception {
-        return new Sweep(target, Prices.DEFAULT, Architecture.X86_64, warmup, invocations).run(List.of(sizes),
+        return new Sweep(target, Prices.DEFAULT, CpuArch.X86_64, warmup, invocations).run(List.of(sizes),
                 new byte[0], (mb, step) -> {});
     }
 
@@ -211,9 +211,9 @@ class SweepTest {
     @Test
     void settings_outOfRangeNameTheOption() {
         FakeTarget target = new FakeTarget(Map.of(), (mb, i) -> 4.0);
-        assertThatThrownBy(() -> new Sweep(target, Prices.DEFAULT, Architecture.X86_64, -1, 10))
+        assertThatThrownBy(() -> new Sweep(target, Prices.DEFAULT, CpuArch.X86_64, -1, 10))
                 .hasMessageContaining("--warmup");
-        assertThatThrownBy(() -> new Sweep(target, Prices.DEFAULT, Architecture.X86_64, 0, 0))
+        assertThatThrownBy(() -> new Sweep(target, Prices.DEFAULT, CpuArch.X86_64, 0, 0))
                 .hasMessageContaining("--invocations");
     }
 }

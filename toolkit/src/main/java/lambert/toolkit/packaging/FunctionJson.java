@@ -1,4 +1,4 @@
-package lambert.cli;
+package lambert.toolkit.packaging;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,24 +9,19 @@ import java.util.List;
 import java.util.Map;
 import lambert.runtime.json.Json;
 import lambert.runtime.json.JsonException;
-import lambert.toolkit.packaging.DottedVersion;
-import lambert.toolkit.packaging.LambdaRuntime;
-import lambert.toolkit.packaging.NativeRequirement;
-import lambert.toolkit.packaging.PackageReport;
-import lambert.toolkit.packaging.Packager;
-import lambert.toolkit.packaging.UnsupportedRuntimeException;
+import lambert.toolkit.BadInputException;
 
 /**
  * The {@code function.json} next to a zip, as {@code emulate}, {@code tune}, {@code deploy} and
  * {@code template} read it: each field with its type checked, so a hand-edited file is refused with
- * the field's name (exit code 2) rather than a {@code ClassCastException}.
+ * the field's name ({@link BadInputException}) rather than a {@code ClassCastException}.
  *
  * <pre>{@code
  * FunctionJson config = FunctionJson.next(Path.of("function.zip"));
  * int memoryMb = config.integer("memory_mb", 1769);
  * }</pre>
  */
-final class FunctionJson {
+public final class FunctionJson {
     private final Path zip;
     private final Path file;
     private final Map<String, Object> fields;
@@ -39,7 +34,7 @@ final class FunctionJson {
 
     /** The {@code function.json} next to {@code zip}; no fields if there is none. */
     @SuppressWarnings("unchecked")
-    static FunctionJson next(Path zip) throws IOException {
+    public static FunctionJson next(Path zip) throws IOException {
         Path file = zip.toAbsolutePath().resolveSibling(PackageReport.configName(zip));
         if (!Files.isRegularFile(file)) {
             return new FunctionJson(zip, file, Map.of());
@@ -48,27 +43,27 @@ final class FunctionJson {
         try {
             root = Json.parse(Files.readAllBytes(file));
         } catch (JsonException e) {
-            throw new UsageException(file + " is not a valid function.json: " + e.getMessage());
+            throw new BadInputException(file + " is not a valid function.json: " + e.getMessage());
         }
         if (!(root instanceof Map)) {
-            throw new UsageException(file + " is not a valid function.json: expected a JSON object, found "
+            throw new BadInputException(file + " is not a valid function.json: expected a JSON object, found "
                     + (root == null ? "null" : root.getClass().getSimpleName()));
         }
         return new FunctionJson(zip, file, (Map<String, Object>) root);
     }
 
     /** Where the file is (or would be). */
-    Path file() {
+    public Path file() {
         return file;
     }
 
     /** Whether the file is there. */
-    boolean exists() {
+    public boolean exists() {
         return Files.isRegularFile(file);
     }
 
     /** A string field, or {@code fallback} when absent. */
-    String string(String field, String fallback) {
+    public String string(String field, String fallback) {
         Object value = fields.getOrDefault(field, fallback);
         if (value != null && !(value instanceof String)) {
             throw wrongType(field, "a string", value);
@@ -77,7 +72,7 @@ final class FunctionJson {
     }
 
     /** A whole-number field, or {@code fallback} when absent. */
-    int integer(String field, int fallback) {
+    public int integer(String field, int fallback) {
         Object value = fields.getOrDefault(field, (long) fallback);
         if (!(value instanceof Long) || (Long) value != ((Long) value).intValue()) {
             throw wrongType(field, "a whole number", value);
@@ -86,7 +81,7 @@ final class FunctionJson {
     }
 
     /** The {@code environment} object, every value a string; empty when absent. */
-    Map<String, String> environment() {
+    public Map<String, String> environment() {
         Object value = fields.getOrDefault("environment", Map.of());
         if (!(value instanceof Map<?, ?> map)) {
             throw wrongType("environment", "an object of strings", value);
@@ -106,7 +101,7 @@ final class FunctionJson {
      * it; read from the zip's {@code native/*.so} when the file records nothing (a hand-written one, or
      * one from before lambert recorded it).
      */
-    List<NativeRequirement> nativeLibraries() throws IOException {
+    public List<NativeRequirement> nativeLibraries() throws IOException {
         Object value = fields.get("native_libraries");
         if (value == null) {
             try {
@@ -114,7 +109,7 @@ final class FunctionJson {
             } catch (java.nio.file.NoSuchFileException e) {
                 throw e;
             } catch (IOException e) {
-                throw new UsageException(zip + ": the native libraries cannot be read: " + e.getMessage());
+                throw new BadInputException(zip + ": the native libraries cannot be read: " + e.getMessage());
             }
         }
         if (!(value instanceof List<?> list)) {
@@ -145,20 +140,21 @@ final class FunctionJson {
 
     /**
      * The Lambda runtime to deploy on: {@code option}'s value when it was given ({@code --runtime}),
-     * else {@code function.json}'s, else lambert's default; refused (exit code 2), naming where it came
+     * else {@code function.json}'s, else lambert's default; refused ({@link BadInputException}), naming where it came
      * from, when the function's classes or its native libraries cannot run on it.
      */
-    String runtime(String given) throws IOException {
+    public String runtime(String given) throws IOException {
         String runtime = given != null ? given : string("runtime", LambdaRuntime.DEFAULT.id());
         try {
             return LambdaRuntime.check(runtime, nativeLibraries()).id();
         } catch (UnsupportedRuntimeException e) {
-            throw new UsageException((given != null ? "--runtime " : file + ": runtime ") + e.getMessage());
+            throw given != null ? BadInputException.of("runtime " + e.getMessage(), "runtime")
+                    : new BadInputException(file + ": runtime " + e.getMessage());
         }
     }
 
-    private UsageException wrongType(String field, String expected, Object found) {
-        return new UsageException(file + ": field \"" + field + "\" must be " + expected + ", found "
+    private BadInputException wrongType(String field, String expected, Object found) {
+        return new BadInputException(file + ": field \"" + field + "\" must be " + expected + ", found "
                 + (found instanceof String ? "\"" + found + "\"" : String.valueOf(found)));
     }
 }

@@ -1,4 +1,4 @@
-package lambert.cli;
+package lambert.toolkit.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,17 +29,17 @@ import lambert.runtime.json.JsonException;
  * HTTP/1.1 spoken as bytes, to send what real clients never would, and answers read strictly (RFC 9112
  * framing: status line, header fields, Content-Length body): anything else from the server fails the test.
  */
-final class RawHttp {
+public final class RawHttp {
     private RawHttp() {}
 
     /** One answer: status, header fields (names in lower case), body. */
-    record Response(int status, Map<String, String> headers, byte[] body) {
-        String text() {
+    public record Response(int status, Map<String, String> headers, byte[] body) {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
 
         /** The body as a JSON object. */
-        Map<?, ?> json() {
+        public Map<?, ?> json() {
             return (Map<?, ?>) parse(body);
         }
     }
@@ -50,15 +50,15 @@ final class RawHttp {
      * @param responses every answer, interim {@code 100 Continue} included, in order
      * @param closed whether the server closed the connection (rather than the read timing out)
      */
-    record Exchange(List<Response> responses, boolean closed) {
-        Response first() {
+    public record Exchange(List<Response> responses, boolean closed) {
+        public Response first() {
             assertThat(responses).as("answers").isNotEmpty();
             return responses.get(0);
         }
     }
 
     /** Sends {@code request}, ends the sending side, and reads every answer until the server closes. */
-    static Exchange send(int port, byte[] request, Duration readTimeout) throws IOException {
+    public static Exchange send(int port, byte[] request, Duration readTimeout) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout((int) readTimeout.toMillis());
             OutputStream out = socket.getOutputStream();
@@ -74,7 +74,7 @@ final class RawHttp {
     }
 
     /** Every answer until the end of the stream; fails on anything that is not a complete HTTP/1.1 answer. */
-    static Exchange readAll(BufferedInputStream in) throws IOException {
+    public static Exchange readAll(BufferedInputStream in) throws IOException {
         List<Response> responses = new ArrayList<>();
         try {
             for (Response r = read(in); r != null; r = read(in)) {
@@ -93,7 +93,7 @@ final class RawHttp {
      * by the next answer's status line instead of its body is taken as the answer to HEAD (a JSON body never starts
      * with "HTTP/1.1 ").
      */
-    static Response read(BufferedInputStream in) throws IOException {
+    public static Response read(BufferedInputStream in) throws IOException {
         String statusLine = line(in);
         if (statusLine == null) {
             return null;
@@ -134,7 +134,7 @@ final class RawHttp {
      * Asserts an answer is the contract's JSON: {@code application/json}, a JSON object, and for an error an
      * {@code errorType} and a non-blank {@code errorMessage}.
      */
-    static Map<?, ?> assertJson(Response r) {
+    public static Map<?, ?> assertJson(Response r) {
         assertThat(r.headers().get("content-type")).as("content type of %d %s", r.status(), r.text())
                 .isEqualTo("application/json");
         Object parsed = parse(r.body());
@@ -179,7 +179,7 @@ final class RawHttp {
      * Sends {@code request}, the bytes from {@code from} on one at a time every {@code everyMillis}, until all are
      * sent or the server answers or cuts the connection; then reads what it answered.
      */
-    static Exchange trickle(int port, byte[] request, int from, long everyMillis, Duration patience)
+    public static Exchange trickle(int port, byte[] request, int from, long everyMillis, Duration patience)
             throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout((int) patience.toMillis());
@@ -205,13 +205,13 @@ final class RawHttp {
      * @param answer the first answer
      * @param sent the body bytes the client could write before the server cut it
      */
-    record Oversized(Response answer, long sent) {}
+    public record Oversized(Response answer, long sent) {}
 
     /**
      * A POST whose body of {@code total} bytes (64 KiB blocks, as chunks when {@code chunked}) is written as fast
      * as the server takes it, while its answer is read.
      */
-    static Oversized sendOversized(int port, String framing, long total, boolean chunked, Duration patience)
+    public static Oversized sendOversized(int port, String framing, long total, boolean chunked, Duration patience)
             throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -250,7 +250,7 @@ final class RawHttp {
     }
 
     /** A POST of {@code json} with Content-Length, to {@code /}. */
-    static byte[] post(String json, boolean close) {
+    public static byte[] post(String json, boolean close) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         String head = "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
                 + body.length + "\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n";

@@ -1,4 +1,4 @@
-package lambert.cli;
+package lambert.toolkit.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +28,6 @@ import lambert.lambda.Handler;
 import lambert.lambda.Settings;
 import lambert.runtime.json.Json;
 import lambert.runtime.testing.TestModels;
-import lambert.toolkit.serve.HttpLimits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LocalServerTest {
     private static final int LIMIT = 1 << 20;
     private static final Duration PATIENCE = Duration.ofSeconds(120);
-    private static final Path INPUTS = Path.of("src/test/resources/lambert/cli/LocalServerFuzzTestInputs/"
+    private static final Path INPUTS = Path.of("src/test/resources/lambert/toolkit/serve/LocalServerFuzzTestInputs/"
             + "serve_anyBytesGetJsonOrAClosedConnection");
 
     private static Handler handler;

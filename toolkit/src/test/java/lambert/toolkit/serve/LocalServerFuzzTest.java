@@ -1,4 +1,4 @@
-package lambert.cli;
+package lambert.toolkit.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,6 @@ import java.util.Map;
 import lambert.lambda.Handler;
 import lambert.lambda.Settings;
 import lambert.runtime.testing.TinyModels;
-import lambert.toolkit.serve.HttpLimits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

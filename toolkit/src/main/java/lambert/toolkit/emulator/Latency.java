@@ -1,4 +1,4 @@
-package lambert.cli;
+package lambert.toolkit.emulator;
 
 import java.util.Arrays;
 

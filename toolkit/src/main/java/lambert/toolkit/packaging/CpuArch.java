@@ -9,7 +9,7 @@ import java.util.zip.ZipFile;
 import lambert.runtime.natives.NativeLibraries;
 
 /** A Lambda instruction set architecture and the names each native library and tool uses for it. */
-public enum Architecture {
+public enum CpuArch {
     /** Intel/AMD 64-bit. */
     X86_64("x86_64", "linux-x64", "linux-x86_64", "x86_64", "amd64", "linux-x86_64"),
     /** Graviton (64-bit ARM): 20% cheaper per GB-second. */
@@ -22,7 +22,7 @@ public enum Architecture {
     private final String debianName;
     private final String runtimeClientName;
 
-    Architecture(String lambdaName, String onnxRuntimeDir, String tokenizerDir, String qemuName, String debianName,
+    CpuArch(String lambdaName, String onnxRuntimeDir, String tokenizerDir, String qemuName, String debianName,
             String runtimeClientName) {
         this.lambdaName = lambdaName;
         this.onnxRuntimeDir = onnxRuntimeDir;
@@ -63,7 +63,7 @@ public enum Architecture {
     }
 
     /** Parses {@code x86_64} or {@code arm64} (also {@code amd64}, {@code aarch64}). */
-    public static Architecture parse(String name) {
+    public static CpuArch parse(String name) {
         switch (name.toLowerCase(Locale.ROOT)) {
             case "x86_64":
             case "amd64":
@@ -77,7 +77,7 @@ public enum Architecture {
     }
 
     /** The architecture of this JVM ({@code os.arch}); an error on a machine Lambda has no architecture for. */
-    public static Architecture host() {
+    public static CpuArch host() {
         String arch = System.getProperty("os.arch", "");
         try {
             return parse(arch);
@@ -93,7 +93,7 @@ public enum Architecture {
      *
      * @throws IOException if the zip cannot be read or is not a lambert package
      */
-    public static Architecture ofPackage(Path zip) throws IOException {
+    public static CpuArch ofPackage(Path zip) throws IOException {
         try (ZipFile file = new ZipFile(zip.toFile())) {
             ZipEntry entry = file.getEntry("native/libonnxruntime.so");
             if (entry == null) {

@@ -1,9 +1,7 @@
-package lambert.cli;
+package lambert.toolkit.serve;
 
 import java.io.IOException;
 import lambert.lambda.Handler;
-import lambert.toolkit.serve.HttpLimits;
-import lambert.toolkit.serve.JsonHttpServer;
 
 /**
  * The function's handler behind an HTTP endpoint on this machine: POST answers the JSON body, GET (and HEAD) the
@@ -12,7 +10,7 @@ import lambert.toolkit.serve.JsonHttpServer;
  * protocol errors included, the contract's JSON. The handler runs in this process, or in an emulated function
  * ({@link lambert.toolkit.emulator.FunctionUrl}).
  */
-final class LocalServer implements AutoCloseable {
+public final class LocalServer implements AutoCloseable {
     private final JsonHttpServer server;
 
     private LocalServer(JsonHttpServer server) {
@@ -22,29 +20,29 @@ final class LocalServer implements AutoCloseable {
     /**
      * Starts serving on {@code host:port} (port 0 picks a free one), answering {@code threads} requests at once.
      */
-    static LocalServer start(Handler handler, HttpLimits limits, String host, int port, int threads)
+    public static LocalServer start(Handler handler, HttpLimits limits, String host, int port, int threads)
             throws IOException {
         return start(handler::handleHttp, limits, host, port, threads);
     }
 
     /** Starts serving what {@code responder} answers (an emulated function's {@code FunctionUrl}) on {@code host:port}. */
-    static LocalServer start(JsonHttpServer.Responder responder, HttpLimits limits, String host, int port, int threads)
+    public static LocalServer start(JsonHttpServer.Responder responder, HttpLimits limits, String host, int port, int threads)
             throws IOException {
         return new LocalServer(JsonHttpServer.start(responder, limits, host, port, Math.max(1, threads)));
     }
 
     /** The port it listens on. */
-    int port() {
+    public int port() {
         return server.port();
     }
 
     /** Errors of the server's own so far (see {@link JsonHttpServer#unexpectedErrors()}). */
-    long unexpectedErrors() {
+    public long unexpectedErrors() {
         return server.unexpectedErrors();
     }
 
     /** Connections held now. */
-    int openConnections() {
+    public int openConnections() {
         return server.openConnections();
     }
 
