@@ -21,6 +21,7 @@ import lambert.toolkit.bundling.Converter;
 import lambert.toolkit.bundling.EqualityCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -81,8 +82,8 @@ final class ConvertCommand implements Callable<Integer> {
             + "pass (recorded in the bundle's convert.json).")
     boolean skipCheck;
 
-    @Option(names = "--force", description = "Replace the output bundle if it exists.")
-    boolean force;
+    @Mixin
+    ForceMixin force;
 
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
@@ -113,7 +114,7 @@ final class ConvertCommand implements Callable<Integer> {
                     + "compared with the reference forward pass; the bundle's convert.json records this");
         }
         ConvertOptions options = new ConvertOptions(from, out, chosen, poolingChoice, opset, checkTexts, skipCheck,
-                force);
+                force.force());
         ConvertReport report;
         try {
             report = Converter.convert(options, step -> {

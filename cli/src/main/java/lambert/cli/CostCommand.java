@@ -8,6 +8,7 @@ import lambert.toolkit.cost.CostEstimate;
 import lambert.toolkit.cost.Prices;
 import lambert.toolkit.packaging.CpuArch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,9 +35,8 @@ final class CostCommand implements Callable<Integer> {
             description = "Duration of one (warm) request in milliseconds, as Lambda's REPORT line gives it.")
     double durationMs;
 
-    @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "x86_64",
-            description = "x86_64 or arm64 (default: ${DEFAULT-VALUE}).")
-    String arch;
+    @Mixin
+    ArchMixin arch;
 
     @Option(names = "--requests", paramLabel = "N", defaultValue = "1000000",
             description = "Requests in the month (default: ${DEFAULT-VALUE}).")
@@ -70,12 +70,7 @@ final class CostCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        CpuArch architecture;
-        try {
-            architecture = CpuArch.parse(arch);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--arch: " + e.getMessage());
-        }
+        CpuArch architecture = arch.architecture();
         if ((initMs == null) != (coldRatio == null)) {
             throw new UsageException(initMs == null ? "--cold-ratio needs --init-ms (the INIT duration billed on each "
                     + "cold start)" : "--init-ms needs --cold-ratio (the share of requests that are cold starts)");

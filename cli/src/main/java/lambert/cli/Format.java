@@ -2,6 +2,7 @@ package lambert.cli;
 
 import java.util.List;
 import java.util.Locale;
+import lambert.toolkit.Megabytes;
 import lambert.toolkit.cost.Prices;
 import lambert.toolkit.emulator.Latency;
 import lambert.toolkit.emulator.RunSummary;
@@ -12,7 +13,7 @@ final class Format {
 
     /** {@code 31.2 MB}: bytes in mebibytes, one decimal. */
     static String mb(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0);
+        return Megabytes.of(bytes);
     }
 
     /** Shortens the embedding array in a response for display: its first four numbers and how many more. */

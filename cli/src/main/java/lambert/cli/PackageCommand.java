@@ -17,6 +17,7 @@ import lambert.toolkit.packaging.PackageTooLargeException;
 import lambert.toolkit.packaging.Packager;
 import lambert.toolkit.packaging.UnsupportedRuntimeException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,9 +39,8 @@ final class PackageCommand implements Callable<Integer> {
             description = "A bundle folder, a Hugging Face folder, or a built-in model: minilm, minilm-int8.")
     String model;
 
-    @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "x86_64",
-            description = "x86_64 or arm64 (default: ${DEFAULT-VALUE}).")
-    String arch;
+    @Mixin
+    ArchMixin arch;
 
     @Option(names = "--runtime", paramLabel = "RUNTIME", defaultValue = "java21",
             description = "The Lambda runtime, recorded in function.json (default: ${DEFAULT-VALUE}); one the native "
@@ -59,12 +59,7 @@ final class PackageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        CpuArch architecture;
-        try {
-            architecture = CpuArch.parse(arch);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--arch: " + e.getMessage());
-        }
+        CpuArch architecture = arch.architecture();
         checkOut(out);
         Terminal t = Terminal.of(spec);
         t.progress("packaging " + model + " for " + architecture.lambdaName());

@@ -22,6 +22,7 @@ import lambert.toolkit.verify.VerifyReport;
 import lambert.toolkit.verify.VerifyTexts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -55,8 +56,8 @@ final class QuantizeCommand implements Callable<Integer> {
             + "standard ONNX ops only.")
     QuantizeOptions.Method method;
 
-    @Option(names = "--force", description = "Replace the output bundle if it exists.")
-    boolean force;
+    @Mixin
+    ForceMixin force;
 
     @Spec
     CommandSpec spec;
@@ -64,7 +65,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ModelBundle source = ModelBundle.open(new ModelResolver(ModelResolver.defaultHome()).resolve(model));
-        DerivedBundle.requireWritable(out, force);
+        DerivedBundle.requireWritable(out, force.force());
         QuantizeOptions options = new QuantizeOptions(!perTensor, !noEmbeddings, method);
         Manifest manifest = DerivedBundle.manifestOf(source);
         Terminal t = Terminal.of(spec);
@@ -82,7 +83,7 @@ final class QuantizeCommand implements Callable<Integer> {
                     + " weights" + (result.embeddingTables() > 0 ? ", int8 embeddings" : "")
                     + (method == QuantizeOptions.Method.STANDARD ? ", standard ops" : "") + " (lambert)";
             ModelBundle written = DerivedBundle.write(out, manifest.quantized(manifest.name() + "-q8", description),
-                    temp, source, force);
+                    temp, source, force.force());
             t.progress("comparing with the original");
             VerifyReport check;
             try (Model original = Model.open(source, ModelOptions.defaults());

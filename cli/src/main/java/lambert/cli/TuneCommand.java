@@ -140,13 +140,8 @@ final class TuneCommand implements Callable<Integer> {
             throw new NoSuchFileException(zip.toString());
         }
         FunctionJson config = zip != null ? FunctionJson.next(zip) : null;
-        CpuArch architecture;
-        try {
-            architecture = CpuArch.parse(arch != null ? arch
-                    : config != null ? config.string("architecture", "x86_64") : "x86_64");
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--arch: " + e.getMessage());
-        }
+        CpuArch architecture = ArchMixin.parse(arch != null ? arch
+                : config != null ? config.string("architecture", "x86_64") : "x86_64");
         Prices prices = pricesFile == null ? Prices.DEFAULT : Prices.read(pricesFile);
         if (chart != null) {
             // before the sweep, not after it: a sweep takes minutes

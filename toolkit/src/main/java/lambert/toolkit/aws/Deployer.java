@@ -3,21 +3,16 @@ package lambert.toolkit.aws;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import lambert.toolkit.BadInputException;
+import lambert.toolkit.Megabytes;
 import lambert.toolkit.packaging.FunctionConfig;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.lambda.model.CreateFunctionUrlConfigResponse;
 import software.amazon.awssdk.services.lambda.model.FunctionCode;
@@ -25,9 +20,7 @@ import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.FunctionUrlAuthType;
 import software.amazon.awssdk.services.lambda.model.GetFunctionUrlConfigResponse;
 import software.amazon.awssdk.services.lambda.model.GetProvisionedConcurrencyConfigResponse;
-import software.amazon.awssdk.services.lambda.model.InvalidParameterValueException;
 import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
-import software.amazon.awssdk.services.lambda.model.ResourceConflictException;
 import software.amazon.awssdk.services.lambda.model.SnapStartApplyOn;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
@@ -53,9 +46,7 @@ public final class Deployer {
     private final DeploySpec spec;
     private final DeploySettings settings;
     private final boolean dryRun;
-    private final Consumer<String> progress;
-    private final FunctionWaiter waiter;
-    private final List<Step> steps = new ArrayList<>();
+    private final DeployCalls calls;
     private final List<String> notes = new ArrayList<>();
     private final String fn;
     private boolean snapOn;
@@ -68,15 +59,15 @@ public final class Deployer {
         this.spec = spec;
         this.settings = settings;
         this.dryRun = dryRun;
-        this.progress = progress;
-        this.waiter = dryRun ? null : new FunctionWaiter(aws.lambda(), settings);
         this.fn = spec.function();
+        this.calls = new DeployCalls(fn, settings, dryRun, progress,
+                dryRun ? null : new FunctionWaiter(aws.lambda(), settings));
     }
 
     /** Runs the deploy (or, in a dry run, plans it) and says what it did. */
     public DeployResult run() {
         // 1. The function as it is.
-        Optional<FunctionConfiguration> current = readOptional("lambda:GetFunction", fn, "function " + fn,
+        Optional<FunctionConfiguration> current = calls.readOptional("lambda:GetFunction", fn, "function " + fn,
                 () -> aws.lambda().getFunction(r -> r.functionName(fn)).configuration());
         snapOn = spec.snapStart() != null ? spec.snapStart() : current.map(c -> c.snapStart() != null
                 && c.snapStart().applyOn() == SnapStartApplyOn.PUBLISHED_VERSIONS).orElse(false);
@@ -94,7 +85,7 @@ public final class Deployer {
         // environments are initialised ahead of requests, which changes JAVA_TOOL_OPTIONS.
         String qualified = fn + ":" + spec.alias();
         Optional<GetProvisionedConcurrencyConfigResponse> pc = current.isEmpty() ? Optional.empty()
-                : readOptional("lambda:GetProvisionedConcurrencyConfig", qualified, "alias " + qualified,
+                : calls.readOptional("lambda:GetProvisionedConcurrencyConfig", qualified, "alias " + qualified,
                         () -> aws.lambda().getProvisionedConcurrencyConfig(r -> r.functionName(fn)
                                 .qualifier(spec.alias())));
         int provisionedNow = pc.map(c -> c.requestedProvisionedConcurrentExecutions()).orElse(0);
@@ -112,23 +103,23 @@ public final class Deployer {
         String roleArn = spec.role() != null ? spec.role() : current.map(FunctionConfiguration::role).orElse(null);
         GetCallerIdentityResponse caller = null;
         if (roleArn == null) {
-            caller = read("sts:GetCallerIdentity", "the account to deploy to", "the caller",
+            caller = calls.read("sts:GetCallerIdentity", "the account to deploy to", "the caller",
                     () -> aws.sts().getCallerIdentity());
             String partition = caller.arn().split(":")[1];
-            Optional<Role> role = readOptional("iam:GetRole", spec.roleName(), "role " + spec.roleName(),
+            Optional<Role> role = calls.readOptional("iam:GetRole", spec.roleName(), "role " + spec.roleName(),
                     () -> aws.iam().getRole(r -> r.roleName(spec.roleName())).role());
             if (role.isPresent()) {
                 roleArn = role.get().arn();
             } else {
                 GetCallerIdentityResponse account = caller;
-                Role created = write("iam:CreateRole", "role " + spec.roleName(), spec.roleName()
+                Role created = calls.write("iam:CreateRole", "role " + spec.roleName(), spec.roleName()
                         + " (execution role; trusts lambda.amazonaws.com)", () -> aws.iam().createRole(r -> r
                                 .roleName(spec.roleName())
                                 .assumeRolePolicyDocument(ExecutionRole.trustPolicy())
                                 .description("Execution role of Lambda function " + fn + ", created by lambert deploy: "
                                         + "CloudWatch Logs for its own log group only.")
                                 .tags(t -> t.key("lambert:function").value(fn))).role());
-                write("iam:PutRolePolicy", "role " + spec.roleName(), spec.roleName() + " / "
+                calls.write("iam:PutRolePolicy", "role " + spec.roleName(), spec.roleName() + " / "
                         + ExecutionRole.POLICY_NAME + " (logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents"
                         + " on log group /aws/lambda/" + fn + ")", () -> aws.iam().putRolePolicy(r -> r
                                 .roleName(spec.roleName())
@@ -151,17 +142,17 @@ public final class Deployer {
         if (!codeChanged) {
             codeRoute = "unchanged (deployed CodeSha256 " + spec.codeSha256() + ")";
         } else if (spec.zipBytes() <= settings.inlineLimitBytes()) {
-            codeRoute = "inline (" + mb(spec.zipBytes()) + ")";
+            codeRoute = "inline (" + Megabytes.of(spec.zipBytes()) + ")";
             code.zipFile(dryRun ? SdkBytes.fromByteArray(new byte[0]) : SdkBytes.fromByteArray(readZip()));
         } else {
             if (spec.s3Bucket() == null) {
-                throw new AwsRefusedException("the zip is " + mb(spec.zipBytes()) + ", over the "
-                        + mb(settings.inlineLimitBytes()) + " Lambda accepts in the request: pass --s3-bucket BUCKET "
+                throw new AwsRefusedException("the zip is " + Megabytes.of(spec.zipBytes()) + ", over the "
+                        + Megabytes.of(settings.inlineLimitBytes()) + " Lambda accepts in the request: pass --s3-bucket BUCKET "
                         + "(in " + aws.region().id() + ") and lambert uploads it there first");
             }
             String key = "lambert/" + fn + "/" + spec.sha256Hex() + ".zip";
             new S3Upload(aws.s3(), spec.s3Bucket(), key, spec.zip(), spec.zipBytes(), settings.partSizeBytes())
-                    .run(this);
+                    .run(calls);
             codeRoute = "s3://" + spec.s3Bucket() + "/" + key;
             code.s3Bucket(spec.s3Bucket()).s3Key(key);
         }
@@ -169,7 +160,7 @@ public final class Deployer {
         // 4. Provisioned concurrency goes before SnapStart comes: a SnapStart version cannot serve an alias that has it.
         boolean provisionedRemoved = false;
         if (snapOn && provisionedNow > 0) {
-            write("lambda:DeleteProvisionedConcurrencyConfig", "alias " + qualified, qualified + " (was "
+            calls.write("lambda:DeleteProvisionedConcurrencyConfig", "alias " + qualified, qualified + " (was "
                     + provisionedNow + "; SnapStart replaces it)", () -> aws.lambda().deleteProvisionedConcurrencyConfig(
                             r -> r.functionName(fn).qualifier(spec.alias())));
             provisionedRemoved = true;
@@ -179,7 +170,7 @@ public final class Deployer {
         boolean created = current.isEmpty();
         if (created) {
             FunctionCode c = code.build();
-            write("lambda:CreateFunction", "function " + fn, fn + " (" + spec.runtime() + ", " + spec.architecture()
+            calls.write("lambda:CreateFunction", "function " + fn, fn + " (" + spec.runtime() + ", " + spec.architecture()
                     + ", " + spec.memoryMb() + " MB, timeout " + spec.timeoutSeconds() + " s, code " + codeRoute
                     + (snapOn ? ", SnapStart on published versions" : "") + ")", () -> aws.lambda()
                             .createFunction(r -> r.functionName(fn).runtime(spec.runtime()).role(role)
@@ -190,50 +181,50 @@ public final class Deployer {
                                     .snapStart(s -> s.applyOn(snapStart()))
                                     .description("lambert: " + spec.zip().getFileName())
                                     .publish(false)));
-            awaitReady(null, "State is Active");
+            calls.awaitReady(null, "State is Active");
         } else {
             if (codeChanged) {
                 FunctionCode c = code.build();
-                write("lambda:UpdateFunctionCode", "function " + fn, fn + " (code " + codeRoute + ", "
+                calls.write("lambda:UpdateFunctionCode", "function " + fn, fn + " (code " + codeRoute + ", "
                         + spec.architecture() + ")", () -> aws.lambda().updateFunctionCode(r -> r.functionName(fn)
                                 .zipFile(c.zipFile()).s3Bucket(c.s3Bucket()).s3Key(c.s3Key())
                                 .architecturesWithStrings(spec.architecture()).publish(false)));
-                awaitReady(null, "LastUpdateStatus is Successful");
+                calls.awaitReady(null, "LastUpdateStatus is Successful");
             }
             if (!configDifferences.isEmpty()) {
-                write("lambda:UpdateFunctionConfiguration", "function " + fn, fn + " ("
+                calls.write("lambda:UpdateFunctionConfiguration", "function " + fn, fn + " ("
                         + String.join(", ", configDifferences) + ")", () -> aws.lambda().updateFunctionConfiguration(
                                 r -> r.functionName(fn).runtime(spec.runtime()).role(role).handler(spec.handler())
                                         .timeout(spec.timeoutSeconds()).memorySize(spec.memoryMb())
                                         .environment(e -> e.variables(environment))
                                         .ephemeralStorage(e -> e.size(spec.ephemeralStorageMb()))
                                         .snapStart(s -> s.applyOn(snapStart()))));
-                awaitReady(null, "LastUpdateStatus is Successful");
+                calls.awaitReady(null, "LastUpdateStatus is Successful");
             }
         }
 
         // 6. A version with exactly this code and configuration, and the alias on it.
         Optional<FunctionConfiguration> aliased = created ? Optional.empty()
-                : readOptional("lambda:GetFunction", fn + ":" + spec.alias() + " (the version the alias points at)",
+                : calls.readOptional("lambda:GetFunction", fn + ":" + spec.alias() + " (the version the alias points at)",
                         "alias " + fn + ":" + spec.alias(), () -> aws.lambda().getFunction(r -> r
                                 .functionName(fn).qualifier(spec.alias())).configuration());
         boolean publish = created || codeChanged || !configDifferences.isEmpty() || aliased.isEmpty()
                 || codeDiffers(aliased.get()) || !configDifferences(aliased.get(), role).isEmpty();
         String version = aliased.map(FunctionConfiguration::version).orElse(null);
         if (publish) {
-            PublishVersionResponse published = write("lambda:PublishVersion", "function " + fn, fn
+            PublishVersionResponse published = calls.write("lambda:PublishVersion", "function " + fn, fn
                     + " (CodeSha256 " + spec.codeSha256() + ")", () -> aws.lambda().publishVersion(r -> r
                             .functionName(fn).codeSha256(spec.codeSha256())
                             .description("lambert deploy " + spec.sha256Hex().substring(0, 12))));
             version = published == null ? null : published.version();
             String v = version;
-            awaitReady(v == null ? "NEW_VERSION" : v, snapOn
+            calls.awaitReady(v == null ? "NEW_VERSION" : v, snapOn
                     ? "the version is Active (SnapStart takes its snapshot first)" : "the version is Active");
             if (aliased.isEmpty()) {
-                write("lambda:CreateAlias", "function " + fn, spec.alias() + " -> " + (v == null ? "NEW_VERSION" : v),
+                calls.write("lambda:CreateAlias", "function " + fn, spec.alias() + " -> " + (v == null ? "NEW_VERSION" : v),
                         () -> aws.lambda().createAlias(r -> r.functionName(fn).name(spec.alias()).functionVersion(v)));
             } else {
-                write("lambda:UpdateAlias", "alias " + fn + ":" + spec.alias(), spec.alias() + " -> "
+                calls.write("lambda:UpdateAlias", "alias " + fn + ":" + spec.alias(), spec.alias() + " -> "
                         + (v == null ? "NEW_VERSION" : v) + " (was " + aliased.get().version() + ")",
                         () -> aws.lambda().updateAlias(r -> r.functionName(fn).name(spec.alias()).functionVersion(v)));
             }
@@ -244,12 +235,12 @@ public final class Deployer {
         if (spec.provisioned() != null && !provisionedRemoved) {
             int wanted = spec.provisioned();
             if (wanted == 0 && pc.isPresent()) {
-                write("lambda:DeleteProvisionedConcurrencyConfig", "alias " + fn + ":" + spec.alias(), fn + ":"
+                calls.write("lambda:DeleteProvisionedConcurrencyConfig", "alias " + fn + ":" + spec.alias(), fn + ":"
                         + spec.alias() + " (was " + pc.get().requestedProvisionedConcurrentExecutions() + ")",
                         () -> aws.lambda().deleteProvisionedConcurrencyConfig(r -> r.functionName(fn)
                                 .qualifier(spec.alias())));
             } else if (wanted > 0 && (pc.isEmpty() || pc.get().requestedProvisionedConcurrentExecutions() != wanted)) {
-                write("lambda:PutProvisionedConcurrencyConfig", "alias " + fn + ":" + spec.alias(), fn + ":"
+                calls.write("lambda:PutProvisionedConcurrencyConfig", "alias " + fn + ":" + spec.alias(), fn + ":"
                         + spec.alias() + " = " + wanted + " environments (billed per hour while set; READY after a "
                         + "few minutes)", () -> aws.lambda().putProvisionedConcurrencyConfig(r -> r.functionName(fn)
                                 .qualifier(spec.alias()).provisionedConcurrentExecutions(wanted)));
@@ -263,11 +254,11 @@ public final class Deployer {
             FunctionUrlAuthType auth = spec.url() == DeploySpec.UrlAuth.NONE ? FunctionUrlAuthType.NONE
                     : FunctionUrlAuthType.AWS_IAM;
             Optional<GetFunctionUrlConfigResponse> existing = !aliasExisted ? Optional.empty()
-                    : readOptional("lambda:GetFunctionUrlConfig", fn + ":" + spec.alias(), "alias " + fn + ":"
+                    : calls.readOptional("lambda:GetFunctionUrlConfig", fn + ":" + spec.alias(), "alias " + fn + ":"
                             + spec.alias(), () -> aws.lambda().getFunctionUrlConfig(r -> r.functionName(fn)
                                     .qualifier(spec.alias())));
             if (existing.isEmpty()) {
-                CreateFunctionUrlConfigResponse made = write("lambda:CreateFunctionUrlConfig", "alias " + fn + ":"
+                CreateFunctionUrlConfigResponse made = calls.write("lambda:CreateFunctionUrlConfig", "alias " + fn + ":"
                         + spec.alias(), fn + ":" + spec.alias() + " (AuthType " + auth + ")", () -> aws.lambda()
                                 .createFunctionUrlConfig(r -> r.functionName(fn).qualifier(spec.alias())
                                         .authType(auth)));
@@ -277,27 +268,27 @@ public final class Deployer {
                 url = existing.get().functionUrl();
                 urlTarget = existing.get().functionArn();
                 if (existing.get().authType() != auth) {
-                    write("lambda:UpdateFunctionUrlConfig", "alias " + fn + ":" + spec.alias(), fn + ":" + spec.alias()
+                    calls.write("lambda:UpdateFunctionUrlConfig", "alias " + fn + ":" + spec.alias(), fn + ":" + spec.alias()
                             + " (AuthType " + existing.get().authTypeAsString() + " -> " + auth + ")",
                             () -> aws.lambda().updateFunctionUrlConfig(r -> r.functionName(fn).qualifier(spec.alias())
                                     .authType(auth)));
                 }
             }
-            String policy = !aliasExisted ? "" : readOptional("lambda:GetPolicy", fn + ":" + spec.alias()
+            String policy = !aliasExisted ? "" : calls.readOptional("lambda:GetPolicy", fn + ":" + spec.alias()
                     + " (resource-based policy)", "alias " + fn + ":" + spec.alias(), () -> aws.lambda()
                             .getPolicy(r -> r.functionName(fn).qualifier(spec.alias())).policy()).orElse("");
             boolean hasUrl = policy.contains("\"" + PUBLIC_URL_SID + "\"");
             boolean hasInvoke = policy.contains("\"" + PUBLIC_INVOKE_SID + "\"");
             if (auth == FunctionUrlAuthType.NONE) {
                 if (!hasUrl) {
-                    write("lambda:AddPermission", "alias " + fn + ":" + spec.alias(), PUBLIC_URL_SID
+                    calls.write("lambda:AddPermission", "alias " + fn + ":" + spec.alias(), PUBLIC_URL_SID
                             + " (Principal *, lambda:InvokeFunctionUrl, FunctionUrlAuthType NONE)",
                             () -> aws.lambda().addPermission(r -> r.functionName(fn).qualifier(spec.alias())
                                     .statementId(PUBLIC_URL_SID).action("lambda:InvokeFunctionUrl").principal("*")
                                     .functionUrlAuthType(FunctionUrlAuthType.NONE)));
                 }
                 if (!hasInvoke) {
-                    write("lambda:AddPermission", "alias " + fn + ":" + spec.alias(), PUBLIC_INVOKE_SID
+                    calls.write("lambda:AddPermission", "alias " + fn + ":" + spec.alias(), PUBLIC_INVOKE_SID
                             + " (Principal *, lambda:InvokeFunction, only through the URL)",
                             () -> aws.lambda().addPermission(r -> r.functionName(fn).qualifier(spec.alias())
                                     .statementId(PUBLIC_INVOKE_SID).action("lambda:InvokeFunction").principal("*")
@@ -306,7 +297,7 @@ public final class Deployer {
             } else {
                 for (String sid : new String[] {PUBLIC_URL_SID, PUBLIC_INVOKE_SID}) {
                     if (policy.contains("\"" + sid + "\"")) {
-                        write("lambda:RemovePermission", "alias " + fn + ":" + spec.alias(), sid
+                        calls.write("lambda:RemovePermission", "alias " + fn + ":" + spec.alias(), sid
                                 + " (the URL is IAM-only now)", () -> aws.lambda().removePermission(r -> r
                                         .functionName(fn).qualifier(spec.alias()).statementId(sid)));
                     }
@@ -314,14 +305,13 @@ public final class Deployer {
             }
         }
 
-        boolean upToDate = steps.stream().noneMatch(s -> s.kind() == Step.Kind.WRITE);
+        boolean upToDate = calls.steps().stream().noneMatch(s -> s.kind() == Step.Kind.WRITE);
         // The URL serves the alias: the policy names the alias-qualified ARN whether or not Lambda's answer did.
         String callerPolicy = spec.url() == DeploySpec.UrlAuth.AWS_IAM && urlTarget != null
                 ? UrlCallerPolicy.forFunction(urlTarget.endsWith(":" + spec.alias()) ? urlTarget
                         : urlTarget + ":" + spec.alias()) : null;
         return new DeployResult(fn, spec.alias(), version, role, roleCreated, url, callerPolicy, codeRoute, created,
-                upToDate,
-                dryRun, List.copyOf(steps), List.copyOf(notes), caller == null ? null : caller.account(),
+                upToDate, dryRun, calls.steps(), List.copyOf(notes), caller == null ? null : caller.account(),
                 aws.region().id());
     }
 
@@ -336,56 +326,7 @@ public final class Deployer {
 
     /** The settings of {@code c} that differ from the spec, as "memory 1769 -> 512 MB" for people. */
     List<String> configDifferences(FunctionConfiguration c, String role) {
-        List<String> d = new ArrayList<>();
-        if (!Objects.equals(c.runtimeAsString(), spec.runtime())) {
-            d.add("runtime " + c.runtimeAsString() + " -> " + spec.runtime());
-        }
-        if (!Objects.equals(c.handler(), spec.handler())) {
-            d.add("handler " + c.handler() + " -> " + spec.handler());
-        }
-        if (c.memorySize() == null || c.memorySize() != spec.memoryMb()) {
-            d.add("memory " + c.memorySize() + " -> " + spec.memoryMb() + " MB");
-        }
-        if (c.timeout() == null || c.timeout() != spec.timeoutSeconds()) {
-            d.add("timeout " + c.timeout() + " -> " + spec.timeoutSeconds() + " s");
-        }
-        Map<String, String> env = c.environment() == null || c.environment().variables() == null ? Map.of()
-                : c.environment().variables();
-        if (!new TreeMap<>(env).equals(environment)) {
-            java.util.Set<String> changed = new java.util.TreeSet<>(env.keySet());
-            changed.addAll(environment.keySet());
-            changed.removeIf(k -> Objects.equals(env.get(k), environment.get(k)));
-            d.add("environment " + String.join(", ", changed.stream().map(k -> describe(k, env.get(k),
-                    environment.get(k))).toList()));
-        }
-        int ephemeral = c.ephemeralStorage() == null || c.ephemeralStorage().size() == null ? 512
-                : c.ephemeralStorage().size();
-        if (ephemeral != spec.ephemeralStorageMb()) {
-            d.add("ephemeral storage " + ephemeral + " -> " + spec.ephemeralStorageMb() + " MB");
-        }
-        if (!Objects.equals(c.role(), role)) {
-            d.add("role " + c.role() + " -> " + role);
-        }
-        SnapStartApplyOn snap = c.snapStart() == null || c.snapStart().applyOn() == null ? SnapStartApplyOn.NONE
-                : c.snapStart().applyOn();
-        if (snap != snapStart()) {
-            d.add("SnapStart " + snap + " -> " + snapStart());
-        }
-        return d;
-    }
-
-    /** A changed variable for people; the C1-only flag coming or going is named, with why. */
-    private static String describe(String key, String was, String now) {
-        if (key.equals("JAVA_TOOL_OPTIONS") && was != null && now != null) {
-            String c1 = FunctionConfig.C1_ONLY;
-            if (was.contains(c1) && !now.contains(c1)) {
-                return key + " without " + c1 + " (environments initialised ahead of requests: priming reaches C2)";
-            }
-            if (!was.contains(c1) && now.contains(c1)) {
-                return key + " with " + c1 + " again (on demand: C1 only, for a shorter INIT)";
-            }
-        }
-        return key;
+        return ConfigDifferences.between(c, spec, environment, role, snapStart());
     }
 
     private byte[] readZip() {
@@ -396,81 +337,4 @@ public final class Deployer {
         }
     }
 
-    // ---- the three kinds of call: each recorded as a step, writes skipped in a dry run ----
-
-    <T> T read(String call, String detail, String resource, Supplier<T> action) {
-        steps.add(new Step(call, detail, Step.Kind.READ));
-        try {
-            return action.get();
-        } catch (SdkException e) {
-            throw AwsErrors.explain(call, resource, e);
-        }
-    }
-
-    /** A read whose "not found" (HTTP 404) answer means absent. */
-    <T> Optional<T> readOptional(String call, String detail, String resource, Supplier<T> action) {
-        steps.add(new Step(call, detail, Step.Kind.READ));
-        try {
-            return Optional.ofNullable(action.get());
-        } catch (AwsServiceException e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw AwsErrors.explain(call, resource, e);
-        } catch (SdkException e) {
-            throw AwsErrors.explain(call, resource, e);
-        }
-    }
-
-    /**
-     * A change: skipped in a dry run (null is returned); retried while another update of the function
-     * is in progress (ResourceConflictException) and while a new role is not yet usable by Lambda.
-     */
-    <T> T write(String call, String resource, String detail, Supplier<T> action) {
-        steps.add(new Step(call, detail, Step.Kind.WRITE));
-        if (dryRun) {
-            return null;
-        }
-        progress.accept(call + "  " + detail);
-        Duration pause = Duration.ofMillis(Math.max(1, settings.firstPoll().toMillis() * 2));
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return action.get();
-            } catch (ResourceConflictException e) {
-                if (attempt >= 8) {
-                    throw AwsErrors.explain(call, resource, e);
-                }
-                progress.accept(call + ": an update is in progress, waiting for it (attempt " + attempt + ")");
-                waiter.awaitReady(fn, null);
-                waiter.sleep(pause);
-            } catch (InvalidParameterValueException e) {
-                // A role created seconds ago is not yet visible to Lambda: IAM is eventually consistent.
-                String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-                if (!m.contains("cannot be assumed") || attempt >= 12) {
-                    throw AwsErrors.explain(call, resource, e);
-                }
-                progress.accept(call + ": the new role is not usable by Lambda yet (IAM propagation), retrying");
-                waiter.sleep(pause);
-            } catch (SdkException e) {
-                throw AwsErrors.explain(call, resource, e);
-            }
-            pause = Duration.ofMillis(Math.min(10_000, pause.toMillis() * 2));
-        }
-    }
-
-    private void awaitReady(String qualifier, String until) {
-        steps.add(new Step("lambda:GetFunctionConfiguration", "poll " + fn + (qualifier == null ? "" : ":" + qualifier)
-                + " until " + until, Step.Kind.WAIT));
-        if (!dryRun) {
-            waiter.awaitReady(fn, qualifier);
-        }
-    }
-
-    boolean dryRun() {
-        return dryRun;
-    }
-
-    static String mb(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0);
-    }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import lambert.toolkit.Megabytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -37,7 +38,7 @@ final class S3Upload {
         this.partSize = partSize;
     }
 
-    void run(Deployer d) {
+    void run(DeployCalls d) {
         String where = "s3://" + bucket + "/" + key;
         Optional<HeadObjectResponse> head = d.readOptional("s3:GetObject", where + " (HeadObject: uploaded already?)",
                 where, () -> s3.headObject(r -> r.bucket(bucket).key(key)));
@@ -45,14 +46,14 @@ final class S3Upload {
             return;
         }
         if (size <= partSize) {
-            d.write("s3:PutObject", where, where + " (" + Deployer.mb(size) + ")",
+            d.write("s3:PutObject", where, where + " (" + Megabytes.of(size) + ")",
                     () -> s3.putObject(r -> r.bucket(bucket).key(key).contentType("application/zip"),
                             RequestBody.fromFile(zip)));
             return;
         }
         int parts = (int) ((size + partSize - 1) / partSize);
         CreateMultipartUploadResponse upload = d.write("s3:PutObject", where, where + " (CreateMultipartUpload: "
-                + parts + " parts of up to " + Deployer.mb(partSize) + ")", () -> s3.createMultipartUpload(r -> r
+                + parts + " parts of up to " + Megabytes.of(partSize) + ")", () -> s3.createMultipartUpload(r -> r
                         .bucket(bucket).key(key).contentType("application/zip")));
         String uploadId = upload == null ? null : upload.uploadId();
         List<CompletedPart> done = new ArrayList<>();
@@ -65,7 +66,7 @@ final class S3Upload {
                     throw new IOException(zip + " changed while it was uploaded (expected " + size + " bytes)");
                 }
                 UploadPartResponse r = d.write("s3:PutObject", where, where + " (UploadPart " + number + " of "
-                        + parts + ", " + Deployer.mb(length) + ")", () -> s3.uploadPart(p -> p.bucket(bucket)
+                        + parts + ", " + Megabytes.of(length) + ")", () -> s3.uploadPart(p -> p.bucket(bucket)
                                 .key(key).uploadId(uploadId).partNumber(number), RequestBody.fromBytes(bytes)));
                 if (r != null) {
                     done.add(CompletedPart.builder().partNumber(number).eTag(r.eTag()).build());

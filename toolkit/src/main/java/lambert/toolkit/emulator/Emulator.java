@@ -1,8 +1,6 @@
 package lambert.toolkit.emulator;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,10 +37,9 @@ public final class Emulator implements AutoCloseable {
     private final Emulation emulation;
     private Sandbox sandbox;
     private RuntimeApiServer api;
-    private Thread logPump;
+    private volatile FunctionLog log;
     private Process process;
     private double pendingInitMs = -1;
-    private volatile long lastLogNanos;
     private final Map<String, Report> reports = new java.util.concurrent.ConcurrentHashMap<>();
     private boolean unwritableTmp;
 
@@ -125,9 +122,7 @@ public final class Emulator implements AutoCloseable {
         long start = System.nanoTime();
         Process process = sandbox.start(handler, memoryMb, environment, api.address());
         this.process = process;
-        logPump = new Thread(() -> pump(process), "lambert-function-log");
-        logPump.setDaemon(true);
-        logPump.start();
+        log = FunctionLog.start(process, sink);
         long lambdaInitLimitMs = initializationType.initLimitMs(timeoutSeconds / emulation.slowdown());
         long initLimitMs = lambdaInitLimitMs * emulation.slowdown();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(initLimitMs);
@@ -315,30 +310,11 @@ public final class Emulator implements AutoCloseable {
         return sandbox != null && sandbox.readOnlyEnforced();
     }
 
-    private void pump(Process process) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                lastLogNanos = System.nanoTime();
-                sink.accept(line);
-            }
-        } catch (IOException ignored) {
-            // the process is gone
-        }
-    }
-
-    /**
-     * Gives the log pump a moment to print what the function wrote before its answer: returns once
-     * the pump has been quiet for 0.2 ms (at most 5 ms), so the answer is not held up for long.
-     */
+    /** Lets the function's log catch up before its answer is reported (see {@link FunctionLog#drain}). */
     private void drainLog() {
-        long deadline = System.nanoTime() + 5_000_000;
-        try {
-            while (System.nanoTime() < deadline && System.nanoTime() - lastLogNanos < 200_000) {
-                Thread.sleep(0, 50_000);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        FunctionLog current = log;
+        if (current != null) {
+            current.drain();
         }
     }
 
@@ -351,13 +327,9 @@ public final class Emulator implements AutoCloseable {
             api.close();
             api = null;
         }
-        if (logPump != null) {
-            try {
-                logPump.join(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            logPump = null;
+        if (log != null) {
+            log.awaitEnd();
+            log = null;
         }
     }
 

@@ -75,13 +75,14 @@ class CostEstimateTest {
     }
 
     @Test
-    void usage_outOfRangeNamesTheOption() {
+    void usage_outOfRangeNamesTheFieldWithoutOptionSyntax() {
         assertThatThrownBy(() -> CostEstimate.Usage.onDemand(64, 100, CpuArch.X86_64, 1))
-                .hasMessageContaining("--memory").hasMessageContaining("64");
+                .isInstanceOfSatisfying(BadInputException.class, e -> assertThat(e.fields()).containsExactly("memory"))
+                .hasMessage("memory must be between 128 and 10240 MB (Lambda's range), found 64");
         assertThatThrownBy(() -> new CostEstimate.Usage(512, 3, CpuArch.X86_64, 1, 100, 1.5, 0, 0))
-                .hasMessageContaining("--cold-ratio");
+                .hasMessageStartingWith("cold-ratio must be").hasMessageNotContaining("--");
         assertThatThrownBy(() -> new CostEstimate.Usage(512, 3, CpuArch.X86_64, 1, 0, 0, 1, 0))
-                .hasMessageContaining("--hours");
+                .hasMessageStartingWith("hours must be").hasMessageNotContaining("--");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import lambert.toolkit.BadInputException;
 import lambert.toolkit.cost.Prices;
 import lambert.toolkit.emulator.FunctionExitedException;
 import lambert.toolkit.emulator.InitFailedException;
@@ -209,11 +210,14 @@ class SweepTest {
     }
 
     @Test
-    void settings_outOfRangeNameTheOption() {
+    void settings_outOfRangeNameTheSettingWithoutOptionSyntax() {
         FakeTarget target = new FakeTarget(Map.of(), (mb, i) -> 4.0);
         assertThatThrownBy(() -> new Sweep(target, Prices.DEFAULT, CpuArch.X86_64, -1, 10))
-                .hasMessageContaining("--warmup");
+                .isInstanceOfSatisfying(BadInputException.class, e -> assertThat(e.fields()).containsExactly("warmup"))
+                .hasMessage("warmup must be 0 or more, found -1");
         assertThatThrownBy(() -> new Sweep(target, Prices.DEFAULT, CpuArch.X86_64, 0, 0))
-                .hasMessageContaining("--invocations");
+                .isInstanceOfSatisfying(BadInputException.class,
+                        e -> assertThat(e.fields()).containsExactly("invocations"))
+                .hasMessage("invocations must be at least 1, found 0");
     }
 }
