@@ -2,14 +2,8 @@ package lambert.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.function.Consumer;
 import lambert.toolkit.emulator.Emulation;
-import lambert.toolkit.emulator.Emulator;
-import lambert.toolkit.emulator.InitializationType;
-import lambert.toolkit.emulator.RuntimeJars;
 import lambert.toolkit.packaging.CpuArch;
-import lambert.toolkit.packaging.FunctionConfig;
-import lambert.toolkit.packaging.FunctionJson;
 
 /**
  * {@code --cpu}, as {@code emulate}, {@code tune}, {@code serve} and {@code verify} take it: where a package's
@@ -50,13 +44,5 @@ final class CpuOption {
     static void announce(Terminal t, Emulation emulation, String more) {
         t.warn("emulated  " + emulation.describe());
         t.warn("          " + Emulation.TIMINGS_WARNING + more);
-    }
-
-    /** An emulator for {@code zip} with its {@code function.json}'s handler, environment, memory and timeout. */
-    static Emulator emulator(Path zip, Emulation emulation, Consumer<String> sink) throws IOException {
-        FunctionJson config = FunctionJson.next(zip);
-        return new Emulator(zip, config.string("handler", FunctionConfig.HANDLER), config.environment(),
-                config.integer("memory_mb", 1769), config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS), sink,
-                RuntimeJars.locate(), InitializationType.ON_DEMAND, emulation);
     }
 }

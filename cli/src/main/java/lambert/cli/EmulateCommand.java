@@ -191,13 +191,7 @@ final class EmulateCommand implements Callable<Integer> {
             g.writeNumberField("failed", s.failed());
             g.writeNumberField("init_duration_ms", reports.get(0).initDurationMs());
             g.writeNumberField("first_duration_ms", reports.get(0).durationMs());
-            g.writeNumberField("duration_p50_ms", s.latency().p50());
-            g.writeNumberField("duration_p90_ms", s.latency().p90());
-            g.writeNumberField("duration_p99_ms", s.latency().p99());
-            g.writeNumberField("max_memory_used_mb", s.maxMemoryMb());
-            g.writeNumberField("billed_p50_ms", s.billedP50());
-            g.writeNumberField("usd_per_million_x86_64", s.x86PerMillion());
-            g.writeNumberField("usd_per_million_arm64", s.armPerMillion());
+            Format.summaryFields(g, s);
             g.writeStringField("initialization_type", type.lambdaName());
             g.writeStringField("cpu", cpu);
             if (cpuLimited) {

@@ -1,5 +1,7 @@
 package lambert.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import lambert.toolkit.Megabytes;
@@ -30,6 +32,17 @@ final class Format {
         }
         String shown = String.join(",", List.of(parts).subList(0, 4)) + ", ... " + (parts.length - 4) + " more";
         return body.substring(0, open + 13) + shown + body.substring(close);
+    }
+
+    /** The summary's figures as JSON fields, as {@code emulate --json} and {@code invoke --json} both write them. */
+    static void summaryFields(JsonGenerator g, RunSummary s) throws IOException {
+        g.writeNumberField("duration_p50_ms", s.latency().p50());
+        g.writeNumberField("duration_p90_ms", s.latency().p90());
+        g.writeNumberField("duration_p99_ms", s.latency().p99());
+        g.writeNumberField("max_memory_used_mb", s.maxMemoryMb());
+        g.writeNumberField("billed_p50_ms", s.billedP50());
+        g.writeNumberField("usd_per_million_x86_64", s.x86PerMillion());
+        g.writeNumberField("usd_per_million_arm64", s.armPerMillion());
     }
 
     /**

@@ -133,13 +133,7 @@ final class InvokeCommand implements Callable<Integer> {
             g.writeNumberField("memory_size_mb", first.memorySizeMb());
             g.writeNumberField("init_duration_ms", first.initDurationMs());
             g.writeNumberField("first_duration_ms", first.durationMs());
-            g.writeNumberField("duration_p50_ms", s.latency().p50());
-            g.writeNumberField("duration_p90_ms", s.latency().p90());
-            g.writeNumberField("duration_p99_ms", s.latency().p99());
-            g.writeNumberField("max_memory_used_mb", s.maxMemoryMb());
-            g.writeNumberField("billed_p50_ms", s.billedP50());
-            g.writeNumberField("usd_per_million_x86_64", s.x86PerMillion());
-            g.writeNumberField("usd_per_million_arm64", s.armPerMillion());
+            Format.summaryFields(g, s);
             g.writeStringField("first_response", new String(first.response(), StandardCharsets.UTF_8));
             g.writeArrayFieldStart("reports");
             for (Invocation i : done) {

@@ -11,6 +11,7 @@ import lambert.lambda.Handler;
 import lambert.lambda.Settings;
 import lambert.toolkit.CheckFailedException;
 import lambert.toolkit.emulator.Emulation;
+import lambert.toolkit.emulator.Emulator;
 import lambert.toolkit.emulator.FunctionUrl;
 import lambert.toolkit.emulator.InitFailedException;
 import lambert.toolkit.models.ModelResolver;
@@ -161,7 +162,7 @@ final class ServeCommand implements Callable<Integer> {
         Terminal t = Terminal.of(spec);
         CpuOption.announce(t, emulation, "");
         HttpLimits limits = limits(Settings.from(System.getenv()));
-        FunctionUrl url = new FunctionUrl(CpuOption.emulator(source.zip, emulation, line -> { }));
+        FunctionUrl url = new FunctionUrl(Emulator.forPackage(source.zip, emulation, line -> { }));
         LocalServer server;
         try {
             t.progress("starting " + source.zip + " under emulation");

@@ -168,7 +168,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Emulation emulation = CpuOption.emulation(zip, cpuName);
         t.progress("starting " + zip + " (" + emulation.describe() + ")");
-        Emulator emulator = CpuOption.emulator(zip, emulation, line -> { });
+        Emulator emulator = Emulator.forPackage(zip, emulation, line -> { });
         try {
             return new PackageAnswers(zip, emulator);
         } catch (IOException | RuntimeException e) {

@@ -10,6 +10,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import lambert.toolkit.packaging.FunctionConfig;
+import lambert.toolkit.packaging.FunctionJson;
 
 /**
  * Runs a function package the way Lambda runs it: a sandbox per execution environment, the Runtime
@@ -89,6 +91,20 @@ public final class Emulator implements AutoCloseable {
         this.sink = sink;
         this.runtimeJars = List.copyOf(runtimeJars);
         this.emulation = emulation;
+    }
+
+    /**
+     * An emulator for {@code zip} as the {@code function.json} next to it configures the function (handler,
+     * environment, memory, timeout; lambert's defaults where it says nothing), started on demand and run as
+     * {@code emulation} says.
+     *
+     * @throws lambert.toolkit.BadInputException if {@code function.json} is not valid
+     */
+    public static Emulator forPackage(Path zip, Emulation emulation, Consumer<String> sink) throws IOException {
+        FunctionJson config = FunctionJson.next(zip);
+        return new Emulator(zip, config.string("handler", FunctionConfig.HANDLER), config.environment(),
+                config.integer("memory_mb", 1769), config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS), sink,
+                RuntimeJars.locate(), InitializationType.ON_DEMAND, emulation);
     }
 
     /** Where the function's JVM runs. */
