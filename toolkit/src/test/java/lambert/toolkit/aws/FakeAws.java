@@ -163,7 +163,7 @@ public final class FakeAws implements AutoCloseable {
 
     /**
      * Runs the fake until the process is stopped and prints its endpoint, to try lambert by hand:
-     * {@code java -cp "cli/target/test-classes:cli/target/classes:$(cat cli/target/classpath.txt)"
+     * {@code java -cp "toolkit/target/test-classes:$(cat cli/target/classpath.txt)"
      * lambert.toolkit.aws.FakeAws}, then {@code AWS_ACCESS_KEY_ID=AKIDLAMBERTTEST AWS_SECRET_ACCESS_KEY=x
      * ./lambert deploy ... --region us-east-1 --endpoint-url URL}.
      */

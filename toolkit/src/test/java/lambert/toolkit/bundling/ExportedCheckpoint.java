@@ -36,7 +36,7 @@ import lambert.runtime.bundle.Pooling;
  * without Python: the built-in {@code minilm} bundle taken apart into a checkpoint folder,
  *
  * <pre>
- * java -cp "cli/target/classes:$(cat cli/target/classpath.txt)" lambert.toolkit.bundling.ExportedCheckpoint \
+ * java -cp "$(cat benchmarks/target/classpath.txt)" lambert.toolkit.bundling.ExportedCheckpoint \
  *     ~/.cache/lambert/models/minilm build/minilm-checkpoint
  * ./lambert convert --from build/minilm-checkpoint --out build/minilm-converted
  * </pre>
