@@ -1,12 +1,12 @@
 package lambert.benchmarks;
 
-import java.io.InputStream;
 import com.sun.management.GarbageCollectionNotificationInfo;
+import java.io.InputStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,13 +19,13 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
-import lambert.cli.convert.ConvertOptions;
-import lambert.cli.convert.ConvertReport;
-import lambert.cli.convert.Converter;
-import lambert.cli.convert.ExportedCheckpoint;
 import lambert.onnx.checkpoint.Checkpoint;
 import lambert.onnx.checkpoint.ModelConfig;
 import lambert.onnx.checkpoint.Tensor;
+import lambert.toolkit.bundling.ConvertOptions;
+import lambert.toolkit.bundling.ConvertReport;
+import lambert.toolkit.bundling.Converter;
+import lambert.toolkit.bundling.ExportedCheckpoint;
 
 /**
  * Conversion time and peak heap for the largest checkpoint this machine makes easily: a random

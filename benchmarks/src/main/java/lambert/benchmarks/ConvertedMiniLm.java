@@ -7,15 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import lambert.cli.convert.ConvertOptions;
-import lambert.cli.convert.ConvertReport;
-import lambert.cli.convert.Converter;
-import lambert.cli.convert.ExportedCheckpoint;
-import lambert.cli.models.DerivedBundle;
-import lambert.cli.models.ModelResolver;
-import lambert.cli.verify.Verifier;
-import lambert.cli.verify.VerifyReport;
-import lambert.cli.verify.VerifyTexts;
 import lambert.onnx.io.ModelFiles;
 import lambert.onnx.optimize.Optimizer;
 import lambert.onnx.quantize.QuantizeOptions;
@@ -27,6 +18,15 @@ import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.session.EngineOptions;
 import lambert.runtime.session.Optimization;
 import lambert.runtime.task.Parameters;
+import lambert.toolkit.bundling.ConvertOptions;
+import lambert.toolkit.bundling.ConvertReport;
+import lambert.toolkit.bundling.Converter;
+import lambert.toolkit.bundling.ExportedCheckpoint;
+import lambert.toolkit.models.DerivedBundle;
+import lambert.toolkit.models.ModelResolver;
+import lambert.toolkit.verify.Verifier;
+import lambert.toolkit.verify.VerifyReport;
+import lambert.toolkit.verify.VerifyTexts;
 
 /**
  * all-MiniLM-L6-v2 converted by lambert against the PyTorch export it was taken from, each after

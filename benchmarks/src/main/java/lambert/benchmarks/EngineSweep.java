@@ -3,12 +3,12 @@ package lambert.benchmarks;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import lambert.cli.models.ModelResolver;
 import lambert.runtime.Model;
 import lambert.runtime.ModelOptions;
 import lambert.runtime.session.EngineOptions;
 import lambert.runtime.session.Optimization;
 import lambert.runtime.task.Parameters;
+import lambert.toolkit.models.ModelResolver;
 
 /**
  * lambert's own engine settings against each other, in one JVM: session creation time per

@@ -9,18 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import lambert.cli.emulator.CpuQuota;
-import lambert.cli.emulator.Emulator;
-import lambert.cli.emulator.InitializationType;
-import lambert.cli.emulator.Report;
-import lambert.cli.emulator.RuntimeJars;
-import lambert.cli.models.ModelResolver;
-import lambert.cli.packaging.Architecture;
-import lambert.cli.packaging.FunctionConfig;
-import lambert.cli.packaging.PackageReport;
-import lambert.cli.packaging.Packager;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.base.json.Json;
+import lambert.toolkit.emulator.CpuQuota;
+import lambert.toolkit.emulator.Emulator;
+import lambert.toolkit.emulator.InitializationType;
+import lambert.toolkit.emulator.Report;
+import lambert.toolkit.emulator.RuntimeJars;
+import lambert.toolkit.models.ModelResolver;
+import lambert.toolkit.packaging.CpuArch;
+import lambert.toolkit.packaging.FunctionConfig;
+import lambert.toolkit.packaging.PackageReport;
+import lambert.toolkit.packaging.Packager;
 
 /**
  * The packaged function (all-MiniLM-L6-v2 int8, x86_64) in the emulator at 1769 MB against the
@@ -46,7 +46,7 @@ public final class FunctionVsTransformersJs {
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         Path bundle = new ModelResolver(ModelResolver.defaultHome()).resolve("minilm-int8");
         Path zip = Files.createTempDirectory("lambert-bench").resolve("function.zip");
-        PackageReport pkg = Packager.build(ModelBundle.open(bundle), Architecture.X86_64, zip);
+        PackageReport pkg = Packager.build(ModelBundle.open(bundle), CpuArch.X86_64, zip);
         List<double[]> lambert = new ArrayList<>();
         List<double[]> peerLimited = new ArrayList<>();
         List<double[]> peerFree = new ArrayList<>();

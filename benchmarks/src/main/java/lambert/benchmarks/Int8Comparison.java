@@ -1,5 +1,8 @@
 package lambert.benchmarks;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,24 +10,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import lambert.cli.models.DerivedBundle;
-import lambert.cli.models.ModelResolver;
-import lambert.runtime.bundle.ModelBundle;
-import lambert.cli.verify.Verifier;
-import lambert.cli.verify.VerifyReport;
-import lambert.cli.verify.VerifyTexts;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import lambert.onnx.io.ModelFiles;
 import lambert.onnx.optimize.Optimizer;
 import lambert.onnx.quantize.QuantizeOptions;
 import lambert.onnx.quantize.Quantizer;
 import lambert.runtime.Model;
 import lambert.runtime.ModelOptions;
+import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.session.EngineOptions;
 import lambert.runtime.session.Optimization;
 import lambert.runtime.task.Parameters;
+import lambert.toolkit.models.DerivedBundle;
+import lambert.toolkit.models.ModelResolver;
+import lambert.toolkit.verify.Verifier;
+import lambert.toolkit.verify.VerifyReport;
+import lambert.toolkit.verify.VerifyTexts;
 
 /**
  * lambert's int8 all-MiniLM-L6-v2 against the int8 export shipped on Maven Central (made with ONNX

@@ -10,9 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import lambert.cli.models.ModelResolver;
 import lambert.base.json.Json;
 import lambert.base.json.JsonException;
+import lambert.toolkit.models.ModelResolver;
 
 /**
  * lambert against LangChain4j's in-process all-MiniLM-L6-v2, fp32 and int8, on the same model

@@ -43,6 +43,21 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ServeLoad {
     private ServeLoad() {}
 
+    /**
+     * The classpath of the {@code lambert} command as the launcher runs it ({@code cli/target/classes} and
+     * {@code cli/target/classpath.txt}, from the repository root): the benchmarks depend on the toolkit, not on the
+     * command line, so the server is started from the CLI's own build.
+     */
+    static String cliClasspath() throws java.io.IOException {
+        Path listed = Path.of("cli", "target", "classpath.txt");
+        if (!java.nio.file.Files.isRegularFile(listed)) {
+            throw new IllegalStateException("no " + listed.toAbsolutePath() + ": run from the repository root after "
+                    + "building the CLI (./lambert --version)");
+        }
+        return Path.of("cli", "target", "classes").toAbsolutePath() + java.io.File.pathSeparator
+                + java.nio.file.Files.readString(listed).trim();
+    }
+
     public static void main(String[] args) throws Exception {
         int connections = args.length > 0 ? Integer.parseInt(args[0]) : 64;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
@@ -53,7 +68,7 @@ public final class ServeLoad {
             port = probe.getLocalPort();
         }
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "lambert.cli.Lambert", "serve", "--model", model,
+                "-cp", cliClasspath(), "lambert.cli.Lambert", "serve", "--model", model,
                 "--port", Integer.toString(port), "--host", "127.0.0.1")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         long spawned = System.nanoTime();

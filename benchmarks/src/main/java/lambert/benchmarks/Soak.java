@@ -7,14 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import lambert.cli.emulator.Emulator;
-import lambert.cli.emulator.Report;
-import lambert.cli.emulator.RuntimeJars;
-import lambert.cli.models.ModelResolver;
-import lambert.cli.packaging.Architecture;
-import lambert.cli.packaging.FunctionConfig;
-import lambert.cli.packaging.Packager;
 import lambert.runtime.bundle.ModelBundle;
+import lambert.toolkit.emulator.Emulator;
+import lambert.toolkit.emulator.Report;
+import lambert.toolkit.emulator.RuntimeJars;
+import lambert.toolkit.models.ModelResolver;
+import lambert.toolkit.packaging.CpuArch;
+import lambert.toolkit.packaging.FunctionConfig;
+import lambert.toolkit.packaging.Packager;
 
 /**
  * The default package in the emulator for many back-to-back invocations: failures, duration
@@ -35,7 +35,7 @@ public final class Soak {
         int memory = args.length > 1 ? Integer.parseInt(args[1]) : 512;
         Path zip = Files.createTempDirectory("lambert-soak").resolve("function.zip");
         Packager.build(ModelBundle.open(new ModelResolver(ModelResolver.defaultHome()).resolve("minilm-int8")),
-                Architecture.X86_64, zip);
+                CpuArch.X86_64, zip);
         byte[] event = "{\"text\": \"Hey, how are you?\"}".getBytes(StandardCharsets.UTF_8);
         List<Report> reports = new ArrayList<>();
         try (Emulator emulator = new Emulator(zip, FunctionConfig.HANDLER,

@@ -8,10 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import lambert.cli.convert.ConvertOptions;
-import lambert.cli.convert.ConvertReport;
-import lambert.cli.convert.Converter;
-import lambert.cli.convert.EqualityCheck;
 import lambert.onnx.checkpoint.CheckpointException;
 import lambert.onnx.family.Head;
 import lambert.onnx.family.ModelFamilies;
@@ -19,8 +15,13 @@ import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.Pooling;
 import lambert.runtime.bundle.Task;
 import lambert.base.json.Json;
+import lambert.toolkit.bundling.ConvertOptions;
+import lambert.toolkit.bundling.ConvertReport;
+import lambert.toolkit.bundling.Converter;
+import lambert.toolkit.bundling.EqualityCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -81,8 +82,8 @@ final class ConvertCommand implements Callable<Integer> {
             + "pass (recorded in the bundle's convert.json).")
     boolean skipCheck;
 
-    @Option(names = "--force", description = "Replace the output bundle if it exists.")
-    boolean force;
+    @Mixin
+    ForceMixin force;
 
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
@@ -113,7 +114,7 @@ final class ConvertCommand implements Callable<Integer> {
                     + "compared with the reference forward pass; the bundle's convert.json records this");
         }
         ConvertOptions options = new ConvertOptions(from, out, chosen, poolingChoice, opset, checkTexts, skipCheck,
-                force);
+                force.force());
         ConvertReport report;
         try {
             report = Converter.convert(options, step -> {
@@ -152,7 +153,7 @@ final class ConvertCommand implements Callable<Integer> {
                 seconds(ms.get("read"))));
         t.line("  tokenizer " + r.tokenizer() + ", " + m.vocabSize() + " ids, max length " + m.maxLength());
         t.line(String.format(Locale.ROOT, "  graph     opset %d, %d nodes, inputs %s, output %s [%d], %s (%s)",
-                r.opset(), r.nodes(), m.inputs(), m.output(), m.outputSize(), PackageCommand.mb(r.modelBytes()),
+                r.opset(), r.nodes(), m.inputs(), m.output(), m.outputSize(), Format.mb(r.modelBytes()),
                 seconds(ms.get("graph"))));
         EqualityCheck.Result c = r.check();
         if (c == null) {

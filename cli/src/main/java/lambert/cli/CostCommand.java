@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import lambert.cli.cost.CostEstimate;
-import lambert.cli.cost.Prices;
-import lambert.cli.packaging.Architecture;
+import lambert.toolkit.cost.CostEstimate;
+import lambert.toolkit.cost.Prices;
+import lambert.toolkit.packaging.CpuArch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,9 +35,8 @@ final class CostCommand implements Callable<Integer> {
             description = "Duration of one (warm) request in milliseconds, as Lambda's REPORT line gives it.")
     double durationMs;
 
-    @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "x86_64",
-            description = "x86_64 or arm64 (default: ${DEFAULT-VALUE}).")
-    String arch;
+    @Mixin
+    ArchMixin arch;
 
     @Option(names = "--requests", paramLabel = "N", defaultValue = "1000000",
             description = "Requests in the month (default: ${DEFAULT-VALUE}).")
@@ -70,12 +70,7 @@ final class CostCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Architecture architecture;
-        try {
-            architecture = Architecture.parse(arch);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--arch: " + e.getMessage());
-        }
+        CpuArch architecture = arch.architecture();
         if ((initMs == null) != (coldRatio == null)) {
             throw new UsageException(initMs == null ? "--cold-ratio needs --init-ms (the INIT duration billed on each "
                     + "cold start)" : "--init-ms needs --cold-ratio (the share of requests that are cold starts)");
@@ -88,14 +83,9 @@ final class CostCommand implements Callable<Integer> {
                     + "initialised ahead and their INIT is not billed per request");
         }
         Prices prices = pricesFile == null ? Prices.DEFAULT : Prices.read(pricesFile);
-        CostEstimate e;
-        try {
-            e = CostEstimate.of(prices, new CostEstimate.Usage(memory, durationMs, architecture, requests,
-                    initMs == null ? 0 : initMs, coldRatio == null ? 0 : coldRatio, provisioned,
-                    provisioned > 0 ? (hours == null ? CostEstimate.Usage.MONTH_HOURS : hours) : 0));
-        } catch (IllegalArgumentException ex) {
-            throw new UsageException(ex.getMessage());
-        }
+        CostEstimate e = CostEstimate.of(prices, new CostEstimate.Usage(memory, durationMs, architecture, requests,
+                initMs == null ? 0 : initMs, coldRatio == null ? 0 : coldRatio, provisioned,
+                provisioned > 0 ? (hours == null ? CostEstimate.Usage.MONTH_HOURS : hours) : 0));
         Terminal t = Terminal.of(spec);
         if (json) {
             printJson(t, e);

@@ -2,13 +2,8 @@ package lambert.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.function.Consumer;
-import lambert.cli.emulator.Emulation;
-import lambert.cli.emulator.Emulator;
-import lambert.cli.emulator.InitializationType;
-import lambert.cli.emulator.RuntimeJars;
-import lambert.cli.packaging.Architecture;
-import lambert.cli.packaging.FunctionConfig;
+import lambert.toolkit.emulator.Emulation;
+import lambert.toolkit.packaging.CpuArch;
 
 /**
  * {@code --cpu}, as {@code emulate}, {@code tune}, {@code serve} and {@code verify} take it: where a package's
@@ -25,13 +20,13 @@ final class CpuOption {
      * Where {@code zip}'s function runs for {@code cpu} (null: the default).
      *
      * @throws UsageException for an unknown CPU or one of another architecture
-     * @throws lambert.cli.emulator.EmulationUnavailableException if qemu or a JVM of the package's architecture is
+     * @throws lambert.toolkit.emulator.EmulationUnavailableException if qemu or a JVM of the package's architecture is
      *     missing (exit 3, naming the Debian packages)
      */
     static Emulation emulation(Path zip, String cpu) throws IOException {
-        Architecture architecture;
+        CpuArch architecture;
         try {
-            architecture = Architecture.ofPackage(zip);
+            architecture = CpuArch.ofPackage(zip);
         } catch (IOException e) {
             if (e instanceof java.nio.file.NoSuchFileException) {
                 throw e;
@@ -49,13 +44,5 @@ final class CpuOption {
     static void announce(Terminal t, Emulation emulation, String more) {
         t.warn("emulated  " + emulation.describe());
         t.warn("          " + Emulation.TIMINGS_WARNING + more);
-    }
-
-    /** An emulator for {@code zip} with its {@code function.json}'s handler, environment, memory and timeout. */
-    static Emulator emulator(Path zip, Emulation emulation, Consumer<String> sink) throws IOException {
-        FunctionJson config = FunctionJson.next(zip);
-        return new Emulator(zip, config.string("handler", FunctionConfig.HANDLER), config.environment(),
-                config.integer("memory_mb", 1769), config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS), sink,
-                RuntimeJars.locate(), InitializationType.ON_DEMAND, emulation);
     }
 }

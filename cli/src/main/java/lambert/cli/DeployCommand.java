@@ -12,15 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import lambert.cli.aws.AwsClients;
-import lambert.cli.aws.AwsOptions;
-import lambert.cli.aws.DeployResult;
-import lambert.cli.aws.DeploySettings;
-import lambert.cli.aws.DeploySpec;
-import lambert.cli.aws.Deployer;
-import lambert.cli.aws.Step;
-import lambert.cli.packaging.FunctionConfig;
 import lambert.base.json.Json;
+import lambert.toolkit.LambdaLimits;
+import lambert.toolkit.aws.AwsClients;
+import lambert.toolkit.aws.DeployResult;
+import lambert.toolkit.aws.DeploySettings;
+import lambert.toolkit.aws.DeploySpec;
+import lambert.toolkit.aws.Deployer;
+import lambert.toolkit.aws.Step;
+import lambert.toolkit.packaging.FunctionConfig;
+import lambert.toolkit.packaging.FunctionJson;
 import lambert.runtime.bundle.Checksums;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -115,7 +116,7 @@ final class DeployCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
-    AwsOptions aws;
+    AwsMixin aws;
 
     @Spec
     CommandSpec spec;
@@ -134,7 +135,7 @@ final class DeployCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("lambert: warning: " + w);
         }
         DeployResult r;
-        try (AwsClients clients = AwsClients.create(aws)) {
+        try (AwsClients clients = AwsClients.create(aws.options())) {
             r = new Deployer(clients, wanted, settings, dryRun, line -> t.progress(line)).run();
         } finally {
             t.clearProgress();
@@ -183,19 +184,12 @@ final class DeployCommand implements Callable<Integer> {
                     + " is not " + zip + "'s " + sha[0] + "); run lambert package again");
         }
         String rt = config.runtime(runtime);
-        int mem = memory != null ? memory : config.integer("memory_mb", 1769);
-        if (mem < 128 || mem > 10240) {
-            throw new UsageException("--memory must be between 128 and 10240 MB, found " + mem);
-        }
-        int to = timeout != null ? timeout : config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS);
-        if (to < 1 || to > 900) {
-            throw new UsageException("--timeout must be between 1 and 900 seconds, found " + to);
-        }
-        int storage = ephemeralStorage != null ? ephemeralStorage : config.integer("ephemeral_storage_mb", 512);
-        if (storage < 512 || storage > 10240) {
-            throw new UsageException("--ephemeral-storage must be between 512 and 10240 MB, found " + storage);
-        }
-        if (Boolean.TRUE.equals(snapStart) && storage > 512) {
+        int mem = LambdaLimits.MEMORY_MB.check(memory != null ? memory : config.integer("memory_mb", 1769));
+        int to = LambdaLimits.TIMEOUT_SECONDS.check(timeout != null ? timeout
+                : config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS));
+        int storage = LambdaLimits.EPHEMERAL_STORAGE_MB.check(ephemeralStorage != null ? ephemeralStorage
+                : config.integer("ephemeral_storage_mb", LambdaLimits.DEFAULT_EPHEMERAL_STORAGE_MB));
+        if (Boolean.TRUE.equals(snapStart) && storage > LambdaLimits.DEFAULT_EPHEMERAL_STORAGE_MB) {
             throw new UsageException("--snapstart needs --ephemeral-storage 512: AWS Lambda does not support SnapStart "
                     + "with more than 512 MB of ephemeral storage");
         }

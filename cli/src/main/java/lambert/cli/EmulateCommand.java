@@ -11,17 +11,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import lambert.cli.cost.Prices;
-import lambert.cli.emulator.Emulation;
-import lambert.cli.emulator.Emulator;
-import lambert.cli.emulator.HostGlibc;
-import lambert.cli.emulator.InitFailedException;
-import lambert.cli.emulator.InitializationType;
-import lambert.cli.emulator.Report;
-import lambert.cli.emulator.RuntimeJars;
-import lambert.cli.packaging.LambdaRuntime;
-import lambert.cli.packaging.NativeRequirement;
 import lambert.base.json.Json;
+import lambert.toolkit.CheckFailedException;
+import lambert.toolkit.LambdaLimits;
+import lambert.toolkit.cost.Prices;
+import lambert.toolkit.emulator.Emulation;
+import lambert.toolkit.emulator.Emulator;
+import lambert.toolkit.emulator.HostGlibc;
+import lambert.toolkit.emulator.InitFailedException;
+import lambert.toolkit.emulator.InitializationType;
+import lambert.toolkit.emulator.Report;
+import lambert.toolkit.emulator.RunSummary;
+import lambert.toolkit.emulator.RuntimeJars;
+import lambert.toolkit.packaging.FunctionJson;
+import lambert.toolkit.packaging.LambdaRuntime;
+import lambert.toolkit.packaging.NativeRequirement;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,7 +65,7 @@ final class EmulateCommand implements Callable<Integer> {
     int invocations;
 
     @Option(names = "--timeout", paramLabel = "S", description = "Function timeout in seconds (default: function.json's, "
-            + "else " + lambert.cli.packaging.FunctionConfig.TIMEOUT_SECONDS + ").")
+            + "else " + lambert.toolkit.packaging.FunctionConfig.TIMEOUT_SECONDS + ").")
     Integer timeout;
 
     @Option(names = "--provisioned", description = "Start the environment as provisioned concurrency does: INIT "
@@ -91,15 +95,13 @@ final class EmulateCommand implements Callable<Integer> {
         }
         FunctionJson config = FunctionJson.next(zip);
         int memoryMb = memory != null ? memory : config.integer("memory_mb", 1769);
-        if (memoryMb < 128 || memoryMb > 10240) {
-            throw new UsageException("--memory must be between 128 and 10240 MB (Lambda's range), found " + memoryMb);
-        }
+        LambdaLimits.MEMORY_MB.check(memoryMb, "Lambda's range");
         int timeoutSeconds = timeout != null ? timeout
-                : config.integer("timeout_s", lambert.cli.packaging.FunctionConfig.TIMEOUT_SECONDS);
+                : config.integer("timeout_s", lambert.toolkit.packaging.FunctionConfig.TIMEOUT_SECONDS);
         boolean armPrices = arm != null ? arm : "arm64".equals(config.string("architecture", "x86_64"));
         byte[] event = input.bytes();
         Map<String, String> env = config.environment();
-        String handler = config.string("handler", lambert.cli.packaging.FunctionConfig.HANDLER);
+        String handler = config.string("handler", lambert.toolkit.packaging.FunctionConfig.HANDLER);
 
         Emulation emulation = CpuOption.emulation(zip, cpu);
         String os = standIn(config.string("runtime", LambdaRuntime.DEFAULT.id()), config.nativeLibraries(),
@@ -145,63 +147,24 @@ final class EmulateCommand implements Callable<Integer> {
                 throw new CheckFailedException("the function failed to initialise again after a timeout ("
                         + e.errorType() + "): " + e.getMessage());
             }
-            Summary summary = Summary.of(reports, memoryMb, armPrices);
+            RunSummary summary = RunSummary.of(reports, memoryMb);
             if (json) {
                 printJson(t, reports, summary, cpuNote, os, emulator.initializationType(), cpuLimited, memoryMb,
                         emulation.emulated());
             } else {
                 t.blank();
-                t.line(t.bold("response") + "  " + QuickstartCommand.abbreviate(new String(reports.get(0).response(),
+                t.line(t.bold("response") + "  " + Format.abbreviate(new String(reports.get(0).response(),
                         StandardCharsets.UTF_8)));
                 t.line(t.bold("cpu") + "       " + cpuNote + (emulator.readOnlyTaskRoot() ? "; task root read-only"
                         : "; task root writable (not running as root)"));
                 t.line(t.bold("os") + "        " + os);
-                summary.print(t, reports.size(), memoryMb);
+                Format.summary(t, summary, reports.size(), memoryMb);
                 if (emulation.emulated()) {
                     t.warn("emulated  " + Emulation.TIMINGS_WARNING + "; measure on AWS: lambert tune --function NAME");
                 }
             }
             return summary.failed() == 0 ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
         }
-    }
-
-    /** Figures over all invocations. */
-    record Summary(Latency latency, long billedP50, long maxMemoryMb, int failed, double x86PerMillion,
-            double armPerMillion) {
-        static Summary of(List<Report> reports, int memoryMb, boolean arm) {
-            long[] nanos = reports.stream().mapToLong(r -> (long) (r.durationMs() * 1e6)).toArray();
-            Latency latency = Latency.ofNanos(nanos);
-            long billed = (long) Math.ceil(latency.p50());
-            long memoryUsed = reports.stream().mapToLong(Report::maxMemoryUsedMb).max().orElse(-1);
-            int failed = (int) reports.stream().filter(r -> !r.status().equals("success")).count();
-            return new Summary(latency, billed, memoryUsed, failed, Prices.DEFAULT.perMillion(billed, memoryMb, false),
-                    Prices.DEFAULT.perMillion(billed, memoryMb, true));
-        }
-
-        /**
-         * The summary line (for more than one invocation) and the cost line, as {@code emulate} and
-         * {@code invoke} both print them, so local and remote runs compare line by line.
-         */
-        void print(Terminal t, int invocations, int memoryMb) {
-            if (invocations > 1) {
-                t.line(t.bold("summary") + String.format(Locale.ROOT, "   %d invocations, %d failed; duration p50 "
-                        + "%.2f ms, p90 %.2f ms, p99 %.2f ms; max memory used %d MB", invocations, failed,
-                        latency.p50(), latency.p90(), latency.p99(), maxMemoryMb));
-            }
-            t.line(t.bold("cost") + String.format(Locale.ROOT, "      per million invocations at %d MB and the p50 "
-                    + "billed duration (%d ms): x86_64 $%.2f, arm64 $%.2f  (%s prices, %s, requests included)",
-                    memoryMb, billedP50, x86PerMillion, armPerMillion, Prices.DEFAULT.date(), Prices.DEFAULT.region()));
-        }
-    }
-
-    static byte[] textEvent(String text) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (JsonGenerator g = Json.generator(out)) {
-            g.writeStartObject();
-            g.writeStringField("text", text);
-            g.writeEndObject();
-        }
-        return out.toByteArray();
     }
 
     /**
@@ -220,7 +183,7 @@ final class EmulateCommand implements Callable<Integer> {
     }
 
     /** The JSON summary; the vCPU figures are null when the CPU was not limited (or the function was emulated). */
-    private static void printJson(Terminal t, List<Report> reports, Summary s, String cpu, String os,
+    private static void printJson(Terminal t, List<Report> reports, RunSummary s, String cpu, String os,
             InitializationType type, boolean cpuLimited, int memoryMb, boolean emulated) throws IOException {
         try (JsonGenerator g = Json.generator(t.stream())) {
             g.writeStartObject();
@@ -228,13 +191,7 @@ final class EmulateCommand implements Callable<Integer> {
             g.writeNumberField("failed", s.failed());
             g.writeNumberField("init_duration_ms", reports.get(0).initDurationMs());
             g.writeNumberField("first_duration_ms", reports.get(0).durationMs());
-            g.writeNumberField("duration_p50_ms", s.latency().p50());
-            g.writeNumberField("duration_p90_ms", s.latency().p90());
-            g.writeNumberField("duration_p99_ms", s.latency().p99());
-            g.writeNumberField("max_memory_used_mb", s.maxMemoryMb());
-            g.writeNumberField("billed_p50_ms", s.billedP50());
-            g.writeNumberField("usd_per_million_x86_64", s.x86PerMillion());
-            g.writeNumberField("usd_per_million_arm64", s.armPerMillion());
+            Format.summaryFields(g, s);
             g.writeStringField("initialization_type", type.lambdaName());
             g.writeStringField("cpu", cpu);
             if (cpuLimited) {

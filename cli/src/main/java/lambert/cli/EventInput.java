@@ -3,6 +3,7 @@ package lambert.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import lambert.toolkit.emulator.Events;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,6 +19,6 @@ final class EventInput {
 
     /** The event's bytes: {@code {"text": T}}, or the file as it is. */
     byte[] bytes() throws IOException {
-        return text != null ? EmulateCommand.textEvent(text) : Files.readAllBytes(event);
+        return text != null ? Events.text(text) : Files.readAllBytes(event);
     }
 }

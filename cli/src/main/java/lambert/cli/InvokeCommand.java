@@ -6,11 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import lambert.cli.aws.AwsClients;
-import lambert.cli.aws.AwsOptions;
-import lambert.cli.aws.Invocation;
-import lambert.cli.emulator.Report;
 import lambert.base.json.Json;
+import lambert.toolkit.aws.AwsClients;
+import lambert.toolkit.aws.Invocation;
+import lambert.toolkit.emulator.Report;
+import lambert.toolkit.emulator.RunSummary;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,7 +48,7 @@ final class InvokeCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
-    AwsOptions aws;
+    AwsMixin aws;
 
     @Spec
     CommandSpec spec;
@@ -74,7 +74,7 @@ final class InvokeCommand implements Callable<Integer> {
         Terminal t = Terminal.of(spec);
         List<Invocation> done = new ArrayList<>();
         boolean elided = false;
-        try (AwsClients clients = AwsClients.create(aws)) {
+        try (AwsClients clients = AwsClients.create(aws.options())) {
             for (int i = 0; i < times; i++) {
                 Invocation inv = Invocation.invoke(clients.lambda(), name, qualifier, event);
                 done.add(inv);
@@ -95,12 +95,12 @@ final class InvokeCommand implements Callable<Integer> {
         Invocation first = done.get(0);
         Invocation last = done.get(done.size() - 1);
         int memoryMb = first.report().memorySizeMb();
-        EmulateCommand.Summary summary = EmulateCommand.Summary.of(reports, memoryMb, false);
+        RunSummary summary = RunSummary.of(reports, memoryMb);
         if (json) {
             printJson(t, function, done, summary);
         } else {
             t.blank();
-            t.line(t.bold("response") + "  " + QuickstartCommand.abbreviate(new String(last.report().response(),
+            t.line(t.bold("response") + "  " + Format.abbreviate(new String(last.report().response(),
                     StandardCharsets.UTF_8)));
             t.line(t.bold("function") + "  " + name + (qualifier == null ? "" : ":" + qualifier) + ", version "
                     + first.executedVersion() + ", " + memoryMb + " MB");
@@ -108,18 +108,18 @@ final class InvokeCommand implements Callable<Integer> {
                 t.line(t.bold("error") + "     X-Amz-Function-Error: " + last.functionError() + " (invocation "
                         + done.size() + " of " + times + "; the answer above is the error)");
             }
-            summary.print(t, reports.size(), memoryMb);
+            Format.summary(t, summary, reports.size(), memoryMb);
         }
         if (last.functionError() != null) {
             spec.commandLine().getErr().println("lambert: the function failed (X-Amz-Function-Error: "
-                    + last.functionError() + "): " + QuickstartCommand.abbreviate(new String(last.report().response(),
+                    + last.functionError() + "): " + Format.abbreviate(new String(last.report().response(),
                             StandardCharsets.UTF_8)));
             return ExitCodes.CHECK_FAILED;
         }
         return summary.failed() == 0 ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }
 
-    private static void printJson(Terminal t, String function, List<Invocation> done, EmulateCommand.Summary s)
+    private static void printJson(Terminal t, String function, List<Invocation> done, RunSummary s)
             throws IOException {
         Report first = done.get(0).report();
         Invocation last = done.get(done.size() - 1);
@@ -133,13 +133,7 @@ final class InvokeCommand implements Callable<Integer> {
             g.writeNumberField("memory_size_mb", first.memorySizeMb());
             g.writeNumberField("init_duration_ms", first.initDurationMs());
             g.writeNumberField("first_duration_ms", first.durationMs());
-            g.writeNumberField("duration_p50_ms", s.latency().p50());
-            g.writeNumberField("duration_p90_ms", s.latency().p90());
-            g.writeNumberField("duration_p99_ms", s.latency().p99());
-            g.writeNumberField("max_memory_used_mb", s.maxMemoryMb());
-            g.writeNumberField("billed_p50_ms", s.billedP50());
-            g.writeNumberField("usd_per_million_x86_64", s.x86PerMillion());
-            g.writeNumberField("usd_per_million_arm64", s.armPerMillion());
+            Format.summaryFields(g, s);
             g.writeStringField("first_response", new String(first.response(), StandardCharsets.UTF_8));
             g.writeArrayFieldStart("reports");
             for (Invocation i : done) {

@@ -4,9 +4,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import lambert.onnx.checkpoint.CheckpointException;
 import lambert.runtime.bundle.BundleException;
 import lambert.runtime.bundle.Version;
+import lambert.toolkit.BadInputException;
+import lambert.toolkit.CheckFailedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -60,7 +65,7 @@ public final class Lambert {
         if (e instanceof CheckpointException && e.getCause() instanceof NoSuchFileException) {
             return ExitCodes.ENVIRONMENT;
         }
-        if (e instanceof UsageException || e instanceof BundleException || e instanceof CommandLine.ParameterException
+        if (e instanceof UsageException || e instanceof BadInputException || e instanceof BundleException || e instanceof CommandLine.ParameterException
                 || e instanceof FileAlreadyExistsException || e instanceof CheckpointException) {
             return ExitCodes.BAD_INPUT;
         }
@@ -85,7 +90,25 @@ public final class Lambert {
             return describe(e.getCause());
         }
         String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return e instanceof BadInputException bad ? asOptions(message, bad.fields()) : message;
+    }
+
+    /**
+     * The toolkit's message with each field it names said as this command line's option: the first {@code memory}
+     * in "memory must be between ..." becomes {@code --memory} (the toolkit's fields are named as the options are).
+     */
+    static String asOptions(String message, List<String> fields) {
+        String out = message;
+        for (String field : fields) {
+            Matcher m = Pattern.compile("(?<![\\w-])" + Pattern.quote(field) + "(?![\\w-])").matcher(out);
+            if (m.find()) {
+                out = out.substring(0, m.start()) + "--" + field + out.substring(m.end());
+            }
+        }
+        return out;
     }
 
     /** Prints the version from the runtime jar. */

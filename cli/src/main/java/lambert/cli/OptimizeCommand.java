@@ -5,8 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import lambert.cli.models.DerivedBundle;
-import lambert.cli.models.ModelResolver;
 import lambert.onnx.optimize.Optimizer;
 import lambert.runtime.Model;
 import lambert.runtime.ModelOptions;
@@ -14,8 +12,11 @@ import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.session.EngineOptions;
 import lambert.runtime.session.Optimization;
+import lambert.toolkit.models.DerivedBundle;
+import lambert.toolkit.models.ModelResolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -41,8 +42,8 @@ final class OptimizeCommand implements Callable<Integer> {
             description = "BASIC or EXTENDED (default: ${DEFAULT-VALUE}); never the machine-specific ALL.")
     Optimizer.Level level;
 
-    @Option(names = "--force", description = "Replace the output bundle if it exists.")
-    boolean force;
+    @Mixin
+    ForceMixin force;
 
     @Spec
     CommandSpec spec;
@@ -50,7 +51,7 @@ final class OptimizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ModelBundle source = ModelBundle.open(new ModelResolver(ModelResolver.defaultHome()).resolve(model));
-        DerivedBundle.requireWritable(out, force);
+        DerivedBundle.requireWritable(out, force.force());
         Manifest manifest = DerivedBundle.manifestOf(source);
         Terminal t = Terminal.of(spec);
         t.progress("optimising at " + level.id());
@@ -58,7 +59,7 @@ final class OptimizeCommand implements Callable<Integer> {
         try {
             Optimizer.optimize(source.modelPath(), temp, level);
             ModelBundle written = DerivedBundle.write(out, manifest.withOptimization(level.id(), "model.onnx"), temp,
-                    source, force);
+                    source, force.force());
             double before = bestLoadMs(source, Optimization.ALL);
             double after = bestLoadMs(written, Optimization.AUTO);
             t.clearProgress();

@@ -4,18 +4,20 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import lambert.cli.models.ModelResolver;
-import lambert.cli.packaging.Architecture;
-import lambert.cli.packaging.FunctionConfig;
-import lambert.cli.packaging.LambdaRuntime;
-import lambert.cli.packaging.NativeRequirement;
-import lambert.cli.packaging.PackageReport;
-import lambert.cli.packaging.PackageTooLargeException;
-import lambert.cli.packaging.Packager;
-import lambert.cli.packaging.UnsupportedRuntimeException;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.bundle.PathKind;
+import lambert.toolkit.CheckFailedException;
+import lambert.toolkit.models.ModelResolver;
+import lambert.toolkit.packaging.CpuArch;
+import lambert.toolkit.packaging.FunctionConfig;
+import lambert.toolkit.packaging.LambdaRuntime;
+import lambert.toolkit.packaging.NativeRequirement;
+import lambert.toolkit.packaging.PackageReport;
+import lambert.toolkit.packaging.PackageTooLargeException;
+import lambert.toolkit.packaging.Packager;
+import lambert.toolkit.packaging.UnsupportedRuntimeException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,9 +39,8 @@ final class PackageCommand implements Callable<Integer> {
             description = "A bundle folder, a Hugging Face folder, or a built-in model: minilm, minilm-int8.")
     String model;
 
-    @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "x86_64",
-            description = "x86_64 or arm64 (default: ${DEFAULT-VALUE}).")
-    String arch;
+    @Mixin
+    ArchMixin arch;
 
     @Option(names = "--runtime", paramLabel = "RUNTIME", defaultValue = "java21",
             description = "The Lambda runtime, recorded in function.json (default: ${DEFAULT-VALUE}); one the native "
@@ -58,12 +59,7 @@ final class PackageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Architecture architecture;
-        try {
-            architecture = Architecture.parse(arch);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--arch: " + e.getMessage());
-        }
+        CpuArch architecture = arch.architecture();
         checkOut(out);
         Terminal t = Terminal.of(spec);
         t.progress("packaging " + model + " for " + architecture.lambdaName());
@@ -85,17 +81,17 @@ final class PackageCommand implements Callable<Integer> {
         }
         boolean direct = report.zipBytes() <= PackageReport.DIRECT_UPLOAD_LIMIT;
         t.line(t.bold(report.zip().toString()) + String.format(Locale.ROOT, "  %s zipped, %s unzipped",
-                mb(report.zipBytes()), mb(report.unzippedBytes())));
+                Format.mb(report.zipBytes()), Format.mb(report.unzippedBytes())));
         t.line(String.format(Locale.ROOT, "  limits    %s of 50 MB direct upload: %s;  %s of 250 MB unzipped: ok",
-                mb(report.zipBytes()), direct ? t.good("upload directly") : "upload via S3 (over 50 MB)",
-                mb(report.unzippedBytes())));
+                Format.mb(report.zipBytes()), direct ? t.good("upload directly") : "upload via S3 (over 50 MB)",
+                Format.mb(report.unzippedBytes())));
         t.line("  largest   " + t.dim("unzipped -> zipped"));
         report.entries().stream().limit(6).forEach(e -> t.line(String.format(Locale.ROOT, "    %-36s %9s -> %9s",
-                e.name(), mb(e.bytes()), mb(e.zippedBytes()))));
+                e.name(), Format.mb(e.bytes()), Format.mb(e.zippedBytes()))));
         long saved = report.naiveUnzippedBytes() - report.unzippedBytes();
         t.line(String.format(Locale.ROOT, "  pruning   every dependency jar as it is would be %s zipped, %s unzipped; "
-                + "saved %s unzipped (%.0f%%)", mb(report.naiveZipBytes()), mb(report.naiveUnzippedBytes()), mb(saved),
-                100.0 * saved / report.naiveUnzippedBytes()));
+                + "saved %s unzipped (%.0f%%)", Format.mb(report.naiveZipBytes()), Format.mb(report.naiveUnzippedBytes()),
+                Format.mb(saved), 100.0 * saved / report.naiveUnzippedBytes()));
         t.line("  runtime   " + runtimeLine(report));
         t.line("  sha256    " + report.sha256());
         t.line("  config    " + report.config() + "  (handler, runtime, architecture, memory, environment)");
@@ -171,9 +167,5 @@ final class PackageCommand implements Callable<Integer> {
             g.writeEndObject();
         }
         t.stream().println();
-    }
-
-    static String mb(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0);
     }
 }

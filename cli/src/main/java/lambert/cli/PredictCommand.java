@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import lambert.cli.models.ModelResolver;
 import lambert.runtime.Model;
 import lambert.runtime.contract.Limits;
 import lambert.runtime.contract.Reply;
@@ -23,12 +22,13 @@ import lambert.runtime.task.Entity;
 import lambert.runtime.task.LabelScore;
 import lambert.runtime.task.Prediction;
 import lambert.runtime.task.Tagging;
+import lambert.toolkit.models.ModelResolver;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code lambert predict}: answers texts locally, exactly as the function would.

@@ -5,11 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import lambert.cli.models.DerivedBundle;
-import lambert.cli.models.ModelResolver;
-import lambert.cli.verify.Verifier;
-import lambert.cli.verify.VerifyReport;
-import lambert.cli.verify.VerifyTexts;
 import lambert.onnx.io.ModelFiles;
 import lambert.base.io.PartialFiles;
 import lambert.onnx.quantize.QuantizeException;
@@ -20,8 +15,14 @@ import lambert.runtime.ModelOptions;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.bundle.Task;
+import lambert.toolkit.models.DerivedBundle;
+import lambert.toolkit.models.ModelResolver;
+import lambert.toolkit.verify.Verifier;
+import lambert.toolkit.verify.VerifyReport;
+import lambert.toolkit.verify.VerifyTexts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -55,8 +56,8 @@ final class QuantizeCommand implements Callable<Integer> {
             + "standard ONNX ops only.")
     QuantizeOptions.Method method;
 
-    @Option(names = "--force", description = "Replace the output bundle if it exists.")
-    boolean force;
+    @Mixin
+    ForceMixin force;
 
     @Spec
     CommandSpec spec;
@@ -64,7 +65,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ModelBundle source = ModelBundle.open(new ModelResolver(ModelResolver.defaultHome()).resolve(model));
-        DerivedBundle.requireWritable(out, force);
+        DerivedBundle.requireWritable(out, force.force());
         QuantizeOptions options = new QuantizeOptions(!perTensor, !noEmbeddings, method);
         Manifest manifest = DerivedBundle.manifestOf(source);
         Terminal t = Terminal.of(spec);
@@ -82,7 +83,7 @@ final class QuantizeCommand implements Callable<Integer> {
                     + " weights" + (result.embeddingTables() > 0 ? ", int8 embeddings" : "")
                     + (method == QuantizeOptions.Method.STANDARD ? ", standard ops" : "") + " (lambert)";
             ModelBundle written = DerivedBundle.write(out, manifest.quantized(manifest.name() + "-q8", description),
-                    temp, source, force);
+                    temp, source, force.force());
             t.progress("comparing with the original");
             VerifyReport check;
             try (Model original = Model.open(source, ModelOptions.defaults());
@@ -94,8 +95,8 @@ final class QuantizeCommand implements Callable<Integer> {
             t.line(String.format(Locale.ROOT, "  rewrote   %d MatMuls to %s, %d embedding tables to int8",
                     result.matmuls(), method == QuantizeOptions.Method.CONTRIB ? "DynamicQuantizeMatMul"
                             : "MatMulInteger", result.embeddingTables()));
-            t.line(String.format(Locale.ROOT, "  size      %s -> %s", PackageCommand.mb(Files.size(source.modelPath())),
-                    PackageCommand.mb(Files.size(written.modelPath()))));
+            t.line(String.format(Locale.ROOT, "  size      %s -> %s", Format.mb(Files.size(source.modelPath())),
+                    Format.mb(Files.size(written.modelPath()))));
             t.line(check.task() == Task.EMBED
                     ? String.format(Locale.ROOT, "  accuracy  on 200 verify texts: mean cosine %.5f, min %.5f",
                             check.meanCosine(), check.minCosine())

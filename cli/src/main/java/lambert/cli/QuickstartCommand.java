@@ -4,29 +4,14 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.ArrayList;
 import java.util.Map;
-import lambert.cli.cost.Prices;
-import lambert.cli.emulator.Emulator;
-import lambert.cli.emulator.InitFailedException;
-import lambert.cli.emulator.Report;
-import lambert.cli.emulator.RuntimeJars;
-import lambert.cli.models.BuiltinModel;
-import lambert.cli.packaging.Architecture;
-import lambert.cli.packaging.FunctionConfig;
-import lambert.cli.packaging.PackageReport;
-import lambert.cli.packaging.Packager;
-import lambert.cli.verify.Thresholds;
-import lambert.cli.verify.Verifier;
-import lambert.cli.verify.VerifyReport;
-import lambert.cli.verify.VerifyTexts;
-import lambert.runtime.bundle.ModelBundle;
-import lambert.cli.models.ModelResolver;
+import java.util.concurrent.Callable;
 import lambert.runtime.LoadTimings;
 import lambert.runtime.Model;
+import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.contract.Limits;
 import lambert.runtime.contract.Reply;
 import lambert.runtime.contract.Service;
@@ -34,11 +19,28 @@ import lambert.base.json.Json;
 import lambert.runtime.task.Embedding;
 import lambert.runtime.task.Parameters;
 import lambert.runtime.task.Prediction;
+import lambert.toolkit.CheckFailedException;
+import lambert.toolkit.cost.Prices;
+import lambert.toolkit.emulator.Emulator;
+import lambert.toolkit.emulator.InitFailedException;
+import lambert.toolkit.emulator.Latency;
+import lambert.toolkit.emulator.Report;
+import lambert.toolkit.emulator.RuntimeJars;
+import lambert.toolkit.models.BuiltinModel;
+import lambert.toolkit.models.ModelResolver;
+import lambert.toolkit.packaging.CpuArch;
+import lambert.toolkit.packaging.FunctionConfig;
+import lambert.toolkit.packaging.PackageReport;
+import lambert.toolkit.packaging.Packager;
+import lambert.toolkit.verify.Thresholds;
+import lambert.toolkit.verify.Verifier;
+import lambert.toolkit.verify.VerifyReport;
+import lambert.toolkit.verify.VerifyTexts;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code lambert quickstart}: the road on the default model in one command. Materialises the
@@ -166,7 +168,7 @@ final class QuickstartCommand implements Callable<Integer> {
     private Function function(Terminal t, Path bundle) throws IOException {
         t.progress("packaging the function");
         Path zip = ModelResolver.defaultHome().resolve("quickstart").resolve("function.zip");
-        PackageReport pkg = Packager.build(ModelBundle.open(bundle), Architecture.X86_64, zip);
+        PackageReport pkg = Packager.build(ModelBundle.open(bundle), CpuArch.X86_64, zip);
         t.progress("running it in the emulator at " + memory + " MB");
         List<Report> reports = new ArrayList<>();
         try (Emulator emulator = new Emulator(zip, FunctionConfig.HANDLER,
@@ -202,7 +204,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 lt.tokenizerMs(), lt.hashMs(), lt.probeMs(), engine.modelOptions().engine().effectiveThreads()));
         t.blank();
         t.line(t.bold("request") + "   " + REQUEST);
-        t.line(t.bold("response") + "  " + abbreviate(new String(l.firstResponse(), StandardCharsets.UTF_8)));
+        t.line(t.bold("response") + "  " + Format.abbreviate(new String(l.firstResponse(), StandardCharsets.UTF_8)));
         t.blank();
         t.line(t.bold("similarity") + " (cosine; published = sentence-transformers' figure for all-MiniLM-L6-v2)");
         for (int i = 0; i < PUBLISHED.size(); i++) {
@@ -223,9 +225,9 @@ final class QuickstartCommand implements Callable<Integer> {
         t.blank();
         PackageReport p = f.pkg();
         t.line(t.bold("package") + String.format(Locale.ROOT, "    %s  %s zipped (%s), %s unzipped (limit 250 MB)",
-                p.zip(), PackageCommand.mb(p.zipBytes()), p.zipBytes() <= PackageReport.DIRECT_UPLOAD_LIMIT
+                p.zip(), Format.mb(p.zipBytes()), p.zipBytes() <= PackageReport.DIRECT_UPLOAD_LIMIT
                         ? "under the 50 MB direct-upload limit" : "over 50 MB: upload via S3",
-                PackageCommand.mb(p.unzippedBytes())));
+                Format.mb(p.unzippedBytes())));
         Report cold = f.reports().get(0);
         t.line(t.bold("emulated") + "   " + f.cpu());
         t.line("  " + cold.line());
@@ -253,22 +255,6 @@ final class QuickstartCommand implements Callable<Integer> {
             out[i] = Embedding.cosine(((Embedding) p.get(0)).vector(), ((Embedding) p.get(1)).vector());
         }
         return out;
-    }
-
-    /** Shortens the embedding array in a response for display. */
-    static String abbreviate(String body) {
-        int open = body.indexOf("\"embedding\":[");
-        if (open < 0) {
-            return body;
-        }
-        int close = body.indexOf(']', open);
-        String numbers = body.substring(open + 13, close);
-        String[] parts = numbers.split(",");
-        if (parts.length <= 4) {
-            return body;
-        }
-        String shown = String.join(",", List.of(parts).subList(0, 4)) + ", ... " + (parts.length - 4) + " more";
-        return body.substring(0, open + 13) + shown + body.substring(close);
     }
 
     private void printJson(Terminal t, Local l, Function f, VerifyReport v) throws IOException {

@@ -7,13 +7,16 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import lambert.cli.emulator.Emulation;
-import lambert.cli.emulator.FunctionUrl;
-import lambert.cli.emulator.InitFailedException;
-import lambert.cli.models.ModelResolver;
-import lambert.cli.serve.HttpLimits;
 import lambert.lambda.Handler;
 import lambert.lambda.Settings;
+import lambert.toolkit.CheckFailedException;
+import lambert.toolkit.emulator.Emulation;
+import lambert.toolkit.emulator.Emulator;
+import lambert.toolkit.emulator.FunctionUrl;
+import lambert.toolkit.emulator.InitFailedException;
+import lambert.toolkit.models.ModelResolver;
+import lambert.toolkit.serve.HttpLimits;
+import lambert.toolkit.serve.LocalServer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -107,7 +110,7 @@ final class ServeCommand implements Callable<Integer> {
         Path unpacked = null;
         if (source.zip != null) {
             unpacked = Files.createTempDirectory("lambert-serve-");
-            lambert.cli.emulator.Unzip.into(source.zip, unpacked);
+            lambert.toolkit.emulator.Unzip.into(source.zip, unpacked);
             modelDir = unpacked.resolve("model");
         } else {
             modelDir = new ModelResolver(ModelResolver.defaultHome()).resolve(source.model);
@@ -159,7 +162,7 @@ final class ServeCommand implements Callable<Integer> {
         Terminal t = Terminal.of(spec);
         CpuOption.announce(t, emulation, "");
         HttpLimits limits = limits(Settings.from(System.getenv()));
-        FunctionUrl url = new FunctionUrl(CpuOption.emulator(source.zip, emulation, line -> { }));
+        FunctionUrl url = new FunctionUrl(Emulator.forPackage(source.zip, emulation, line -> { }));
         LocalServer server;
         try {
             t.progress("starting " + source.zip + " under emulation");

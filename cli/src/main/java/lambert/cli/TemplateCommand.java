@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import lambert.onnx.io.ModelFiles;
+import lambert.toolkit.packaging.FunctionConfig;
+import lambert.toolkit.packaging.FunctionJson;
+import lambert.toolkit.template.SamTemplate;
 import lambert.base.io.PartialFiles;
-import lambert.cli.packaging.FunctionConfig;
-import lambert.cli.template.SamTemplate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -96,15 +98,10 @@ final class TemplateCommand implements Callable<Integer> {
         int timeoutSeconds = timeout != null ? timeout : config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS);
         int storageMb = ephemeralStorage != null ? ephemeralStorage : config.integer("ephemeral_storage_mb", 0);
         String checkedRuntime = config.runtime(runtime);
-        SamTemplate sam;
-        try {
-            sam = new SamTemplate(SamTemplate.logicalIdFor(function), function,
-                    "lambert: " + model + " (lambert " + config.string("lambert_version", "?") + ")", codeUri,
-                    checkedRuntime, handler, architecture, memoryMb, timeoutSeconds, env, storageMb, snapStart,
-                    provisioned, alias, url);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        SamTemplate sam = new SamTemplate(SamTemplate.logicalIdFor(function), function,
+                "lambert: " + model + " (lambert " + config.string("lambert_version", "?") + ")", codeUri,
+                checkedRuntime, handler, architecture, memoryMb, timeoutSeconds, env, storageMb, snapStart,
+                provisioned, alias, url);
         Files.createDirectories(folder);
         Path temp = Files.createTempFile(folder, "." + template.getFileName(), ".tmp");
         try {

@@ -10,26 +10,28 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import lambert.cli.aws.AwsOptions;
-import lambert.cli.aws.RemoteTuneTarget;
-import lambert.cli.cost.Prices;
-import lambert.cli.emulator.CpuQuota;
-import lambert.cli.emulator.Emulation;
-import lambert.cli.emulator.InitializationType;
-import lambert.cli.emulator.RuntimeJars;
-import lambert.cli.packaging.Architecture;
-import lambert.cli.packaging.FunctionConfig;
-import lambert.cli.tune.LocalTuneTarget;
-import lambert.cli.tune.SizeResult;
-import lambert.cli.tune.Sweep;
-import lambert.cli.tune.TuneChart;
-import lambert.cli.tune.TuneResult;
-import lambert.cli.tune.TuneTarget;
 import lambert.base.json.Json;
+import lambert.toolkit.LambdaLimits;
+import lambert.toolkit.aws.RemoteTuneTarget;
+import lambert.toolkit.cost.Prices;
+import lambert.toolkit.emulator.CpuQuota;
+import lambert.toolkit.emulator.Emulation;
+import lambert.toolkit.emulator.Events;
+import lambert.toolkit.emulator.InitializationType;
+import lambert.toolkit.emulator.RuntimeJars;
+import lambert.toolkit.packaging.CpuArch;
+import lambert.toolkit.packaging.FunctionConfig;
+import lambert.toolkit.packaging.FunctionJson;
+import lambert.toolkit.tune.LocalTuneTarget;
+import lambert.toolkit.tune.SizeResult;
+import lambert.toolkit.tune.Sweep;
+import lambert.toolkit.tune.TuneChart;
+import lambert.toolkit.tune.TuneResult;
+import lambert.toolkit.tune.TuneTarget;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -107,7 +109,7 @@ final class TuneCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
-    AwsOptions aws;
+    AwsMixin aws;
 
     @Spec
     CommandSpec spec;
@@ -122,9 +124,9 @@ final class TuneCommand implements Callable<Integer> {
             throw new UsageException("--memory needs at least one size");
         }
         for (int mb : memory) {
-            if (mb < 128 || mb > 10240) {
-                throw new UsageException("--memory sizes must be between 128 and 10240 MB (Lambda's range), found "
-                        + mb);
+            if (!LambdaLimits.MEMORY_MB.contains(mb)) {
+                throw new UsageException("--memory sizes must be " + LambdaLimits.MEMORY_MB.describe()
+                        + " (Lambda's range), found " + mb);
             }
         }
         if (new HashSet<>(memory).size() != memory.size()) {
@@ -138,13 +140,8 @@ final class TuneCommand implements Callable<Integer> {
             throw new NoSuchFileException(zip.toString());
         }
         FunctionJson config = zip != null ? FunctionJson.next(zip) : null;
-        Architecture architecture;
-        try {
-            architecture = Architecture.parse(arch != null ? arch
-                    : config != null ? config.string("architecture", "x86_64") : "x86_64");
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--arch: " + e.getMessage());
-        }
+        CpuArch architecture = ArchMixin.parse(arch != null ? arch
+                : config != null ? config.string("architecture", "x86_64") : "x86_64");
         Prices prices = pricesFile == null ? Prices.DEFAULT : Prices.read(pricesFile);
         if (chart != null) {
             // before the sweep, not after it: a sweep takes minutes
@@ -157,17 +154,13 @@ final class TuneCommand implements Callable<Integer> {
                         + " needs a folder lambert can write files in (" + e + ")");
             }
         }
-        byte[] event = input != null ? input.bytes() : EmulateCommand.textEvent("Hey, how are you?");
+        byte[] event = input != null ? input.bytes() : Events.text("Hey, how are you?");
         String subject = config != null ? config.string("model", zip.getFileName().toString()) : function;
 
         if (function != null && cpu != null) {
             throw new UsageException("--cpu is for --package (the emulator); a deployed function runs on AWS's CPUs");
         }
-        try {
-            Sweep.checkCounts(warmup, invocations); // usage errors before the package is read
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        Sweep.checkCounts(warmup, invocations); // usage errors before the package is read
         emulation = zip != null && function == null ? CpuOption.emulation(zip, cpu) : Emulation.host();
         Terminal t = Terminal.of(spec);
         if (emulation.emulated() && !json) {
@@ -186,11 +179,7 @@ final class TuneCommand implements Callable<Integer> {
         }, "lambert-tune-restore");
         Runtime.getRuntime().addShutdownHook(restore);
         try (target) {
-            try {
-                sweep = new Sweep(target, prices, architecture, warmup, invocations);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
+            sweep = new Sweep(target, prices, architecture, warmup, invocations);
             int[] index = {0};
             int[] last = {-1};
             TuneResult result = sweep.run(memory, event, (mb, step) -> {
@@ -225,7 +214,7 @@ final class TuneCommand implements Callable<Integer> {
 
     private TuneTarget target(FunctionJson config) {
         if (function != null) {
-            return RemoteTuneTarget.connect(aws, function, line -> { });
+            return RemoteTuneTarget.connect(aws.options(), function, line -> { });
         }
         int timeoutSeconds = timeout != null ? timeout
                 : config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS);
@@ -276,7 +265,7 @@ final class TuneCommand implements Callable<Integer> {
                 + "outliers dropped: %s; balanced: the cheapest size with a p90 at most %.1fx the fastest p90",
                 r.prices().requestPerMillion(),
                 r.prices().date(), r.prices().region(), Sweep.OUTLIER_RULE, TuneResult.BALANCED_P90_FACTOR)));
-        t.line(t.dim("event " + QuickstartCommand.abbreviate(new String(event, java.nio.charset.StandardCharsets.UTF_8))));
+        t.line(t.dim("event " + Format.abbreviate(new String(event, java.nio.charset.StandardCharsets.UTF_8))));
         if (chart != null) {
             t.line("chart     " + chart + "  (and " + TuneChart.svgFor(chart).getFileName() + ")");
         }

@@ -7,18 +7,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import lambert.cli.emulator.Emulation;
-import lambert.cli.emulator.Emulator;
-import lambert.cli.models.ModelResolver;
-import lambert.cli.verify.Answers;
-import lambert.cli.verify.PackageAnswers;
-import lambert.cli.verify.Thresholds;
-import lambert.cli.verify.Verifier;
-import lambert.cli.verify.VerifyReport;
-import lambert.cli.verify.VerifyTexts;
 import lambert.runtime.Model;
 import lambert.runtime.bundle.Task;
 import lambert.base.json.Json;
+import lambert.toolkit.emulator.Emulation;
+import lambert.toolkit.emulator.Emulator;
+import lambert.toolkit.models.ModelResolver;
+import lambert.toolkit.verify.Answers;
+import lambert.toolkit.verify.PackageAnswers;
+import lambert.toolkit.verify.Thresholds;
+import lambert.toolkit.verify.Verifier;
+import lambert.toolkit.verify.VerifyReport;
+import lambert.toolkit.verify.VerifyTexts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -168,7 +168,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Emulation emulation = CpuOption.emulation(zip, cpuName);
         t.progress("starting " + zip + " (" + emulation.describe() + ")");
-        Emulator emulator = CpuOption.emulator(zip, emulation, line -> { });
+        Emulator emulator = Emulator.forPackage(zip, emulation, line -> { });
         try {
             return new PackageAnswers(zip, emulator);
         } catch (IOException | RuntimeException e) {

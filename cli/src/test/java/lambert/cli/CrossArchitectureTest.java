@@ -25,28 +25,29 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
-import lambert.cli.emulator.Emulation;
-import lambert.cli.emulator.EmulationUnavailableException;
-import lambert.cli.emulator.Emulator;
-import lambert.cli.emulator.FunctionUrl;
-import lambert.cli.emulator.InitializationType;
-import lambert.cli.emulator.RuntimeJars;
-import lambert.cli.packaging.Architecture;
-import lambert.cli.packaging.FunctionConfig;
-import lambert.cli.packaging.Packager;
-import lambert.cli.serve.HttpLimits;
-import lambert.cli.verify.Answers;
-import lambert.cli.verify.PackageAnswers;
-import lambert.cli.verify.Thresholds;
-import lambert.cli.verify.Verifier;
-import lambert.cli.verify.VerifyReport;
-import lambert.cli.verify.VerifyTexts;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.base.json.Json;
 import lambert.runtime.task.Embedding;
 import lambert.runtime.task.Prediction;
 import lambert.runtime.testing.TestModels;
+import lambert.toolkit.emulator.Emulation;
+import lambert.toolkit.emulator.EmulationUnavailableException;
+import lambert.toolkit.emulator.Emulator;
+import lambert.toolkit.emulator.FunctionUrl;
+import lambert.toolkit.emulator.InitializationType;
+import lambert.toolkit.emulator.RuntimeJars;
+import lambert.toolkit.packaging.CpuArch;
+import lambert.toolkit.packaging.FunctionConfig;
+import lambert.toolkit.packaging.Packager;
+import lambert.toolkit.serve.HttpLimits;
+import lambert.toolkit.serve.LocalServer;
+import lambert.toolkit.verify.Answers;
+import lambert.toolkit.verify.PackageAnswers;
+import lambert.toolkit.verify.Thresholds;
+import lambert.toolkit.verify.Verifier;
+import lambert.toolkit.verify.VerifyReport;
+import lambert.toolkit.verify.VerifyTexts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,10 +95,10 @@ class CrossArchitectureTest {
     void packageAndStartRuns() throws Exception {
         requireEmulation();
         dir = Files.createTempDirectory("lambert-cross-arch");
-        x86Int8 = build(TestModels.minilmInt8(), Architecture.X86_64, "x86-int8");
-        armInt8 = build(TestModels.minilmInt8(), Architecture.ARM64, "arm-int8");
-        x86Fp32 = build(TestModels.minilm(), Architecture.X86_64, "x86-fp32");
-        armFp32 = build(TestModels.minilm(), Architecture.ARM64, "arm-fp32");
+        x86Int8 = build(TestModels.minilmInt8(), CpuArch.X86_64, "x86-int8");
+        armInt8 = build(TestModels.minilmInt8(), CpuArch.ARM64, "arm-int8");
+        x86Fp32 = build(TestModels.minilm(), CpuArch.X86_64, "x86-fp32");
+        armFp32 = build(TestModels.minilm(), CpuArch.ARM64, "arm-fp32");
         shortTextsFile = Files.write(dir.resolve("short.txt"), SHORT, StandardCharsets.UTF_8);
         eventFile = Files.write(dir.resolve("event.json"), request(TEXTS));
         x86Int8Answers = answers(x86Int8, Emulation.host(), TEXTS);
@@ -109,17 +110,17 @@ class CrossArchitectureTest {
                 withoutWorkaround(armInt8).toString(), "--cpu", "sme", "--only-texts", "--texts",
                 shortTextsFile.toString()));
         submit("sme", this::serveOnSme);
-        submit("fp32-sme", () -> compare(x86Fp32Answers, armFp32, Emulation.forPackage(Architecture.ARM64, "sme"),
+        submit("fp32-sme", () -> compare(x86Fp32Answers, armFp32, Emulation.forPackage(CpuArch.ARM64, "sme"),
                 TEXTS.subList(0, 2)));
         submit("graviton2", () -> cli("verify", "--reference", x86Int8.toString(), "--candidate", armInt8.toString(),
                 "--cpu", "graviton2", "--only-texts", "--texts", shortTextsFile.toString(), "--json"));
         submit("graviton3", () -> cli("emulate", "--package", armInt8.toString(), "--cpu", "graviton3", "--event",
                 eventFile.toString(), "--json"));
-        submit("graviton4", () -> compare(x86Int8Answers, armInt8, Emulation.forPackage(Architecture.ARM64,
+        submit("graviton4", () -> compare(x86Int8Answers, armInt8, Emulation.forPackage(CpuArch.ARM64,
                 "graviton4"), SHORT));
-        submit("haswell", () -> compare(x86Int8Answers, x86Int8, Emulation.forPackage(Architecture.X86_64,
+        submit("haswell", () -> compare(x86Int8Answers, x86Int8, Emulation.forPackage(CpuArch.X86_64,
                 "haswell"), SHORT));
-        submit("fp32-graviton2", () -> compare(x86Fp32Answers, armFp32, Emulation.forPackage(Architecture.ARM64,
+        submit("fp32-graviton2", () -> compare(x86Fp32Answers, armFp32, Emulation.forPackage(CpuArch.ARM64,
                 "graviton2"), TEXTS.subList(0, 2)));
         submit("tune", () -> cli("tune", "--package", armInt8.toString(), "--cpu", "graviton2", "--memory", "1769",
                 "--invocations", "1", "--warmup", "0", "--json"));
@@ -253,7 +254,7 @@ class CrossArchitectureTest {
     /** {@code serve --package --cpu sme}'s path: the emulated function behind HTTP as a function URL. */
     private List<Prediction> serveOnSme() throws Exception {
         Emulator emulator = new Emulator(armInt8, FunctionConfig.HANDLER, ENVIRONMENT, 1769, 30, line -> { },
-                RuntimeJars.locate(), InitializationType.ON_DEMAND, Emulation.forPackage(Architecture.ARM64, "sme"));
+                RuntimeJars.locate(), InitializationType.ON_DEMAND, Emulation.forPackage(CpuArch.ARM64, "sme"));
         try (FunctionUrl url = new FunctionUrl(emulator);
                 LocalServer server = LocalServer.start(url::answer, HttpLimits.defaults(1 << 20), "127.0.0.1", 0, 2)) {
             HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -336,15 +337,15 @@ class CrossArchitectureTest {
         return copy;
     }
 
-    private Path build(Path bundle, Architecture architecture, String name) throws IOException {
+    private Path build(Path bundle, CpuArch architecture, String name) throws IOException {
         return Packager.build(ModelBundle.open(bundle), architecture, dir.resolve(name).resolve("function.zip")).zip();
     }
 
     /** Skips (or, with LAMBERT_REQUIRE_EMULATION=true as in CI, fails) where qemu-user or an arm64 JVM is missing. */
     private static void requireEmulation() {
         try {
-            Emulation.forPackage(Architecture.ARM64, "graviton2");
-            Emulation.forPackage(Architecture.X86_64, "haswell");
+            Emulation.forPackage(CpuArch.ARM64, "graviton2");
+            Emulation.forPackage(CpuArch.X86_64, "haswell");
         } catch (EmulationUnavailableException e) {
             if ("true".equals(System.getenv("LAMBERT_REQUIRE_EMULATION"))) {
                 fail("LAMBERT_REQUIRE_EMULATION is set, but " + e.getMessage());

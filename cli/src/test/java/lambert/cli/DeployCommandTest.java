@@ -15,12 +15,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import lambert.cli.aws.DeploySettings;
-import lambert.cli.aws.FakeAws;
-import lambert.cli.packaging.DottedVersion;
-import lambert.cli.packaging.FunctionConfig;
-import lambert.cli.packaging.NativeRequirement;
 import lambert.base.json.Json;
+import lambert.toolkit.aws.DeploySettings;
+import lambert.toolkit.aws.FakeAws;
+import lambert.toolkit.packaging.DottedVersion;
+import lambert.toolkit.packaging.FunctionConfig;
+import lambert.toolkit.packaging.NativeRequirement;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -353,7 +353,7 @@ class DeployCommandTest {
 
     @Test
     void deploy_functionJsonFieldOfTheWrongTypeIsBadInputNamingTheField() throws Exception {
-        Path config = zip.resolveSibling(lambert.cli.packaging.PackageReport.configName(zip));
+        Path config = zip.resolveSibling(lambert.toolkit.packaging.PackageReport.configName(zip));
         Files.writeString(config, "{\"runtime\": 21, \"memory_mb\": 1769}");
         assertThat(deploy("--dry-run")).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(err.toString()).contains("function.json: field \"runtime\" must be a string, found 21")
@@ -363,7 +363,7 @@ class DeployCommandTest {
 
     @Test
     void deploy_ephemeralStorageComesFromFunctionJsonUnlessGiven() throws Exception {
-        Path config = zip.resolveSibling(lambert.cli.packaging.PackageReport.configName(zip));
+        Path config = zip.resolveSibling(lambert.toolkit.packaging.PackageReport.configName(zip));
         Files.writeString(config, Files.readString(config).replaceFirst("\\{", "{\"ephemeral_storage_mb\": 2048,"));
         assertThat(deploy("--role", "arn:aws:iam::123456789012:role/mine")).as(err.toString()).isEqualTo(0);
         assertThat(call("CreateFunction").json()).containsEntry("EphemeralStorage", Map.of("Size", 2048L));
@@ -592,7 +592,7 @@ class DeployCommandTest {
         FunctionConfig config = new FunctionConfig(FunctionConfig.HANDLER, runtime, "x86_64", 1769, 30,
                 Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS), sha[0], sha[1], Files.size(zip),
                 bytes, "test", "0.1.0", natives);
-        Files.write(zip.resolveSibling(lambert.cli.packaging.PackageReport.configName(zip)), config.toJson());
+        Files.write(zip.resolveSibling(lambert.toolkit.packaging.PackageReport.configName(zip)), config.toJson());
         return zip;
     }
 }

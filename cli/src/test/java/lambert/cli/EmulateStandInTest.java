@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import lambert.cli.emulator.HostGlibc;
-import lambert.cli.packaging.DottedVersion;
-import lambert.cli.packaging.NativeRequirement;
+import lambert.toolkit.emulator.HostGlibc;
+import lambert.toolkit.packaging.DottedVersion;
+import lambert.toolkit.packaging.NativeRequirement;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -9,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import lambert.cli.aws.FakeAws;
 import lambert.base.json.Json;
+import lambert.toolkit.aws.FakeAws;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,7 @@ class InvokeCommandTest {
     @AfterEach
     void stop() {
         aws.close();
-        DeployCommand.settings = lambert.cli.aws.DeploySettings.AWS;
+        DeployCommand.settings = lambert.toolkit.aws.DeploySettings.AWS;
         DeployCommandTest.clearFakeCredentials();
     }
 

@@ -131,7 +131,7 @@ class LambertCliTest {
 
     @Test
     void exitCode_missingQemuOrArm64Java_isAnEnvironmentProblem() {
-        assertThat(Lambert.exitCode(new lambert.cli.emulator.EmulationUnavailableException("no qemu")))
+        assertThat(Lambert.exitCode(new lambert.toolkit.emulator.EmulationUnavailableException("no qemu")))
                 .isEqualTo(ExitCodes.ENVIRONMENT);
     }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import lambert.runtime.testing.TestModels;
+import lambert.toolkit.serve.RawHttp;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 

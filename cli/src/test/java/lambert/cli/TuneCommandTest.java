@@ -12,15 +12,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import lambert.cli.aws.FakeAws;
-import lambert.cli.emulator.CpuQuota;
-import lambert.cli.packaging.Architecture;
-import lambert.cli.packaging.PackageReport;
-import lambert.cli.packaging.Packager;
-import lambert.cli.tune.TuneChart;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.base.json.Json;
 import lambert.runtime.testing.TestModels;
+import lambert.toolkit.aws.FakeAws;
+import lambert.toolkit.emulator.CpuQuota;
+import lambert.toolkit.packaging.CpuArch;
+import lambert.toolkit.packaging.PackageReport;
+import lambert.toolkit.packaging.Packager;
+import lambert.toolkit.tune.TuneChart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -43,7 +43,7 @@ class TuneCommandTest {
      */
     @Test
     void tune_realPackageReportsEverySizeConsistentlyAndDrawsTheChart() throws Exception {
-        PackageReport pkg = Packager.build(ModelBundle.open(TestModels.minilmInt8()), Architecture.X86_64,
+        PackageReport pkg = Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.X86_64,
                 dir.resolve("function.zip"));
         Path chart = dir.resolve("charts/tune.png");
         int[] memory = {192, 512, 1769};
@@ -102,7 +102,7 @@ class TuneCommandTest {
 
     @Test
     void tune_provisionedSaysSoAndStartsEachSizeAtItsShare() throws Exception {
-        PackageReport pkg = Packager.build(ModelBundle.open(TestModels.minilmInt8()), Architecture.X86_64,
+        PackageReport pkg = Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.X86_64,
                 dir.resolve("function.zip"));
         int code = run("tune", "--package", pkg.zip().toString(), "--memory", "512", "--invocations", "2",
                 "--warmup", "0", "--provisioned");
@@ -140,7 +140,7 @@ class TuneCommandTest {
             assertThat(aws.versions("embed")).hasSize(1);
             assertThat(aws.problems()).isEmpty();
         } finally {
-            DeployCommand.settings = lambert.cli.aws.DeploySettings.AWS;
+            DeployCommand.settings = lambert.toolkit.aws.DeploySettings.AWS;
             DeployCommandTest.clearFakeCredentials();
         }
     }

@@ -24,19 +24,19 @@ class GarbageInputTest {
     Path dir;
 
     @Test
-    void safetensorsReader_mutatedFiles_giveTensorsOrConvertException() throws Exception {
+    void safetensorsReader_mutatedFiles_giveTensorsOrCheckpointException() throws Exception {
         Path file = dir.resolve("model.safetensors");
         SafetensorsWriter.write(file, withBuffer(), DType.F16);
         byte[] valid = Files.readAllBytes(file);
         Random random = new Random(20261128);
         for (int i = 0; i < 3000; i++) {
             byte[] mutated = mutate(valid, random);
-            expectTensorsOrConvertException("safetensors mutation " + i, () -> SafetensorsReader.read(mutated, "m.safetensors"));
+            expectTensorsOrCheckpointException("safetensors mutation " + i, () -> SafetensorsReader.read(mutated, "m.safetensors"));
         }
     }
 
     @Test
-    void safetensorsReader_headerNumbersAndDtypesReplaced_giveTensorsOrConvertException() throws Exception {
+    void safetensorsReader_headerNumbersAndDtypesReplaced_giveTensorsOrCheckpointException() throws Exception {
         Path file = dir.resolve("model.safetensors");
         SafetensorsWriter.write(file, Fixtures.weights(), DType.BF16);
         byte[] valid = Files.readAllBytes(file);
@@ -69,12 +69,12 @@ class GarbageInputTest {
             }
             byte[] bytes = Fixtures.safetensors(mutated, data);
             String what = "header mutation " + i + ": " + mutated;
-            expectTensorsOrConvertException(what, () -> SafetensorsReader.read(bytes, "m.safetensors"));
+            expectTensorsOrCheckpointException(what, () -> SafetensorsReader.read(bytes, "m.safetensors"));
         }
     }
 
     @Test
-    void safetensorsReader_everyTruncation_givesConvertException() throws Exception {
+    void safetensorsReader_everyTruncation_givesCheckpointException() throws Exception {
         Path file = dir.resolve("model.safetensors");
         SafetensorsWriter.write(file, Fixtures.weights());
         byte[] valid = Files.readAllBytes(file);
@@ -90,7 +90,7 @@ class GarbageInputTest {
     }
 
     @Test
-    void torchBinReader_mutatedArchives_giveTensorsOrConvertException() throws Exception {
+    void torchBinReader_mutatedArchives_giveTensorsOrCheckpointException() throws Exception {
         Path valid = dir.resolve("valid.bin");
         TorchBinWriter.write(valid, Fixtures.weights(), DType.BF16);
         byte[] bytes = Files.readAllBytes(valid);
@@ -98,12 +98,12 @@ class GarbageInputTest {
         Path file = dir.resolve("pytorch_model.bin");
         for (int i = 0; i < 400; i++) {
             Files.write(file, mutate(bytes, random));
-            expectTensorsOrConvertException("archive mutation " + i, () -> TorchBinReader.read(file));
+            expectTensorsOrCheckpointException("archive mutation " + i, () -> TorchBinReader.read(file));
         }
     }
 
     @Test
-    void torchBinReader_mutatedPickles_giveTensorsOrConvertException() throws Exception {
+    void torchBinReader_mutatedPickles_giveTensorsOrCheckpointException() throws Exception {
         List<Tensor> weights = Fixtures.weights();
         byte[] pickle = TorchBinWriter.stateDictPickle(weights, DType.F32);
         Map<String, byte[]> storages = new java.util.LinkedHashMap<>();
@@ -114,17 +114,17 @@ class GarbageInputTest {
         Path file = dir.resolve("pytorch_model.bin");
         for (int i = 0; i < 200; i++) {
             TorchBinWriter.writeArchive(file, "archive", TorchBinTest.entries(mutate(pickle, random), storages));
-            expectTensorsOrConvertException("pickle mutation " + i, () -> TorchBinReader.read(file));
+            expectTensorsOrCheckpointException("pickle mutation " + i, () -> TorchBinReader.read(file));
         }
     }
 
     @Test
-    void stateDictUnpickler_mutatedPickles_giveValueOrConvertException() {
+    void stateDictUnpickler_mutatedPickles_giveValueOrCheckpointException() {
         byte[] pickle = TorchBinWriter.stateDictPickle(Fixtures.weights(), DType.F16);
         Random random = new Random(6);
         for (int i = 0; i < 5000; i++) {
             byte[] mutated = mutate(pickle, random);
-            expectTensorsOrConvertException("unpickler mutation " + i, () -> {
+            expectTensorsOrCheckpointException("unpickler mutation " + i, () -> {
                 new StateDictUnpickler("data.pkl").loadChecked(mutated);
                 return Map.of();
             });
@@ -132,7 +132,7 @@ class GarbageInputTest {
     }
 
     @Test
-    void checkpointReader_mutatedIndexAndConfig_giveCheckpointOrConvertException() throws Exception {
+    void checkpointReader_mutatedIndexAndConfig_giveCheckpointOrCheckpointException() throws Exception {
         Fixtures.config(dir);
         SafetensorsWriter.write(dir.resolve("model-00001-of-00001.safetensors"), Fixtures.weights());
         byte[] index = "{\"metadata\": {}, \"weight_map\": {\"scalar\": \"model-00001-of-00001.safetensors\"}}".getBytes();
@@ -141,7 +141,7 @@ class GarbageInputTest {
         for (int i = 0; i < 150; i++) {
             Files.write(dir.resolve("model.safetensors.index.json"), mutate(index, random));
             Files.write(dir.resolve("config.json"), mutate(config, random));
-            expectTensorsOrConvertException("index/config mutation " + i, () -> CheckpointReader.read(dir).weights());
+            expectTensorsOrCheckpointException("index/config mutation " + i, () -> CheckpointReader.read(dir).weights());
         }
     }
 
@@ -153,7 +153,7 @@ class GarbageInputTest {
         Map<String, Tensor> run() throws Exception;
     }
 
-    private static void expectTensorsOrConvertException(String what, Read read) {
+    private static void expectTensorsOrCheckpointException(String what, Read read) {
         try {
             read.run();
         } catch (CheckpointException expected) {

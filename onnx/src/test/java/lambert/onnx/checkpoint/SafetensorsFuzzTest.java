@@ -37,7 +37,7 @@ class SafetensorsFuzzTest {
     }
 
     @FuzzTest(maxDuration = "4s")
-    void read_mutatedFileGivesTensorsOrConvertException(FuzzedDataProvider data) {
+    void read_mutatedFileGivesTensorsOrCheckpointException(FuzzedDataProvider data) {
         ExpectedWeights expected = data.consumeBoolean() ? Fixtures.expected() : ExpectedWeights.everything();
         byte[] bytes = mutate(seed, data);
         try {

@@ -55,7 +55,7 @@ class TorchBinFuzzTest {
     }
 
     @FuzzTest(maxDuration = "4s")
-    void read_mutatedCheckpointGivesTensorsOrConvertException(FuzzedDataProvider data) throws IOException {
+    void read_mutatedCheckpointGivesTensorsOrCheckpointException(FuzzedDataProvider data) throws IOException {
         Path file = dir.resolve("pytorch_model.bin");
         if (data.consumeBoolean()) {
             TorchBinWriter.writeArchive(file, "archive", TorchBinTest.entries(SafetensorsFuzzTest.mutate(pickle, data),

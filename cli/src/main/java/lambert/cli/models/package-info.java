@@ -1,2 +1,0 @@
-/** Model names and folders on the command line: built-in models materialised from Maven artifacts. */
-package lambert.cli.models;

@@ -1,5 +1,0 @@
-/**
- * {@code lambert tune}: a memory-size sweep (duration, init, memory used, cost per size) against a
- * {@link lambert.cli.tune.TuneTarget}, with the table, JSON and chart it produces.
- */
-package lambert.cli.tune;

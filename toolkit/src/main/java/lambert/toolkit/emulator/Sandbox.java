@@ -1,0 +1,212 @@
+package lambert.toolkit.emulator;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import lambert.base.io.Trees;
+
+/**
+ * One Lambda execution environment on this machine: the package unpacked into a fresh task root
+ * (read-only for the function), a writable {@code /tmp}-like folder, the runtime's own jars in a
+ * runtime folder, and a JVM running the official runtime interface client with Lambda's environment
+ * variables, a heap sized from the memory setting, and, where the machine allows it, a cgroup CPU
+ * quota ({@link CpuQuota}): during INIT what the {@link InitializationType} gives, from the first
+ * {@code invocation/next} on memory/1769 vCPU. As root the function runs as {@code nobody}, so the task root really is
+ * read-only to it, as on Lambda. A package of another architecture, or a stand-in CPU, runs under qemu-user with a
+ * JVM of its architecture ({@link Emulation}); the runtime interface client is given its JNI library for that
+ * architecture, and no CPU quota is set (emulated time means nothing).
+ */
+final class Sandbox implements AutoCloseable {
+
+    private final Path root;
+    private final Path taskRoot;
+    private final Path tmp;
+    private final Path runtimeDir;
+    private final Emulation emulation;
+    private CpuQuota quota;
+    private Process process;
+    private boolean readOnly;
+    private boolean unwritableTmp;
+    private InitializationType initializationType = InitializationType.ON_DEMAND;
+
+    private Sandbox(Path root, Emulation emulation) {
+        this.root = root;
+        this.emulation = emulation;
+        this.taskRoot = root.resolve("task");
+        this.tmp = root.resolve("tmp");
+        this.runtimeDir = root.resolve("runtime");
+    }
+
+    /** Unpacks {@code zip} into a new sandbox; an entry that would land outside the task root is refused. */
+    static Sandbox create(Path zip, List<Path> runtimeJars, Emulation emulation) throws IOException {
+        Sandbox sandbox = new Sandbox(Files.createTempDirectory("lambert-emulate-"), emulation);
+        try {
+            Files.createDirectories(sandbox.taskRoot);
+            Files.createDirectories(sandbox.tmp);
+            Files.createDirectories(sandbox.runtimeDir.resolve("lib"));
+            Unzip.into(zip, sandbox.taskRoot);
+            for (Path jar : runtimeJars) {
+                Files.copy(jar, sandbox.runtimeDir.resolve("lib").resolve(jar.getFileName()));
+            }
+            RuntimeJars.copyJni(runtimeJars, emulation.architecture(), sandbox.jniLibrary());
+            return sandbox;
+        } catch (IOException | RuntimeException e) {
+            sandbox.close();
+            throw e;
+        }
+    }
+
+    /** The runtime interface client's JNI library for the function's architecture. */
+    private Path jniLibrary() {
+        return runtimeDir.resolve("libaws-lambda-jni.so");
+    }
+
+    /** Whether the temp folder is made unwritable for the function (a fault injected by tests). */
+    void unwritableTmp(boolean unwritable) {
+        this.unwritableTmp = unwritable;
+    }
+
+    /** How the environment starts (INIT's CPU, {@code AWS_LAMBDA_INITIALIZATION_TYPE}); on demand unless set. */
+    void initializationType(InitializationType type) {
+        this.initializationType = type;
+    }
+
+    /** The INIT phase is over: the function's CPU drops to the memory's share. */
+    void invocationsStart() {
+        if (quota != null) {
+            quota.invocationsStart();
+        }
+    }
+
+    /** The unpacked package ({@code LAMBDA_TASK_ROOT}). */
+    Path taskRoot() {
+        return taskRoot;
+    }
+
+    /**
+     * Starts the function's JVM.
+     *
+     * @param handler the handler string
+     * @param memoryMb the memory setting
+     * @param functionEnv the function's own environment variables
+     * @param runtimeApi {@code host:port} of the Runtime API
+     */
+    Process start(String handler, int memoryMb, Map<String, String> functionEnv, String runtimeApi)
+            throws IOException {
+        boolean asRoot = "root".equals(System.getProperty("user.name"));
+        boolean dropToNobody = asRoot && Files.isExecutable(Path.of("/usr/bin/setpriv"));
+        makeReadOnly(dropToNobody);
+        quota = emulation.emulated() ? null : CpuQuota.forMemory(memoryMb, initializationType);
+        List<String> java = emulation.command(List.of(
+                "-XX:MaxHeapSize=" + (memoryMb * 85L / 100) + "m", "-XX:+UseSerialGC", "-Xshare:auto",
+                "-Djava.io.tmpdir=" + tmp, "-D" + RuntimeJars.JNI_PROPERTY + "=" + jniLibrary(),
+                "-cp", runtimeDir.resolve("lib") + "/*:" + taskRoot + ":" + taskRoot.resolve("lib") + "/*",
+                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler));
+        StringBuilder script = new StringBuilder(quota == null ? "" : quota.shellPrefix()).append("exec ");
+        if (dropToNobody) {
+            script.append("/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups ");
+        }
+        for (String arg : java) {
+            script.append('\'').append(arg.replace("'", "'\\''")).append("' ");
+        }
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", script.toString());
+        pb.environment().clear();
+        pb.environment().putAll(environment(handler, memoryMb, functionEnv, runtimeApi));
+        pb.redirectErrorStream(true);
+        pb.directory(taskRoot.toFile());
+        process = pb.start();
+        return process;
+    }
+
+    private Map<String, String> environment(String handler, int memoryMb, Map<String, String> functionEnv,
+            String runtimeApi) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("LANG", "en_US.UTF-8");
+        env.put("TZ", ":UTC");
+        env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+        env.put("LAMBDA_RUNTIME_DIR", runtimeDir.toString());
+        env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "lambert-emulated");
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memoryMb));
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/lambert-emulated");
+        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "emulated");
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", initializationType.lambdaName());
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_DEFAULT_REGION", "us-east-1");
+        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java" + Runtime.version().feature());
+        env.put("_HANDLER", handler);
+        env.putAll(functionEnv);
+        return env;
+    }
+
+    private void makeReadOnly(boolean enforced) throws IOException {
+        try (Stream<Path> paths = Files.walk(taskRoot)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p)
+                        ? "r-xr-xr-x" : "r--r--r--"));
+            }
+        }
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(unwritableTmp ? "r-xr-xr-x" : "rwxrwxrwx"));
+        readOnly = enforced;
+    }
+
+    /** How the CPU is limited, for the report. */
+    String cpuNote() {
+        if (emulation.emulated()) {
+            return "not limited: emulated, " + emulation.describe() + "; " + Emulation.TIMINGS_WARNING;
+        }
+        return quota == null ? "not started" : quota.note();
+    }
+
+    /** Whether the function's CPU is limited by a cgroup quota. */
+    boolean cpuLimited() {
+        return quota != null && quota.limited();
+    }
+
+    /** Whether the task root is read-only to the function (not when lambert itself is not root). */
+    boolean readOnlyEnforced() {
+        return readOnly;
+    }
+
+    /** The function process's peak resident memory in MB (VmHWM), or -1 if it cannot be read. */
+    long maxMemoryUsedMb() {
+        if (process == null) {
+            return -1;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return (Long.parseLong(line.replaceAll("[^0-9]", "")) + 1023) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (quota != null) {
+            quota.close();
+        }
+        Trees.delete(root);
+    }
+}

@@ -1,0 +1,69 @@
+package lambert.toolkit.emulator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/** Unpacking a function zip safely: an entry that would land outside the target is refused. */
+public final class Unzip {
+    private Unzip() {}
+
+    /** Lambda's limit on a function's unpacked size (code and layers): 250 MB. */
+    static final long UNZIPPED_LIMIT = 250L * 1024 * 1024;
+
+    /**
+     * Unpacks {@code zip} into {@code target}, as Lambda would: entries that would land outside it (zip-slip:
+     * {@code ../}, absolute paths, names that are not valid paths) and packages over 250 MB unpacked (counted as
+     * written, whatever the entries claim) are refused with an {@link IOException} naming the entry or the limit.
+     */
+    public static void into(Path zip, Path target) throws IOException {
+        into(zip, target, UNZIPPED_LIMIT);
+    }
+
+    static void into(Path zip, Path target, long maxBytes) throws IOException {
+        Path root = target.toAbsolutePath().normalize();
+        long written = 0;
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            for (Enumeration<? extends ZipEntry> e = file.entries(); e.hasMoreElements();) {
+                ZipEntry entry = e.nextElement();
+                Path out;
+                try {
+                    out = root.resolve(entry.getName()).normalize();
+                } catch (java.nio.file.InvalidPathException bad) {
+                    throw new IOException(zip + " has an entry whose name is not a valid path: \""
+                            + entry.getName().replace("\u0000", "\\u0000") + "\"; refusing to unpack it", bad);
+                }
+                if (!out.startsWith(root) || out.equals(root) || entry.getName().startsWith("/")) {
+                    throw new IOException(zip + " has an entry that escapes the task root: \"" + entry.getName()
+                            + "\"; refusing to unpack it");
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(out);
+                    continue;
+                }
+                Files.createDirectories(out.getParent());
+                try (InputStream in = file.getInputStream(entry); OutputStream os = Files.newOutputStream(out,
+                        java.nio.file.StandardOpenOption.CREATE_NEW)) {
+                    byte[] buffer = new byte[1 << 16];
+                    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                        written += n;
+                        if (written > maxBytes) {
+                            throw new IOException(zip + " unpacks to more than " + maxBytes / (1024 * 1024)
+                                    + " MB (Lambda's limit on a function's unpacked size), reached at \""
+                                    + entry.getName() + "\"; refusing to unpack the rest");
+                        }
+                        os.write(buffer, 0, n);
+                    }
+                }
+            }
+        } catch (ZipException e) {
+            throw new IOException(zip + " is not a valid zip: " + e.getMessage(), e);
+        }
+    }
+}

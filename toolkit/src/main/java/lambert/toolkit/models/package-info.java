@@ -1,0 +1,2 @@
+/** Model names and folders on the command line: built-in models materialised from Maven artifacts. */
+package lambert.toolkit.models;

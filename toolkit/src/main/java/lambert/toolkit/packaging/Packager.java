@@ -1,0 +1,174 @@
+package lambert.toolkit.packaging;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import lambert.base.io.PartialFiles;
+import lambert.runtime.Model;
+import lambert.runtime.ModelOptions;
+import lambert.runtime.bundle.Checksums;
+import lambert.runtime.bundle.Manifest;
+import lambert.runtime.bundle.ModelBundle;
+import lambert.runtime.bundle.Version;
+
+/**
+ * Builds the function zip: {@code lib/*.jar} (the {@code lambda} module and its runtime dependencies,
+ * rewritten without what the function never loads), {@code native/} (ONNX Runtime's and the
+ * tokenizer's libraries for one architecture, unpacked), {@code model/} (the bundle, with a
+ * complete manifest). Deterministic, written to a temp file and moved into place. What each native
+ * library needs from the OS is read from its ELF version needs and recorded in {@code function.json};
+ * a runtime whose OS cannot load them is refused before anything is loaded or written.
+ *
+ * <pre>{@code
+ * PackageReport report = Packager.build(ModelBundle.open(dir), CpuArch.X86_64, "java21", Path.of("function.zip"));
+ * }</pre>
+ */
+public final class Packager {
+    /**
+     * The memory {@code function.json} suggests until {@code lambert tune} has measured: 1769 MB is the
+     * size at which Lambda gives one full vCPU, which inference uses entirely.
+     */
+    static final int SUGGESTED_MEMORY_MB = 1769;
+
+    private Packager() {}
+
+    /** Packages {@code bundle} for lambert's default runtime ({@link LambdaRuntime#DEFAULT}). */
+    public static PackageReport build(ModelBundle bundle, CpuArch arch, Path out) throws IOException {
+        return build(bundle, arch, LambdaRuntime.DEFAULT.id(), out);
+    }
+
+    /**
+     * Packages {@code bundle} for the Lambda runtime {@code runtime} ({@code java21}); refuses, with an
+     * {@link UnsupportedRuntimeException}, a runtime the function's classes or native libraries cannot
+     * run on, and a bundle that does not load, before anything is written.
+     */
+    public static PackageReport build(ModelBundle bundle, CpuArch arch, String runtime, Path out)
+            throws IOException {
+        Map<String, Path> jars = FunctionJars.locate();
+        List<NativeRequirement> natives = nativeRequirements(jars, arch);
+        LambdaRuntime checked = LambdaRuntime.check(runtime, natives);
+        Manifest complete;
+        try (Model model = Model.open(bundle, ModelOptions.defaults())) {
+            complete = model.manifest();
+        }
+        List<ZipWriter.Item> items = new ArrayList<>();
+        long naiveZip = 0;
+        long naiveUnzipped = 0;
+        for (Map.Entry<String, Path> jar : jars.entrySet()) {
+            String name = jar.getKey();
+            Path source = jar.getValue();
+            long original = Files.isDirectory(source) ? 0 : Files.size(source);
+            naiveZip += original;
+            naiveUnzipped += original;
+            if (!JarRules.ship(name)) {
+                continue;
+            }
+            byte[] pruned = ZipWriter.rewriteJar(source, entry -> JarRules.keep(name, entry, arch));
+            items.add(ZipWriter.bytes("lib/" + name, pruned));
+            if (Files.isDirectory(source)) {
+                naiveZip += pruned.length;
+                naiveUnzipped += pruned.length;
+            }
+            for (String[] lib : JarRules.natives(name, arch)) {
+                items.add(ZipWriter.entry("native/" + lib[1], source, lib[0]));
+            }
+        }
+        Manifest packaged = new Manifest(complete.name(), complete.task(), "model.onnx", "tokenizer.json",
+                complete.maxLength(), complete.pooling(), complete.normalize(), complete.labels(),
+                complete.multiLabel(), complete.inputs(), complete.output(), complete.outputSize(),
+                complete.vocabSize(), complete.quantization(), complete.optimization(), Map.of(), Map.of(),
+                complete.lambertVersion())
+                .withHashes(Map.of("model.onnx", Checksums.sha256(bundle.modelPath()),
+                                "tokenizer.json", Checksums.sha256(bundle.tokenizerPath())),
+                        Map.of("model.onnx", Checksums.crc32(bundle.modelPath()),
+                                "tokenizer.json", Checksums.crc32(bundle.tokenizerPath())));
+        items.add(ZipWriter.file("model/model.onnx", bundle.modelPath()));
+        items.add(ZipWriter.file("model/tokenizer.json", bundle.tokenizerPath()));
+        items.add(ZipWriter.bytes("model/" + Manifest.FILE_NAME, packaged.toJson()));
+
+        Path target = out.toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        // Ctrl-C leaves no partial file (PartialFiles); the zip writer opens it without CREATE.
+        try (PartialFiles partials = PartialFiles.open("lambert-package")) {
+            Path temp = partials.nextTo(target);
+            List<long[]> sizes = ZipWriter.write(items, temp);
+            List<ZipWriter.Item> sorted = new ArrayList<>(items);
+            sorted.sort(Comparator.comparing(ZipWriter.Item::name));
+            List<PackageReport.Entry> entries = new ArrayList<>();
+            long unzipped = 0;
+            long modelZipped = 0;
+            for (int i = 0; i < sorted.size(); i++) {
+                entries.add(new PackageReport.Entry(sorted.get(i).name(), sizes.get(i)[0], sizes.get(i)[1]));
+                unzipped += sizes.get(i)[0];
+                if (sorted.get(i).name().startsWith("model/")) {
+                    modelZipped += sizes.get(i)[1];
+                    naiveUnzipped += sizes.get(i)[0];
+                }
+            }
+            naiveZip += modelZipped;
+            entries.sort(Comparator.comparingLong(PackageReport.Entry::bytes).reversed());
+            long zipBytes = Files.size(temp);
+            if (unzipped > PackageReport.UNZIPPED_LIMIT) {
+                throw new PackageTooLargeException(unzipped);
+            }
+            String sha = Checksums.sha256(temp);
+            PartialFiles.replace(temp, target);
+            Path config = target.resolveSibling(PackageReport.configName(target));
+            FunctionConfig function = new FunctionConfig(FunctionConfig.HANDLER, checked.id(), arch.lambdaName(),
+                    SUGGESTED_MEMORY_MB, FunctionConfig.TIMEOUT_SECONDS, Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS),
+                    sha, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha)), zipBytes, unzipped,
+                    complete.name(), Version.CURRENT, natives);
+            Path configTemp = partials.nextTo(config);
+            Files.write(configTemp, function.toJson(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            PartialFiles.replace(configTemp, config);
+            return new PackageReport(target, config, zipBytes, unzipped, entries, naiveZip, naiveUnzipped, sha,
+                    checked.id(), natives);
+        }
+    }
+
+    /** What each native library in a function zip ({@code native/*.so}) needs from the OS, by file name. */
+    public static List<NativeRequirement> nativeRequirements(Path functionZip) throws IOException {
+        List<NativeRequirement> natives = new ArrayList<>();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(functionZip.toFile())) {
+            for (java.util.zip.ZipEntry entry : java.util.Collections.list(zip.entries())) {
+                if (entry.getName().startsWith("native/") && entry.getName().endsWith(".so") && !entry.isDirectory()) {
+                    byte[] bytes;
+                    try (java.io.InputStream in = zip.getInputStream(entry)) {
+                        bytes = in.readNBytes((int) PackageReport.UNZIPPED_LIMIT + 1);
+                    }
+                    if (bytes.length > PackageReport.UNZIPPED_LIMIT) {
+                        throw new IOException(entry.getName() + " unpacks to more than 250 MB, Lambda's limit for the "
+                                + "whole package");
+                    }
+                    natives.add(NativeRequirement.of(entry.getName(), ElfVersionNeeds.read(entry.getName(), bytes)));
+                }
+            }
+        }
+        natives.sort(Comparator.comparing(NativeRequirement::file));
+        return natives;
+    }
+
+    /** What each native library the package takes out of the jars needs from the OS, by file name. */
+    static List<NativeRequirement> nativeRequirements(Map<String, Path> jars, CpuArch arch) throws IOException {
+        List<NativeRequirement> natives = new ArrayList<>();
+        for (Map.Entry<String, Path> jar : jars.entrySet()) {
+            if (!JarRules.ship(jar.getKey())) {
+                continue;
+            }
+            for (String[] lib : JarRules.natives(jar.getKey(), arch)) {
+                String file = "native/" + lib[1];
+                natives.add(NativeRequirement.of(file, ElfVersionNeeds.read(file, ZipWriter.read(jar.getValue(),
+                        lib[0]))));
+            }
+        }
+        natives.sort(Comparator.comparing(NativeRequirement::file));
+        return natives;
+    }
+}

@@ -1,0 +1,288 @@
+package lambert.toolkit.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import lambert.runtime.Model;
+import lambert.runtime.ModelOptions;
+import lambert.runtime.bundle.ModelBundle;
+import lambert.base.json.Json;
+import lambert.runtime.testing.TestModels;
+import lambert.toolkit.packaging.CpuArch;
+import lambert.toolkit.packaging.FunctionConfig;
+import lambert.toolkit.packaging.PackageReport;
+import lambert.toolkit.packaging.Packager;
+import lambert.toolkit.verify.Answers;
+import lambert.toolkit.verify.PackageAnswers;
+import lambert.toolkit.verify.Thresholds;
+import lambert.toolkit.verify.Verifier;
+import lambert.toolkit.verify.VerifyReport;
+import lambert.toolkit.verify.VerifyTexts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The real default model, packaged, run through the official Lambda runtime interface client in the
+ * emulator, with real-shaped events and bad input.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EmulatorTest {
+    private Path dir;
+    private PackageReport report;
+    private Emulator emulator;
+    private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+
+    @BeforeAll
+    void packageAndStart() throws Exception {
+        dir = Files.createTempDirectory("lambert-emulator-test");
+        report = Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.X86_64,
+                dir.resolve("function.zip"));
+        emulator = new Emulator(report.zip(), FunctionConfig.HANDLER, Map.of("JAVA_TOOL_OPTIONS",
+                FunctionConfig.JAVA_TOOL_OPTIONS, "LAMBERT_MAX_INPUT_BYTES", "4096"), 1769, 30, lines::add,
+                RuntimeJars.locate());
+        emulator.start();
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        emulator.close();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Test
+    void package_isUnderTheLimitsWithNativesForOneArchitecture() throws Exception {
+        assertThat(report.zipBytes()).isLessThan(PackageReport.DIRECT_UPLOAD_LIMIT);
+        assertThat(report.unzippedBytes()).isLessThan(100L * 1024 * 1024);
+        try (ZipFile zip = new ZipFile(report.zip().toFile())) {
+            List<String> names = Collections.list(zip.entries()).stream().map(ZipEntry::getName).toList();
+            assertThat(names).contains("native/libonnxruntime.so", "native/libonnxruntime4j_jni.so",
+                    "native/libtokenizers.so", "model/model.onnx", "model/tokenizer.json", "model/lambert.json");
+            assertThat(names).noneMatch(n -> n.contains("dylib") || n.contains(".dll") || n.contains("dSYM"));
+            assertThat(names).noneMatch(n -> n.startsWith("lib/picocli") || n.startsWith("lib/lambert-cli")
+                    || n.startsWith("lib/lambert-onnx") || n.startsWith("lib/lambert-toolkit")
+                    || n.startsWith("lib/protobuf") || n.startsWith("lib/jfreechart")
+                    || n.startsWith("lib/commons-compress") || n.startsWith("lib/url-connection-client")
+                    || n.startsWith("lib/aws-lambda-java-runtime-interface"));
+            // Of lambert's own modules, only runtime and lambda reach the function.
+            assertThat(names.stream().filter(n -> n.startsWith("lib/lambert-")))
+                    .isNotEmpty().allMatch(n -> n.startsWith("lib/lambert-runtime") || n.startsWith("lib/lambert-lambda"));
+            try (ZipFile ort = jarInside(zip, "lib/onnxruntime-")) {
+                assertThat(Collections.list(ort.entries())).noneMatch(e -> e.getName().startsWith("ai/onnxruntime/native"));
+            }
+        }
+        Map<?, ?> config = (Map<?, ?>) Json.parse(Files.readAllBytes(report.config()));
+        assertThat(config.get("handler")).isEqualTo("lambert.lambda.Handler::handleRequest");
+        assertThat(config.get("code_sha256")).isEqualTo(report.sha256());
+        // short enough for the handler's 504 to come before API Gateway's at 29 s (LimitsAndDeadlineTest)
+        assertThat(config.get("timeout_s")).isEqualTo((long) lambert.lambda.Handler.SUGGESTED_TIMEOUT_SECONDS);
+    }
+
+    @Test
+    void package_isByteIdenticalWhenBuiltTwice() throws Exception {
+        PackageReport again = Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.X86_64,
+                dir.resolve("again/function.zip"));
+        assertThat(again.sha256()).isEqualTo(report.sha256());
+        try (var files = Files.list(dir.resolve("again"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("function.zip",
+                    "function.json");
+        }
+    }
+
+    @Test
+    void emulate_directTextAnswersWithLambdaLines() throws Exception {
+        Report r = emulator.invoke("{\"text\": \"Hey, how are you?\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).isEqualTo("success");
+        Map<?, ?> body = parse(r.response());
+        assertThat((List<?>) body.get("embedding")).hasSize(384);
+        assertThat(r.maxMemoryUsedMb()).isPositive();
+        assertThat(lines).anyMatch(l -> l.startsWith("START RequestId: " + r.requestId()));
+        assertThat(lines).anyMatch(l -> l.startsWith("REPORT RequestId: " + r.requestId() + "\tDuration: "));
+        // the function's own log line comes through the log pump, which a busy machine may run late
+        awaitLine(lines, l -> l.contains("\"requestId\":\"" + r.requestId() + "\""));
+    }
+
+    @Test
+    void emulate_batchAnswersInOrder() throws Exception {
+        Map<?, ?> body = parse(emulator.invoke("{\"texts\": [\"one\", \"two\", \"three\"]}"
+                .getBytes(StandardCharsets.UTF_8)).response());
+        assertThat((List<?>) body.get("results")).hasSize(3);
+    }
+
+    @Test
+    void emulate_httpEventsGetHttpResponses() throws Exception {
+        for (String event : List.of("apigw-rest.json", "apigw-http.json", "function-url.json", "alb.json",
+                "vpc-lattice-v1.json", "vpc-lattice-v2.json")) {
+            Report r = emulator.invoke(event(event).getBytes(StandardCharsets.UTF_8));
+            Map<?, ?> response = parse(r.response());
+            assertThat(response.get("statusCode")).as(event).isEqualTo(200L);
+            assertThat((String) response.get("body")).as(event).contains("\"task\":\"embed\"");
+        }
+    }
+
+    @Test
+    void emulate_badInputIsAnsweredNotCrashed() throws Exception {
+        assertThat(parse(emulator.invoke("not json".getBytes(StandardCharsets.UTF_8)).response()).get("errorType"))
+                .isEqualTo("InvalidRequest");
+        assertThat(parse(emulator.invoke("{\"text\": \"\"}".getBytes(StandardCharsets.UTF_8)).response())
+                .get("field")).isEqualTo("text");
+        assertThat(parse(emulator.invoke("{\"text\": \"bad \\ud800\"}".getBytes(StandardCharsets.UTF_8))
+                .response()).get("errorType")).isEqualTo("InvalidRequest");
+        Map<?, ?> tooLarge = parse(emulator.invoke(event("apigw-rest.json").replace("Hey, how are you?",
+                "x".repeat(5000)).getBytes(StandardCharsets.UTF_8)).response());
+        assertThat(tooLarge.get("statusCode")).isEqualTo(413L);
+        Map<?, ?> wrongMethod = parse(emulator.invoke(event("apigw-rest.json").replace("\"httpMethod\": \"POST\"",
+                "\"httpMethod\": \"DELETE\"").getBytes(StandardCharsets.UTF_8)).response());
+        assertThat(wrongMethod.get("statusCode")).isEqualTo(405L);
+        // still serving after all of that
+        assertThat(emulator.invoke("{\"text\": \"ok\"}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo("success");
+    }
+
+    @Test
+    void emulate_handlerThatFailsInInitIsReportedLikeLambda() throws Exception {
+        Path broken = dir.resolve("broken.zip");
+        copyReplacing(report.zip(), broken, "model/tokenizer.json", "{}".getBytes(StandardCharsets.UTF_8));
+        List<String> out = Collections.synchronizedList(new ArrayList<>());
+        try (Emulator failing = new Emulator(broken, FunctionConfig.HANDLER, Map.of(), 1769, 30, out::add,
+                RuntimeJars.locate())) {
+            assertThatThrownBy(failing::start).isInstanceOf(InitFailedException.class)
+                    .hasMessageContaining("tokenizer.json does not match its hash");
+        }
+        assertThat(out).anyMatch(l -> l.startsWith("INIT_REPORT Init Duration: ") && l.contains("Status: error"));
+    }
+
+    @Test
+    void emulate_invocationOverTheTimeoutIsCutAndTheNextOneStartsCold() throws Exception {
+        // A function whose invocation sleeps ten minutes is over its 5 s timeout however fast or busy the machine
+        // is, and its next, plain invocation answers at once. The real model cannot promise both: its own deadline
+        // check answers before the timeout, and the time its work takes depends on the machine.
+        List<String> out = Collections.synchronizedList(new ArrayList<>());
+        try (Emulator slow = new Emulator(ProbeHandler.zip(dir), ProbeHandler.HANDLER, Map.of(), 1769, 5, out::add,
+                RuntimeJars.locate())) {
+            Report timedOut = slow.invoke("{\"sleep_ms\": 600000}".getBytes(StandardCharsets.UTF_8));
+            assertThat(timedOut.status()).isEqualTo("timeout");
+            assertThat(out).anyMatch(l -> l.contains("Task timed out after 5.00 seconds"));
+            assertThat(out).anyMatch(l -> l.startsWith("REPORT RequestId: " + timedOut.requestId())
+                    && l.endsWith("Status: timeout"));
+            Report next = slow.invoke("{}".getBytes(StandardCharsets.UTF_8));
+            assertThat(next.status()).isEqualTo("success");
+            assertThat(next.initDurationMs()).as("a new environment after a timeout").isPositive();
+        }
+    }
+
+    @Test
+    void package_forArm64CarriesArm64Libraries() throws Exception {
+        PackageReport arm = Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.ARM64,
+                dir.resolve("arm/function.zip"));
+        try (ZipFile zip = new ZipFile(arm.zip().toFile())) {
+            for (String lib : List.of("native/libonnxruntime.so", "native/libonnxruntime4j_jni.so",
+                    "native/libtokenizers.so")) {
+                byte[] header = new byte[20];
+                try (InputStream in = zip.getInputStream(zip.getEntry(lib))) {
+                    assertThat(in.readNBytes(header, 0, 20)).isEqualTo(20);
+                }
+                // ELF e_machine, little-endian at offset 18: 0xB7 is AArch64 (0x3E would be x86-64)
+                assertThat(header[18] & 0xff).as(lib).isEqualTo(0xB7);
+            }
+        }
+        Map<?, ?> config = (Map<?, ?>) Json.parse(Files.readAllBytes(arm.config()));
+        assertThat(config.get("architecture")).isEqualTo("arm64");
+    }
+
+    @Test
+    void verify_packageAgainstTheBundleItWasBuiltFrom_answersAlike() throws Exception {
+        try (Model model = Model.open(TestModels.minilmInt8(), ModelOptions.defaults());
+                Answers bundle = Answers.of(model);
+                Answers zip = new PackageAnswers(report.zip(), new Emulator(report.zip(), FunctionConfig.HANDLER,
+                        Map.of(), 1769, 30, l -> { }, RuntimeJars.locate()))) {
+            List<String> texts = VerifyTexts.spread(8);
+            VerifyReport r = Verifier.compare(bundle, zip, texts, 3);
+            assertThat(r.texts()).isEqualTo(8);
+            // the same model, library and CPU: only the process differs
+            assertThat(r.minCosine()).isGreaterThan(0.99999);
+            assertThat(Thresholds.platform(true).failures(r)).isEmpty();
+            assertThat(zip.describe()).contains("x86_64 on this machine's CPU");
+        }
+    }
+
+    @Test
+    void emulate_zipEntryEscapingTheTaskRootIsRefused() throws Exception {
+        Path evil = dir.resolve("evil.zip");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(evil))) {
+            zip.putNextEntry(new ZipEntry("../../escaped.txt"));
+            zip.write("x".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        try (Emulator e = new Emulator(evil, FunctionConfig.HANDLER, Map.of(), 512, 3, l -> { }, RuntimeJars.locate())) {
+            assertThatThrownBy(e::start).isInstanceOf(IOException.class)
+                    .hasMessageContaining("escapes the task root: \"../../escaped.txt\"");
+        }
+    }
+
+    /** Waits for a line, for up to a minute: a generous bound for a log pump on a busy machine, not a measure. */
+    static void awaitLine(List<String> lines, java.util.function.Predicate<String> wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        while (System.nanoTime() < deadline) {
+            synchronized (lines) {
+                if (lines.stream().anyMatch(wanted)) {
+                    return;
+                }
+            }
+            Thread.sleep(10);
+        }
+        assertThat(lines).anyMatch(wanted);
+    }
+
+    private static ZipFile jarInside(ZipFile zip, String prefix) throws IOException {
+        ZipEntry entry = Collections.list(zip.entries()).stream().filter(e -> e.getName().startsWith(prefix))
+                .findFirst().orElseThrow();
+        Path temp = Files.createTempFile("jar", ".jar");
+        try (InputStream in = zip.getInputStream(entry)) {
+            Files.copy(in, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        temp.toFile().deleteOnExit();
+        return new ZipFile(temp.toFile());
+    }
+
+    private static void copyReplacing(Path from, Path to, String name, byte[] content) throws IOException {
+        try (ZipFile source = new ZipFile(from.toFile());
+                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(to))) {
+            for (ZipEntry e : Collections.list(source.entries())) {
+                out.putNextEntry(new ZipEntry(e.getName()));
+                if (e.getName().equals(name)) {
+                    out.write(content);
+                } else {
+                    try (InputStream in = source.getInputStream(e)) {
+                        in.transferTo(out);
+                    }
+                }
+                out.closeEntry();
+            }
+        }
+    }
+
+    private static Map<?, ?> parse(byte[] json) throws Exception {
+        return (Map<?, ?>) Json.parse(json);
+    }
+
+    private static String event(String name) throws IOException {
+        try (InputStream in = EmulatorTest.class.getResourceAsStream("/events/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
