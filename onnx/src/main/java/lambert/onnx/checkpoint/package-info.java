@@ -8,9 +8,8 @@
  * untrusted input: sizes and offsets are checked against the file before anything is allocated,
  * {@code data.pkl} is unpickled with an allowlist of the globals a state dict needs (nothing else
  * is ever constructed, let alone run), and everything refused is a {@link
- * lambert.onnx.checkpoint.CheckpointException} that names the file and tensor. The writers ({@link
- * lambert.onnx.checkpoint.SafetensorsWriter}, {@link
- * lambert.onnx.checkpoint.TorchBinWriter}) make small checkpoints for tests and for
- * extracting weights from ONNX exports.
+ * lambert.onnx.checkpoint.CheckpointException} that names the file and tensor. The writers of those
+ * formats ({@code SafetensorsWriter}, {@code TorchBinWriter}, {@code PickleWriter}) are test
+ * fixtures, in the {@code lambert-onnx} test-jar.
  */
 package lambert.onnx.checkpoint;
