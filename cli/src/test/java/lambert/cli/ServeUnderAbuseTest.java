@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import lambert.runtime.testing.TestModels;
 import lambert.toolkit.serve.RawHttp;
 import org.junit.jupiter.api.Assumptions;
@@ -132,18 +131,13 @@ class ServeUnderAbuseTest {
 
     /** Every kept hostile input, twice over: JSON answers only, and the connection closed. */
     private static Void malformed(int port) throws IOException {
-        Path inputs = Path.of("src/test/resources/lambert/cli/LocalServerFuzzTestInputs/"
-                + "serve_anyBytesGetJsonOrAClosedConnection");
         for (int round = 0; round < 2; round++) {
-            try (Stream<Path> files = Files.list(inputs)) {
-                for (Path file : files.filter(f -> f.getFileName().toString().matches("[0-9.]+-.+")).sorted()
-                        .toList()) {
-                    RawHttp.Exchange exchange = RawHttp.send(port, Files.readAllBytes(file), PATIENCE);
-                    assertThat(exchange.closed()).as(file.getFileName().toString()).isTrue();
-                    for (RawHttp.Response r : exchange.responses()) {
-                        if (!file.getFileName().toString().startsWith("200-head")) {
-                            RawHttp.assertJson(r);
-                        }
+            for (RawHttp.KeptInput input : RawHttp.keptInputs()) {
+                RawHttp.Exchange exchange = RawHttp.send(port, input.bytes(), PATIENCE);
+                assertThat(exchange.closed()).as(input.name()).isTrue();
+                for (RawHttp.Response r : exchange.responses()) {
+                    if (!input.name().startsWith("200-head")) {
+                        RawHttp.assertJson(r);
                     }
                 }
             }

@@ -9,10 +9,18 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import lambert.base.json.Json;
 import lambert.base.json.JsonException;
 
@@ -258,5 +267,49 @@ public final class RawHttp {
         out.writeBytes(head.getBytes(StandardCharsets.ISO_8859_1));
         out.writeBytes(body);
         return out.toByteArray();
+    }
+
+    /** A kept hostile request: its file name (the statuses it must get, then what it is) and its bytes. */
+    public record KeptInput(String name, byte[] bytes) {}
+
+    private static final String KEPT = "lambert/toolkit/serve/LocalServerFuzzTestInputs/"
+            + "serve_anyBytesGetJsonOrAClosedConnection";
+    private static List<KeptInput> kept;
+
+    /**
+     * The raw requests kept for {@code LocalServerFuzzTest} (named {@code STATUSES-what}), by name, read from the test
+     * classpath: this module's test classes, or its test-jar when another module's tests use them.
+     */
+    public static synchronized List<KeptInput> keptInputs() throws IOException {
+        if (kept == null) {
+            URL url = RawHttp.class.getClassLoader().getResource(KEPT);
+            if (url == null) {
+                throw new IOException(KEPT + " is not on the test classpath");
+            }
+            try {
+                URI uri = url.toURI();
+                if (uri.getScheme().equals("jar")) {
+                    try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
+                        kept = readKept(jar.provider().getPath(uri));
+                    }
+                } else {
+                    kept = readKept(Path.of(uri));
+                }
+            } catch (URISyntaxException e) {
+                throw new IOException("cannot read " + url, e);
+            }
+        }
+        return kept;
+    }
+
+    private static List<KeptInput> readKept(Path folder) throws IOException {
+        List<KeptInput> inputs = new ArrayList<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("[0-9.]+-.+"))
+                    .sorted(Comparator.comparing(f -> f.getFileName().toString())).toList()) {
+                inputs.add(new KeptInput(file.getFileName().toString(), Files.readAllBytes(file)));
+            }
+        }
+        return List.copyOf(inputs);
     }
 }
