@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import lambert.base.json.Json;
 
 /**
  * {@code lambert serve} under concurrent load from a second process on loopback: the server runs in a child JVM
@@ -85,7 +86,7 @@ public final class ServeLoad {
             long end = start + Duration.ofSeconds(seconds).toNanos();
             List<Future<long[]>> results = new ArrayList<>();
             for (int w = 0; w < connections; w++) {
-                String body = "{\"text\": " + quote(texts.get(w)) + "}";
+                String body = "{\"text\": " + Json.quote(texts.get(w)) + "}";
                 results.add(workers.submit(() -> run(uri, body, end, errors, firstErrors)));
             }
             long[] all = new long[0];
@@ -192,20 +193,6 @@ public final class ServeLoad {
 
     private static double ms(long[] sorted, double quantile) {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * quantile))] / 1e6;
-    }
-
-    private static String quote(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
     }
 
     /** The hostile clients of {@code abuse} mode, each in a loop until stopped. */

@@ -2,13 +2,11 @@ package lambert.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,15 +159,7 @@ class ResponseSizeTest {
         }
         Matcher body = Pattern.compile("\"body\": (\"(?:[^\"\\\\]|\\\\.)*\")").matcher(event);
         assertThat(body.find()).as(name).isTrue();
-        return event.substring(0, body.start(1)) + quote(request) + event.substring(body.end(1));
-    }
-
-    private static String quote(String text) throws IOException {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = Json.generator(out)) {
-            g.writeString(text);
-        }
-        return out.toString();
+        return event.substring(0, body.start(1)) + Json.quote(request) + event.substring(body.end(1));
     }
 
     private static byte[] invoke(Handler handler, String event) throws Exception {

@@ -143,6 +143,17 @@ public final class Json {
         }
     }
 
+    /** {@code text} as a JSON string literal, quotes included, escaped as the generators escape it. */
+    public static String quote(String text) {
+        Writer out = new java.io.StringWriter();
+        try (JsonGenerator g = generator(out)) {
+            g.writeString(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a JSON string", e);
+        }
+        return out.toString();
+    }
+
     /** The JSON type name of a parsed value, for error messages ("found number"). */
     public static String typeName(Object value) {
         if (value == null) {

@@ -19,6 +19,7 @@ import lambert.runtime.task.Parameters;
 import lambert.runtime.testing.TinyModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import lambert.base.json.Json;
 
 /**
  * The bundle loader on mutated files: one of {@code lambert.json}, {@code tokenizer.json} and
@@ -119,7 +120,7 @@ class BundleFuzzTest {
             String name = data.consumeBoolean() ? data.pickValue(NAMES) : data.consumeString(40);
             String json = new String(seeds.get(target), StandardCharsets.UTF_8);
             mutated = json.replaceFirst(java.util.regex.Pattern.quote(field) + "(?=\\s*,)",
-                    java.util.regex.Matcher.quoteReplacement(quote(name))).getBytes(StandardCharsets.UTF_8);
+                    java.util.regex.Matcher.quoteReplacement(Json.quote(name))).getBytes(StandardCharsets.UTF_8);
         } else {
             mutated = mutate(seeds.get(target), data);
         }
@@ -154,20 +155,6 @@ class BundleFuzzTest {
             assertThat(e.getMessage()).isNotBlank();
         }
         assertThat(Files.getLastModifiedTime(outside).toMillis()).isEqualTo(outsideModified);
-    }
-
-    private static String quote(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
     }
 
     private static byte[] mutate(byte[] seed, FuzzedDataProvider data) {
