@@ -132,11 +132,7 @@ public final class NativeTokenizer implements TextTokenizer {
         if (closed) {
             throw new IllegalStateException("the tokenizer is closed");
         }
-        int bad = Texts.firstUnpairedSurrogate(text);
-        if (bad >= 0) {
-            throw new IllegalArgumentException("text " + index + " has an unpaired UTF-16 surrogate at index " + bad
-                    + "; it is not valid Unicode");
-        }
+        Texts.requireUnicode(text, index);
     }
 
     private static Tokens toTokens(String text, long encoding) {

@@ -184,11 +184,7 @@ public final class WordPieceTokenizer implements TextTokenizer {
         if (closed) {
             throw new IllegalStateException("the tokenizer is closed");
         }
-        int bad = Texts.firstUnpairedSurrogate(text);
-        if (bad >= 0) {
-            throw new IllegalArgumentException("text " + index + " has an unpaired UTF-16 surrogate at index " + bad
-                    + "; it is not valid Unicode");
-        }
+        Texts.requireUnicode(text, index);
         int[] cps = text.codePoints().toArray();
         int[] utf16 = new int[cps.length + 1]; // UTF-16 index of each code point, and of the end
         for (int i = 0, u = 0; i < cps.length; i++) {
