@@ -12,9 +12,10 @@ import lambert.runtime.bundle.BundleException;
 import lambert.runtime.natives.NativeLibraries;
 
 /**
- * The Hugging Face tokenizers library (native {@code libtokenizers}) behind a {@code tokenizer.json}, configured the way lambert needs it:
- * special tokens added, truncation at the model's maximum length (and reported), and no padding
- * whatever the file says: batches are padded to their longest text later.
+ * The Hugging Face tokenizers library (native {@code libtokenizers}) behind a {@code tokenizer.json}, configured
+ * the way lambert needs it: special tokens added, truncation at the model's maximum length (and reported), and no
+ * padding whatever the file says: batches are padded to their longest text later. {@link TextTokenizer#load} takes
+ * it for the tokenizers the pure-Java {@link WordPieceTokenizer} does not reproduce; it is also that one's reference.
  *
  * <p>It calls the Hugging Face tokenizers library through DJL's JNI binding ({@code TokenizersLibrary},
  * pinned with DJL's version) but not through DJL's {@code HuggingFaceTokenizer} wrapper, whose loader
