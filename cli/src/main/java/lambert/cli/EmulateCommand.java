@@ -104,8 +104,6 @@ final class EmulateCommand implements Callable<Integer> {
         String handler = config.string("handler", lambert.toolkit.packaging.FunctionConfig.HANDLER);
 
         Emulation emulation = CpuOption.emulation(zip, cpu);
-        String os = standIn(config.string("runtime", LambdaRuntime.DEFAULT.id()), config.nativeLibraries(),
-                HostGlibc.version().orElse("a C library other than glibc"));
         Terminal t = Terminal.of(spec);
         if (emulation.emulated() && !json) {
             CpuOption.announce(t, emulation, "");
@@ -136,6 +134,8 @@ final class EmulateCommand implements Callable<Integer> {
                 throw new CheckFailedException("the function failed to initialise (" + e.errorType() + "): "
                         + e.getMessage());
             }
+            String os = standIn(emulator.runtime(), config.nativeLibraries(),
+                    HostGlibc.version().orElse("a C library other than glibc"));
             String cpuNote = emulator.cpuNote();
             boolean cpuLimited = emulator.cpuLimited();
             try {
@@ -176,7 +176,9 @@ final class EmulateCommand implements Callable<Integer> {
         java.util.Optional<LambdaRuntime> r = LambdaRuntime.byId(runtime);
         String lambda = r.map(x -> runtime + " runs on " + x.os().describe() + " on Lambda").orElse("runtime " + runtime
                 + " is not a Lambda runtime");
-        String refusal = r.flatMap(x -> x.refusal(natives)).map(why -> "; on AWS it would fail: " + (r.get()
+        // an OS-only runtime runs the package's bootstrap (the emulator checks it is there): only its libraries matter
+        String refusal = r.flatMap(x -> x.javaVersion() == 0 && x.unloadable(natives).isEmpty()
+                ? java.util.Optional.empty() : x.refusal(natives)).map(why -> "; on AWS it would fail: " + (r.get()
                 .unloadable(natives).isEmpty() ? runtime + " " + why : String.join(", ", r.get().unloadable(natives))))
                 .orElse("");
         return lambda + "; the emulator stands in for it with this machine's libraries (" + hostLibc + ")" + refusal;

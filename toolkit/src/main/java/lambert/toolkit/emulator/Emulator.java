@@ -15,7 +15,9 @@ import lambert.toolkit.packaging.FunctionJson;
 
 /**
  * Runs a function package the way Lambda runs it: a sandbox per execution environment, the Runtime
- * API served on loopback, the official runtime interface client in a separate JVM. Prints Lambda's
+ * API served on loopback, the official runtime interface client in a separate JVM, or, for a package on an OS-only
+ * runtime ({@code provided.al2023}: {@code function.json} says so, or the zip has a {@code bootstrap} at its root),
+ * the package's own {@code bootstrap}. Prints Lambda's
  * own lines ({@code START}, the function's log, {@code END}, {@code REPORT}) to a sink, enforces the
  * init limit (10 s on demand) and the function timeout, and starts a new environment after a timeout.
  * INIT runs on the CPU its {@link InitializationType} gives (at least one full vCPU on demand), the
@@ -107,6 +109,15 @@ public final class Emulator implements AutoCloseable {
                 RuntimeJars.locate(), InitializationType.ON_DEMAND, emulation);
     }
 
+    /**
+     * Lambda's identifier of the runtime the current environment runs ({@code java21}, {@code provided.al2023}):
+     * {@code function.json}'s, else {@code provided.al2023} for a zip with a {@code bootstrap} at its root, else
+     * lambert's default; null before {@link #start()}.
+     */
+    public String runtime() {
+        return sandbox == null ? null : sandbox.runtime().id();
+    }
+
     /** Where the function's JVM runs. */
     public Emulation emulation() {
         return emulation;
@@ -119,6 +130,12 @@ public final class Emulator implements AutoCloseable {
         sandbox = box;
         sandbox.unwritableTmp(unwritableTmp);
         sandbox.initializationType(initializationType);
+        java.util.Optional<String> invalid = sandbox.invalidEntrypoint();
+        if (invalid.isPresent()) {
+            sink.accept("INIT_REPORT Init Duration: 0.00 ms\tPhase: init\tStatus: error\tError Type: "
+                    + "Runtime.InvalidEntrypoint");
+            throw new InitFailedException("Runtime.InvalidEntrypoint", invalid.get());
+        }
         api = new RuntimeApiServer(new RuntimeApiServer.Listener() {
             @Override
             public void delivered(String requestId) {
