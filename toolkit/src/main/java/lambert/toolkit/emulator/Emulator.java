@@ -46,6 +46,7 @@ public final class Emulator implements AutoCloseable {
     private double pendingInitMs = -1;
     private final Map<String, Report> reports = new java.util.concurrent.ConcurrentHashMap<>();
     private boolean unwritableTmp;
+    private volatile lambert.lambda.InitPhases initPhases;
 
     /**
      * @param zip the function package
@@ -118,6 +119,15 @@ public final class Emulator implements AutoCloseable {
         return sandbox == null ? null : sandbox.runtime().id();
     }
 
+    /**
+     * Where the current environment's INIT went, as lambert's handler logged it ({@link lambert.lambda.InitPhases});
+     * empty before the line is read, and for a function that does not log it (another handler, a custom runtime).
+     * Read it after the first answer: the line is relayed from the function's output on a thread of its own.
+     */
+    public java.util.Optional<lambert.lambda.InitPhases> initPhases() {
+        return java.util.Optional.ofNullable(initPhases);
+    }
+
     /** Where the function's JVM runs. */
     public Emulation emulation() {
         return emulation;
@@ -155,7 +165,13 @@ public final class Emulator implements AutoCloseable {
         long start = System.nanoTime();
         Process process = sandbox.start(handler, memoryMb, environment, api.address());
         this.process = process;
-        log = FunctionLog.start(process, sink);
+        initPhases = null;
+        log = FunctionLog.start(process, line -> {
+            if (initPhases == null) {
+                lambert.lambda.InitPhases.fromLogLine(line).ifPresent(phases -> initPhases = phases);
+            }
+            sink.accept(line);
+        });
         long lambdaInitLimitMs = initializationType.initLimitMs(timeoutSeconds / emulation.slowdown());
         long initLimitMs = lambdaInitLimitMs * emulation.slowdown();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(initLimitMs);

@@ -50,6 +50,7 @@ class CustomRuntimeTest {
             assertThat(lines.stream().filter(l -> l.startsWith("REPORT RequestId: "))).hasSize(3);
             assertThat(lines.stream().filter(l -> l.contains("Init Duration:"))).hasSize(1);
             assertThat(reports.get(0).maxMemoryUsedMb()).as("the JVM the bootstrap became").isPositive();
+            assertThat(emulator.initPhases()).as("only lambert's handler logs its INIT phases").isEmpty();
         }
     }
 
