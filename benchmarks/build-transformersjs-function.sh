@@ -61,6 +61,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   step "apt-get install ${missing[*]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
+addon_glob="$work/node_modules/aws-lambda-ric/dist/rapid-client.node"
+if [ -f "$addon_glob" ] && [ "${REBUILD:-0}" != 1 ]; then
+  echo "== reusing the installed packages in $work (REBUILD=1 to start again)" >&2
+  cp benchmarks/peer-function/index.mjs "$work/"
+else
 rm -rf "$work"
 mkdir -p "$work/models"
 cp "$peers/transformersjs/package.json" "$work/"
@@ -76,6 +81,7 @@ step "build aws-lambda-ric's native part (npm rebuild, --nodedir=$node_prefix)" 
 addon=$(find "$work/node_modules/aws-lambda-ric" -name '*.node' -path '*build*' | head -n 1)
 [ -n "$addon" ] || { echo "FAILED: npm rebuild aws-lambda-ric built no .node addon; see $log" >&2; tail -n 40 "$log" >&2; exit 1; }
 echo "addon $addon" >>"$log"
+fi
 
 # the model: the Maven Central int8 file, as lambert's minilm-int8 (only what q8 loads goes into the zip)
 models="$out/minilm-full"
@@ -91,6 +97,12 @@ for napi in "$work"/node_modules/onnxruntime-node/bin/napi-v*; do
   find "$napi/linux" -mindepth 1 -maxdepth 1 ! -name x64 -exec rm -rf {} +
 done
 
+# build inputs and what Node never loads here: the client's vendored sources (its addon is built into dist/),
+# onnxruntime-web's WebAssembly binaries and source maps (transformers.js imports the package's JavaScript, and runs
+# on onnxruntime-node under Node)
+rm -rf "$work/node_modules/aws-lambda-ric/deps" "$work/node_modules/aws-lambda-ric/build"
+find "$work/node_modules/onnxruntime-web/dist" \( -name '*.wasm' -o -name '*.map' \) -delete
+
 ric_main=$(cd "$work" && node -p "const p=require('./node_modules/aws-lambda-ric/package.json'); typeof p.bin==='string'?p.bin:p.bin['aws-lambda-ric']")
 cat > "$work/bootstrap" <<B
 #!/bin/sh
@@ -100,7 +112,7 @@ exec $node_bin "\$LAMBDA_TASK_ROOT/node_modules/aws-lambda-ric/${ric_main#./}" "
 B
 chmod 755 "$work/bootstrap"
 
-rm -f "$out/function.zip.tmp"
+rm -f "$out/function.zip.tmp" "$out/function.zip"
 step "zip" bash -c "cd '$work' && zip -q -r -X '$out/function.zip.tmp' bootstrap index.mjs package.json models node_modules"
 mv "$out/function.zip.tmp" "$out/function.zip"
 cat > "$out/function.json" <<J

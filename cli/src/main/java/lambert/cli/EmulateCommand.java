@@ -138,7 +138,7 @@ final class EmulateCommand implements Callable<Integer> {
                 throw new CheckFailedException("the function failed to initialise (" + e.errorType() + "): "
                         + e.getMessage());
             }
-            String os = standIn(emulator.runtime(), config.nativeLibraries(),
+            String os = standIn(emulator.runtime(), nativeLibraries(config, emulator.runtime()),
                     HostGlibc.version().orElse("a C library other than glibc"));
             String cpuNote = emulator.cpuNote();
             boolean cpuLimited = emulator.cpuLimited();
@@ -164,7 +164,10 @@ final class EmulateCommand implements Callable<Integer> {
                 t.line(t.bold("cpu") + "       " + cpuNote + (emulator.readOnlyTaskRoot() ? "; task root read-only"
                         : "; task root writable (not running as root)"));
                 t.line(t.bold("os") + "        " + os);
-                coldStart.lines().forEach(l -> t.line(t.bold(l.startsWith(" ") ? "" : "cold start") + l));
+                List<String> coldStartLines = coldStart.lines();
+                for (int i = 0; i < coldStartLines.size(); i++) {
+                    t.line((i == 0 ? t.bold("cold start") : "") + coldStartLines.get(i));
+                }
                 Format.summary(t, summary, reports.size(), memoryMb);
                 if (emulation.emulated()) {
                     t.warn("emulated  " + Emulation.TIMINGS_WARNING + "; measure on AWS: lambert tune --function NAME");
@@ -189,6 +192,21 @@ final class EmulateCommand implements Callable<Integer> {
                 .unloadable(natives).isEmpty() ? runtime + " " + why : String.join(", ", r.get().unloadable(natives))))
                 .orElse("");
         return lambda + "; the emulator stands in for it with this machine's libraries (" + hostLibc + ")" + refusal;
+    }
+
+    /**
+     * The package's native libraries as {@code function.json} records them (or read from its {@code native/}); none
+     * for a custom-runtime package that has no {@code native/} folder of lambert's making.
+     */
+    private static List<NativeRequirement> nativeLibraries(FunctionJson config, String runtime) throws IOException {
+        try {
+            return config.nativeLibraries();
+        } catch (lambert.toolkit.BadInputException e) {
+            if (LambdaRuntime.byId(runtime).map(r -> r.javaVersion() == 0).orElse(false)) {
+                return List.of();
+            }
+            throw e;
+        }
     }
 
     /** The JSON summary; the vCPU figures are null when the CPU was not limited (or the function was emulated). */
@@ -250,7 +268,10 @@ final class EmulateCommand implements Callable<Integer> {
             return initMs - Math.max(0, phases.processToHandlerMs()) - phases.handlerMs();
         }
 
-        /** For people: the first line starts with its text, the next with spaces; none without phases or INIT. */
+        /**
+         * For people, to follow a {@code cold start} label (the next lines indented to match); none without phases or
+         * INIT.
+         */
         List<String> lines() {
             if (phases == null || initMs < 0) {
                 return List.of();
@@ -260,10 +281,10 @@ final class EmulateCommand implements Callable<Integer> {
                     + "%.0f ms, ", p.processToHandlerMs());
             String first = String.format(Locale.ROOT, "  Init Duration %.0f ms = %snative libraries %.0f ms, model "
                     + "%.0f ms (ONNX Runtime session %.0f ms; alongside it: tokenizer %.0f ms, checksums %.0f ms; probe "
-                    + "%.0f ms), rest of the handler %.0f ms, outside the function %.0f ms", initMs, process,
+                    + "%.0f ms), rest of the handler %.0f ms, outside the function (before its process, after its handler) %.0f ms", initMs, process,
                     p.nativesMs(), p.modelMs(), p.sessionMs(), p.tokenizerMs(), p.checksumsMs(), p.probeMs(),
                     p.handlerMs() - p.nativesMs() - p.modelMs(), otherMs());
-            String request = String.format(Locale.ROOT, "            first request: Duration %.0f ms%s", firstDurationMs,
+            String request = String.format(Locale.ROOT, "            first request Duration %.0f ms%s", firstDurationMs,
                     firstHandlerMs == null ? "" : String.format(Locale.ROOT, ", of which the handler %.0f ms and the "
                             + "runtime around it %.0f ms", firstHandlerMs, firstDurationMs - firstHandlerMs));
             return List.of(first, request);

@@ -60,8 +60,8 @@ class EmulateColdStartTest {
         assertThat(coldStart.lines()).containsExactly(
                 "  Init Duration 377 ms = process start to handler 150 ms, native libraries 5 ms, model 200 ms (ONNX "
                         + "Runtime session 177 ms; alongside it: tokenizer 95 ms, checksums 36 ms; probe 7 ms), rest of "
-                        + "the handler 5 ms, outside the function 17 ms",
-                "            first request: Duration 66 ms, of which the handler 20 ms and the runtime around it 46 ms");
+                        + "the handler 5 ms, outside the function (before its process, after its handler) 17 ms",
+                "            first request Duration 66 ms, of which the handler 20 ms and the runtime around it 46 ms");
         assertThat(new EmulateCommand.ColdStart(null, 377, 66.4, null).lines()).as("a function that logs no phases")
                 .isEmpty();
     }

@@ -165,6 +165,7 @@ public final class Emulator implements AutoCloseable {
         long start = System.nanoTime();
         Process process = sandbox.start(handler, memoryMb, environment, api.address());
         this.process = process;
+        long launched = sandbox.launchNanos(); // INIT starts with the function's process, not the sandbox's set-up
         initPhases = null;
         log = FunctionLog.start(process, line -> {
             if (initPhases == null) {
@@ -178,14 +179,14 @@ public final class Emulator implements AutoCloseable {
         while (true) {
             if (api.initError().isDone()) {
                 RuntimeApiServer.Outcome error = api.initError().join();
-                double initMs = (error.receivedNanos() - start) / 1e6;
+                double initMs = (error.receivedNanos() - launched) / 1e6;
                 drainLog();
                 sink.accept(String.format(java.util.Locale.ROOT, "INIT_REPORT Init Duration: %.2f ms\tPhase: init\t"
                         + "Status: error\tError Type: %s", initMs, error.errorType()));
                 throw new InitFailedException(error.errorType(), new String(error.body(), StandardCharsets.UTF_8));
             }
             if (api.firstPoll().isDone()) {
-                pendingInitMs = (api.firstPoll().join() - start) / 1e6;
+                pendingInitMs = (api.firstPoll().join() - launched) / 1e6;
                 return;
             }
             if (!process.isAlive()) {
