@@ -13,8 +13,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import lambert.base.json.Json;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -161,34 +159,8 @@ class CustomRuntimeTest {
         return new Emulator(zip, "loop.handler", env, memoryMb, 30, lines::add, RuntimeJars.locate());
     }
 
-    /**
-     * A custom-runtime package: a shell {@code bootstrap} with Unix mode {@code mode} that execs this machine's
-     * {@code java} on {@link BootstrapLoop}, and the classes the loop and {@link ProbeHandler} need.
-     */
     private Path zip(String name, int mode) throws IOException {
-        Path zip = dir.resolve(name);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String bootstrap = "#!/bin/sh\n# a custom runtime: this machine's JVM running the test loop\nexec '" + java
-                + "' -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -cp \"$LAMBDA_TASK_ROOT\" "
-                + BootstrapLoop.class.getName() + "\n";
-        try (ZipArchiveOutputStream out = new ZipArchiveOutputStream(Files.newOutputStream(zip))) {
-            put(out, "bootstrap", bootstrap.getBytes(StandardCharsets.UTF_8), mode);
-            for (Class<?> type : List.of(BootstrapLoop.class, Cgroup.class, ProbeHandler.class)) {
-                String entry = type.getName().replace('.', '/') + ".class";
-                try (var in = CustomRuntimeTest.class.getClassLoader().getResourceAsStream(entry)) {
-                    put(out, entry, in.readAllBytes(), 0644);
-                }
-            }
-        }
-        return zip;
-    }
-
-    private static void put(ZipArchiveOutputStream out, String name, byte[] bytes, int mode) throws IOException {
-        ZipArchiveEntry entry = new ZipArchiveEntry(name);
-        entry.setUnixMode(0100000 | mode);
-        out.putArchiveEntry(entry);
-        out.write(bytes);
-        out.closeArchiveEntry();
+        return CustomRuntimePackages.loop(dir.resolve(name), mode);
     }
 
     private static Map<String, Object> answer(Report report) throws Exception {
