@@ -188,7 +188,7 @@ final class Sandbox implements AutoCloseable {
      * sandbox's folders standing in for {@code /var/task} and {@code /var/runtime}; {@code AWS_EXECUTION_ENV} only on a
      * Java runtime, as Lambda leaves it out on OS-only ones. The function's own variables come last.
      */
-    Map<String, String> environment(String handler, int memoryMb, Map<String, String> functionEnv,
+    private Map<String, String> environment(String handler, int memoryMb, Map<String, String> functionEnv,
             String runtimeApi) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
