@@ -59,4 +59,10 @@ class InitPhasesTest {
         assertThat(InitPhases.fromLogLine("START RequestId: x Version: $LATEST")).isEmpty();
         assertThat(InitPhases.fromLogLine("{\"phase\":\"init\", broken")).isEmpty();
     }
+
+    @Test
+    void names_areTheRecordsComponentsInOrder() {
+        assertThat(InitPhases.NAMES).containsExactly(java.util.Arrays.stream(InitPhases.class.getRecordComponents())
+                .map(java.lang.reflect.RecordComponent::getName).toArray(String[]::new));
+    }
 }
