@@ -76,7 +76,7 @@ public class EmulateMojo extends LambertMojo {
                 throw new MojoFailureException("lambert: the function failed to initialise (" + e.errorType() + "): "
                         + e.getMessage(), e);
             }
-            write(report.response());
+            PartialFiles.write(response.toPath(), report.response());
             String answer = new String(report.response(), StandardCharsets.UTF_8);
             if (!report.status().equals("success")) {
                 throw new MojoFailureException("lambert: the function answered with " + report.status() + ": "
@@ -85,18 +85,6 @@ public class EmulateMojo extends LambertMojo {
             getLog().info("lambert: answered in " + String.format(java.util.Locale.ROOT, "%.1f ms", report.durationMs())
                     + " (init " + String.format(java.util.Locale.ROOT, "%.0f ms", report.initDurationMs()) + "); "
                     + "the answer is in " + response);
-        }
-    }
-
-    private void write(byte[] answer) throws java.io.IOException {
-        Path target = response.toPath().toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            Files.write(temp, answer);
-            PartialFiles.replace(temp, target);
-        } finally {
-            Files.deleteIfExists(temp);
         }
     }
 }

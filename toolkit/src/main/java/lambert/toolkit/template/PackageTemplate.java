@@ -59,16 +59,7 @@ public final class PackageTemplate {
 
     /** Writes {@code sam}'s YAML to {@code templateFile} through a temp file next to it, replacing it if it exists. */
     public static void write(SamTemplate sam, Path templateFile) throws IOException {
-        Path template = templateFile.toAbsolutePath().normalize();
-        Path folder = template.getParent();
-        Files.createDirectories(folder);
-        Path temp = Files.createTempFile(folder, "." + template.getFileName(), ".tmp");
-        try {
-            Files.writeString(temp, sam.yaml(), StandardCharsets.UTF_8);
-            PartialFiles.replace(temp, template);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        PartialFiles.write(templateFile, sam.yaml().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The stack name for {@code sam deploy}: the function's name, else {@code lambert-} and the package's model. */
