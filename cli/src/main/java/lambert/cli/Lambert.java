@@ -1,17 +1,13 @@
 package lambert.cli;
 
-import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import lambert.onnx.checkpoint.CheckpointException;
 import lambert.runtime.bundle.BundleException;
 import lambert.runtime.bundle.Version;
 import lambert.toolkit.BadInputException;
 import lambert.toolkit.CheckFailedException;
+import lambert.toolkit.Problems;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -76,39 +72,7 @@ public final class Lambert {
     }
 
     static String describe(Throwable e) {
-        if (e instanceof NoSuchFileException) {
-            return "file not found: " + e.getMessage();
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied: " + e.getMessage();
-        }
-        if (e instanceof FileAlreadyExistsException) {
-            FileAlreadyExistsException f = (FileAlreadyExistsException) e;
-            return f.getFile() + " exists" + (f.getReason() == null ? "" : ": " + f.getReason());
-        }
-        if (e instanceof UncheckedIOException && e.getCause() != null) {
-            return describe(e.getCause());
-        }
-        String message = e.getMessage();
-        if (message == null || message.isBlank()) {
-            return e.getClass().getSimpleName();
-        }
-        return e instanceof BadInputException bad ? asOptions(message, bad.fields()) : message;
-    }
-
-    /**
-     * The toolkit's message with each field it names said as this command line's option: the first {@code memory}
-     * in "memory must be between ..." becomes {@code --memory} (the toolkit's fields are named as the options are).
-     */
-    static String asOptions(String message, List<String> fields) {
-        String out = message;
-        for (String field : fields) {
-            Matcher m = Pattern.compile("(?<![\\w-])" + Pattern.quote(field) + "(?![\\w-])").matcher(out);
-            if (m.find()) {
-                out = out.substring(0, m.start()) + "--" + field + out.substring(m.end());
-            }
-        }
-        return out;
+        return Problems.oneLine(e, field -> "--" + field);
     }
 
     /** Prints the version from the runtime jar. */

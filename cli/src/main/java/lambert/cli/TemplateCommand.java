@@ -1,18 +1,13 @@
 package lambert.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import lambert.onnx.io.ModelFiles;
-import lambert.toolkit.packaging.FunctionConfig;
-import lambert.toolkit.packaging.FunctionJson;
+import lambert.toolkit.template.PackageTemplate;
 import lambert.toolkit.template.SamTemplate;
-import lambert.base.io.PartialFiles;
+import lambert.toolkit.template.TemplateOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,45 +74,16 @@ final class TemplateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(zip)) {
-            throw new NoSuchFileException(zip.toString());
-        }
-        FunctionJson config = FunctionJson.next(zip);
-        if (!config.exists()) {
-            throw new UsageException("the template is made from " + config.file() + ", which is missing: package the "
-                    + "model with lambert package, which writes it next to the zip");
-        }
-        Map<String, String> env = FunctionConfig.environmentFor(config.environment(), snapStart || provisioned > 0);
-        Path template = out.toAbsolutePath().normalize();
-        Path folder = template.getParent();
-        String codeUri = folder.relativize(zip.toAbsolutePath().normalize()).toString();
-        String model = config.string("model", zip.getFileName().toString());
-        String handler = config.string("handler", FunctionConfig.HANDLER);
-        String architecture = config.string("architecture", "x86_64");
-        int memoryMb = memory != null ? memory : config.integer("memory_mb", 1769);
-        int timeoutSeconds = timeout != null ? timeout : config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS);
-        int storageMb = ephemeralStorage != null ? ephemeralStorage : config.integer("ephemeral_storage_mb", 0);
-        String checkedRuntime = config.runtime(runtime);
-        SamTemplate sam = new SamTemplate(SamTemplate.logicalIdFor(function), function,
-                "lambert: " + model + " (lambert " + config.string("lambert_version", "?") + ")", codeUri,
-                checkedRuntime, handler, architecture, memoryMb, timeoutSeconds, env, storageMb, snapStart,
-                provisioned, alias, url);
-        Files.createDirectories(folder);
-        Path temp = Files.createTempFile(folder, "." + template.getFileName(), ".tmp");
-        try {
-            Files.writeString(temp, sam.yaml(), StandardCharsets.UTF_8);
-            PartialFiles.replace(temp, template);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        SamTemplate sam = PackageTemplate.of(zip, out, new TemplateOptions(function, memory, timeout, runtime,
+                ephemeralStorage, snapStart, provisioned, alias, url));
+        PackageTemplate.write(sam, out);
         Terminal t = Terminal.of(spec);
         t.line(t.bold(out.toString()) + "  AWS::Serverless::Function " + sam.logicalId() + ": " + sam.runtime() + ", "
                 + sam.architecture() + ", " + sam.memoryMb() + " MB, " + sam.timeoutSeconds() + " s, alias "
                 + sam.alias() + (sam.snapStart() ? ", SnapStart" : "")
                 + (sam.provisioned() > 0 ? ", provisioned concurrency " + sam.provisioned() : "")
                 + (sam.url() ? ", function URL (AWS_IAM)" : ""));
-        String stack = function != null ? function : "lambert-" + model.toLowerCase(java.util.Locale.ROOT)
-                .replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
+        String stack = PackageTemplate.stackName(zip, function);
         t.line("deploy    " + SamTemplate.samDeploy(out.toString(), stack).stream().map(TemplateCommand::shellQuote)
                 .collect(Collectors.joining(" ")));
         return ExitCodes.OK;

@@ -178,22 +178,8 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private Thresholds thresholds(Answers ref, Answers cand, boolean packages) {
-        Thresholds base;
-        boolean sameQuantization = ref.manifest().quantization().equals(cand.manifest().quantization());
-        boolean quantised = !cand.manifest().batchInvariant();
-        if (profile == null) {
-            base = !sameQuantization ? Thresholds.quantised() : packages ? Thresholds.platform(quantised)
-                    : Thresholds.converted();
-        } else if (profile.equals("converted")) {
-            base = Thresholds.converted();
-        } else if (profile.equals("quantised") || profile.equals("quantized")) {
-            base = Thresholds.quantised();
-        } else if (profile.equals("platform")) {
-            base = Thresholds.platform(quantised);
-        } else {
-            throw new UsageException("--profile must be converted, quantised or platform, found \"" + profile + "\"");
-        }
-        return base.override(maxAbsDiff, minMeanCosine, minCosine, minLabelAgreement);
+        return Thresholds.forProfile(profile, ref.manifest(), cand.manifest(), packages)
+                .override(maxAbsDiff, minMeanCosine, minCosine, minLabelAgreement);
     }
 
     static void print(Terminal t, VerifyReport r, Thresholds thresholds, List<String> failures) {

@@ -47,6 +47,21 @@ public final class PartialFiles implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
+    /**
+     * Writes {@code bytes} to {@code target} whole or not at all: into a temp file next to it (removed on failure or
+     * Ctrl-C), then moved into place, replacing {@code target} if it exists. Creates the folder if needed.
+     */
+    public static void write(Path target, byte[] bytes) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Files.createDirectories(absolute.getParent());
+        try (PartialFiles partials = open("lambert-write")) {
+            Path temp = partials.nextTo(absolute);
+            Files.write(temp, bytes, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+            replace(temp, absolute);
+        }
+    }
+
     /** Registers the shutdown hook; {@code name} names its thread. */
     public static PartialFiles open(String name) {
         return new PartialFiles(name);

@@ -29,6 +29,28 @@ class PartialFilesTest {
     }
 
     @Test
+    void write_replacesTheTargetWholeInANewFolderAndLeavesNoTempFile() throws IOException {
+        Path target = dir.resolve("new/answer.json");
+        PartialFiles.write(target, "{\"a\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        PartialFiles.write(target, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(target).hasContent("{}");
+        try (Stream<Path> files = Files.list(target.getParent())) {
+            assertThat(files).containsExactly(target);
+        }
+    }
+
+    @Test
+    void write_ontoAFolderNamesTheTargetAndLeavesNoTempFile() throws IOException {
+        Path target = Files.createDirectories(dir.resolve("taken"));
+        Files.writeString(target.resolve("inside"), "x");
+        assertThatThrownBy(() -> PartialFiles.write(target, new byte[] {1})).isInstanceOf(IOException.class)
+                .hasMessageContaining(target.toString()).hasMessageNotContaining(".partial");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).containsExactly(target);
+        }
+    }
+
+    @Test
     void replace_finishedFile_landsOnTargetReadableByAll() throws IOException {
         Path target = Files.writeString(dir.resolve("out.txt"), "old");
         try (PartialFiles partials = PartialFiles.open("test")) {

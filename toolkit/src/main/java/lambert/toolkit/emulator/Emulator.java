@@ -104,10 +104,24 @@ public final class Emulator implements AutoCloseable {
      * @throws lambert.toolkit.BadInputException if {@code function.json} is not valid
      */
     public static Emulator forPackage(Path zip, Emulation emulation, Consumer<String> sink) throws IOException {
+        return forPackage(zip, null, emulation, sink);
+    }
+
+    /**
+     * As {@link #forPackage(Path, Emulation, Consumer)}, with the memory setting given instead of
+     * {@code function.json}'s when {@code memoryMb} is not null.
+     *
+     * @throws lambert.toolkit.BadInputException if {@code function.json} is not valid or the memory is outside
+     *     Lambda's range (the field {@code memory})
+     */
+    public static Emulator forPackage(Path zip, Integer memoryMb, Emulation emulation, Consumer<String> sink)
+            throws IOException {
         FunctionJson config = FunctionJson.next(zip);
-        return new Emulator(zip, config.string("handler", FunctionConfig.HANDLER), config.environment(),
-                config.integer("memory_mb", 1769), config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS), sink,
-                RuntimeJars.locate(), InitializationType.ON_DEMAND, emulation);
+        int memory = memoryMb != null ? memoryMb : config.integer("memory_mb", 1769);
+        lambert.toolkit.LambdaLimits.MEMORY_MB.check(memory, "Lambda's range");
+        return new Emulator(zip, config.string("handler", FunctionConfig.HANDLER), config.environment(), memory,
+                config.integer("timeout_s", FunctionConfig.TIMEOUT_SECONDS), sink, RuntimeJars.locate(),
+                InitializationType.ON_DEMAND, emulation);
     }
 
     /**

@@ -1,6 +1,5 @@
 package lambert.toolkit.emulator;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -9,11 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import lambert.toolkit.packaging.ClassPath;
 import lambert.toolkit.packaging.CpuArch;
 
 /**
  * The jars of Lambda's Java runtime itself: the official runtime interface client and what it needs,
- * found on lambert's own classpath (Maven resolved them with the CLI). Lambda keeps these in
+ * found on lambert's own classpath ({@link ClassPath}: Maven resolved them with the CLI, or with the Maven plugin). Lambda keeps these in
  * {@code /var/runtime/lib}, apart from the function's own jars.
  */
 public final class RuntimeJars {
@@ -59,10 +59,9 @@ public final class RuntimeJars {
         List<Path> found = new ArrayList<>();
         for (String prefix : PREFIXES) {
             Path jar = null;
-            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-                Path p = Path.of(entry);
+            for (Path p : ClassPath.entries()) {
                 if (p.getFileName() != null && p.getFileName().toString().startsWith(prefix)
-                        && entry.endsWith(".jar") && Files.isRegularFile(p)) {
+                        && p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p)) {
                     jar = p;
                 }
             }

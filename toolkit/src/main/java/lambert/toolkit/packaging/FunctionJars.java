@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * The jars the function needs: the {@code lambda} module and its runtime dependencies, no more.
  * The {@code lambda} build lists them in a resource ({@code lambert/lambda/function-classpath.txt});
- * each is found on this process's classpath by file name (or at its listed path). A classes folder
+ * each is found on this process's classpath ({@link ClassPath}) by file name (or at its listed path). A classes folder
  * (a module compiled but not yet packaged) stands for its jar.
  */
 final class FunctionJars {
@@ -28,10 +28,10 @@ final class FunctionJars {
     /** Jar name in the package to the file or classes folder it comes from. */
     static Map<String, Path> locate() {
         Map<String, Path> byName = new LinkedHashMap<>();
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (Path entry : ClassPath.entries()) {
             // Jars by file name; classes folders are all called "classes", so they are used as listed.
-            if (!entry.isBlank() && !Files.isDirectory(Path.of(entry))) {
-                byName.putIfAbsent(Path.of(entry).getFileName().toString(), Path.of(entry));
+            if (entry.getFileName() != null && !Files.isDirectory(entry)) {
+                byName.putIfAbsent(entry.getFileName().toString(), entry);
             }
         }
         Map<String, Path> jars = new LinkedHashMap<>();

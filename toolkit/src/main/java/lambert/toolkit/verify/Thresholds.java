@@ -3,6 +3,7 @@ package lambert.toolkit.verify;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.Task;
 
 /**
@@ -39,6 +40,31 @@ public record Thresholds(String name, Double maxAbsDiff, Double minMeanCosine, D
     public static Thresholds platform(boolean quantised) {
         return quantised ? new Thresholds("platform (quantised)", null, null, 0.99, 0.98)
                 : new Thresholds("platform (fp32)", null, null, 0.99999, 0.99);
+    }
+
+    /**
+     * The profile named {@code profile} ({@code converted}, {@code quantised} or {@code quantized}, {@code platform});
+     * null chooses: {@code quantised} when the candidate's quantisation differs from the reference's, else
+     * {@code platform} when a side is a function package, else {@code converted}.
+     *
+     * @param reference the reference's manifest
+     * @param candidate the candidate's manifest ({@code platform} is the quantised one when it is not batch-invariant)
+     * @param packages whether either side is a function package
+     * @throws lambert.toolkit.BadInputException naming the field {@code profile} if it is none of these
+     */
+    public static Thresholds forProfile(String profile, Manifest reference, Manifest candidate, boolean packages) {
+        boolean quantised = !candidate.batchInvariant();
+        if (profile == null) {
+            return !reference.quantization().equals(candidate.quantization()) ? quantised()
+                    : packages ? platform(quantised) : converted();
+        }
+        return switch (profile) {
+            case "converted" -> converted();
+            case "quantised", "quantized" -> quantised();
+            case "platform" -> platform(quantised);
+            default -> throw lambert.toolkit.BadInputException.of("profile must be converted, quantised or platform, "
+                    + "found \"" + profile + "\"", "profile");
+        };
     }
 
     /** A copy with explicit bounds where given (null keeps the profile's). */
