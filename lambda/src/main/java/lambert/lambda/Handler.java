@@ -161,7 +161,7 @@ public final class Handler implements RequestStreamHandler, Resource {
             return;
         }
         HttpEvent http = HttpEvent.of(tree);
-        LongSupplier remaining = context == null ? null : () -> context.getRemainingTimeInMillis();
+        LongSupplier remaining = context == null ? null : new RemainingMillis(context);
         GatewayDeadline gateway = http == null ? null
                 : GatewayDeadline.of(http, settings.gatewayTimeoutMillis(), remaining, System::currentTimeMillis);
         Reply reply;
@@ -175,6 +175,17 @@ public final class Handler implements RequestStreamHandler, Resource {
         }
         int texts = reply.predictions() == null ? 0 : reply.predictions().predictions().size();
         finish(output, reply, http, requestId, texts, start, log);
+    }
+
+    /**
+     * The invocation's time left. A class rather than a lambda: the warm-up has no {@link Context}, so a lambda here
+     * would be linked (a hidden class spun) in the first request instead.
+     */
+    private record RemainingMillis(Context context) implements LongSupplier {
+        @Override
+        public long getAsLong() {
+            return context.getRemainingTimeInMillis();
+        }
     }
 
     private Reply answerHttp(HttpEvent http, String requestId, LongSupplier remaining) {
