@@ -33,7 +33,8 @@ import org.crac.Resource;
  * The Lambda function: {@code lambert.lambda.Handler::handleRequest} on the managed Java runtime.
  *
  * <p>The model is loaded in the constructor, which Lambda runs in its INIT phase, never per request
- * and never in a static initialiser. Direct invocations carry the request JSON as the event;
+ * and never in a static initialiser; the constructor then answers a direct and an HTTP API event of its own, logged
+ * nowhere, so that the first request does not pay for the request path's first use ({@code LAMBERT_WARM_UP}). Direct invocations carry the request JSON as the event;
  * API Gateway (REST and HTTP APIs), function URL, ALB and VPC Lattice (V1 and V2) events carry it as the POST
  * body, plain or base64 ({@link HttpEvent}). HTTP-style events are answered in their service's shape
  * ({@code {statusCode, headers, body, isBase64Encoded}}): 200, 400 for bad input (a malformed event included),
