@@ -281,9 +281,11 @@ final class EmulateCommand implements Callable<Integer> {
                     + "%.0f ms, ", p.processToHandlerMs());
             String first = String.format(Locale.ROOT, "  Init Duration %.0f ms = %snative libraries %.0f ms, model "
                     + "%.0f ms (ONNX Runtime session %.0f ms; alongside it: tokenizer %.0f ms, checksums %.0f ms; probe "
-                    + "%.0f ms), rest of the handler %.0f ms, outside the function (before its process, after its handler) %.0f ms", initMs, process,
-                    p.nativesMs(), p.modelMs(), p.sessionMs(), p.tokenizerMs(), p.checksumsMs(), p.probeMs(),
-                    p.handlerMs() - p.nativesMs() - p.modelMs(), otherMs());
+                    + "%.0f ms), %srest of the handler %.0f ms, outside the function (before its process, after its "
+                    + "handler) %.0f ms", initMs, process, p.nativesMs(), p.modelMs(), p.sessionMs(), p.tokenizerMs(),
+                    p.checksumsMs(), p.probeMs(), p.warmUpMs() > 0 ? String.format(Locale.ROOT,
+                    "request path warm-up %.0f ms, ", p.warmUpMs()) : "",
+                    p.handlerMs() - p.nativesMs() - p.modelMs() - p.warmUpMs(), otherMs());
             String request = String.format(Locale.ROOT, "            first request Duration %.0f ms%s", firstDurationMs,
                     firstHandlerMs == null ? "" : String.format(Locale.ROOT, ", of which the handler %.0f ms and the "
                             + "runtime around it %.0f ms", firstHandlerMs, firstDurationMs - firstHandlerMs));

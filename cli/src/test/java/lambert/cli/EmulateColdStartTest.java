@@ -39,7 +39,7 @@ class EmulateColdStartTest {
         Map<String, Object> json = (Map<String, Object>) Json.parse(out.toString().getBytes(StandardCharsets.UTF_8));
         Map<String, Object> p = (Map<String, Object>) json.get("init_phases");
         assertThat(p).as(out.toString()).isNotNull().containsKeys("process_to_handler_ms", "natives_ms", "model_ms",
-                "session_ms", "tokenizer_ms", "checksums_ms", "probe_ms", "handler_ms", "other_ms",
+                "session_ms", "tokenizer_ms", "checksums_ms", "probe_ms", "warm_up_ms", "handler_ms", "other_ms",
                 "first_request_handler_ms");
         for (Map.Entry<String, Object> e : p.entrySet()) {
             assertThat(((Number) e.getValue()).doubleValue()).as(e.getKey()).isGreaterThanOrEqualTo(0);
@@ -47,7 +47,9 @@ class EmulateColdStartTest {
         double init = num(json, "init_duration_ms");
         assertThat(num(p, "process_to_handler_ms") + num(p, "handler_ms")).as("the function's sequential phases")
                 .isLessThanOrEqualTo(init);
-        assertThat(num(p, "natives_ms") + num(p, "model_ms")).isLessThanOrEqualTo(num(p, "handler_ms"));
+        assertThat(num(p, "natives_ms") + num(p, "model_ms") + num(p, "warm_up_ms"))
+                .isLessThanOrEqualTo(num(p, "handler_ms"));
+        assertThat(num(p, "warm_up_ms")).as("the request path is warmed up by default").isGreaterThan(0);
         assertThat(num(p, "session_ms") + num(p, "probe_ms")).isLessThanOrEqualTo(num(p, "model_ms"));
         assertThat(num(p, "tokenizer_ms")).isLessThanOrEqualTo(num(p, "model_ms"));
         assertThat(num(p, "checksums_ms")).isLessThanOrEqualTo(num(p, "model_ms"));
@@ -56,12 +58,18 @@ class EmulateColdStartTest {
 
     @Test
     void coldStartLines_sayEachPhaseAndWhatIsLeftOutsideTheFunction() {
-        var coldStart = new EmulateCommand.ColdStart(new InitPhases(150, 5, 200, 177, 95, 36, 7, 210), 377, 66.4, 20.0);
+        var coldStart = new EmulateCommand.ColdStart(new InitPhases(150, 5, 200, 177, 95, 36, 7, 0, 210), 377, 66.4,
+                20.0);
         assertThat(coldStart.lines()).containsExactly(
                 "  Init Duration 377 ms = process start to handler 150 ms, native libraries 5 ms, model 200 ms (ONNX "
                         + "Runtime session 177 ms; alongside it: tokenizer 95 ms, checksums 36 ms; probe 7 ms), rest of "
                         + "the handler 5 ms, outside the function (before its process, after its handler) 17 ms",
                 "            first request Duration 66 ms, of which the handler 20 ms and the runtime around it 46 ms");
+        var warmedUp = new EmulateCommand.ColdStart(new InitPhases(150, 5, 200, 177, 95, 36, 7, 30, 240), 407, 36.4,
+                5.0);
+        assertThat(warmedUp.lines().get(0)).as("the warm-up is its own part, not in the rest of the handler")
+                .endsWith("probe 7 ms), request path warm-up 30 ms, rest of the handler 5 ms, outside the function "
+                        + "(before its process, after its handler) 17 ms");
         assertThat(new EmulateCommand.ColdStart(null, 377, 66.4, null).lines()).as("a function that logs no phases")
                 .isEmpty();
     }

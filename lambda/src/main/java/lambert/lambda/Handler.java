@@ -2,9 +2,12 @@ package lambert.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +33,8 @@ import org.crac.Resource;
  * The Lambda function: {@code lambert.lambda.Handler::handleRequest} on the managed Java runtime.
  *
  * <p>The model is loaded in the constructor, which Lambda runs in its INIT phase, never per request
- * and never in a static initialiser. Direct invocations carry the request JSON as the event;
+ * and never in a static initialiser; the constructor then answers a direct and an HTTP API event of its own, logged
+ * nowhere, so that the first request does not pay for the request path's first use ({@code LAMBERT_WARM_UP}). Direct invocations carry the request JSON as the event;
  * API Gateway (REST and HTTP APIs), function URL, ALB and VPC Lattice (V1 and V2) events carry it as the POST
  * body, plain or base64 ({@link HttpEvent}). HTTP-style events are answered in their service's shape
  * ({@code {statusCode, headers, body, isBase64Encoded}}): 200, 400 for bad input (a malformed event included),
@@ -59,6 +63,14 @@ public final class Handler implements RequestStreamHandler, Resource {
     public static final int SUGGESTED_TIMEOUT_SECONDS = 28;
 
     private static final List<Integer> PRIMING_WORDS = List.of(1, 16, 64, 200);
+    /**
+     * The events the constructor answers to warm the request path up ({@code LAMBERT_WARM_UP}): a direct invocation
+     * and an HTTP API (payload 2.0) POST, the shapes most functions get.
+     */
+    static final List<String> WARM_UP_EVENTS = List.of(
+            "{\"text\": \"lambert warms up its request path\"}",
+            "{\"version\": \"2.0\", \"requestContext\": {\"http\": {\"method\": \"POST\"}}, "
+                    + "\"body\": \"{\\\"text\\\": \\\"lambert warms up its request path\\\"}\", \"isBase64Encoded\": false}");
 
     private final Settings settings;
     private final Model model;
@@ -95,8 +107,10 @@ public final class Handler implements RequestStreamHandler, Resource {
         this.routes = new HttpRoutes(new Service(model, settings.limits(), settings.deadlineMarginMillis()));
         this.service = routes.service();
         this.log = new InvocationLog(System.out, settings.logLevel());
+        long warmUpNanos = settings.warmUp() ? warmUp() : 0;
         Core.getGlobalContext().register(this);
-        this.initPhases = InitPhases.of(processAgeMs, nativesNanos, model.loadTimings(), System.nanoTime() - startNanos);
+        this.initPhases = InitPhases.of(processAgeMs, nativesNanos, model.loadTimings(), warmUpNanos,
+                System.nanoTime() - startNanos);
         if (logInit && settings.logLevel() == Settings.LogLevel.INFO) {
             System.out.println(initPhases.logLine());
         }
@@ -110,22 +124,45 @@ public final class Handler implements RequestStreamHandler, Resource {
         return initPhases;
     }
 
+    /**
+     * Runs the request path once for each {@link #WARM_UP_EVENTS} shape, in INIT, so that the first request does not
+     * pay for its first use (classes loaded, lambdas linked, code run for the first time); nothing is logged or
+     * written and no request sees it. A failure of the model itself fails INIT, as it would fail every request.
+     *
+     * @return how long it took, in nanoseconds
+     */
+    private long warmUp() {
+        long start = System.nanoTime();
+        InvocationLog quiet = new InvocationLog(new PrintStream(OutputStream.nullOutputStream()), settings.logLevel());
+        for (String event : WARM_UP_EVENTS) {
+            try {
+                answer(event.getBytes(StandardCharsets.UTF_8), new ByteArrayOutputStream(), null, quiet);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // cannot happen: the streams are in memory
+            }
+        }
+        return System.nanoTime() - start;
+    }
+
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        answer(input.readAllBytes(), output, context, log);
+    }
+
+    private void answer(byte[] event, OutputStream output, Context context, InvocationLog log) throws IOException {
         long start = System.nanoTime();
         String requestId = context == null ? null : context.getAwsRequestId();
-        byte[] event = input.readAllBytes();
         Object tree;
         try {
             tree = Json.parse(event);
         } catch (JsonException e) {
             Reply reply = Service.refuse(RequestException.invalid(null, "the event is " + e.getMessage()),
                     requestId);
-            finish(output, reply, null, requestId, 0, start);
+            finish(output, reply, null, requestId, 0, start, log);
             return;
         }
         HttpEvent http = HttpEvent.of(tree);
-        LongSupplier remaining = context == null ? null : () -> context.getRemainingTimeInMillis();
+        LongSupplier remaining = context == null ? null : new RemainingMillis(context);
         GatewayDeadline gateway = http == null ? null
                 : GatewayDeadline.of(http, settings.gatewayTimeoutMillis(), remaining, System::currentTimeMillis);
         Reply reply;
@@ -138,7 +175,18 @@ public final class Handler implements RequestStreamHandler, Resource {
             reply = Service.refuse(gateway.exceeded(settings.deadlineMarginMillis()), requestId);
         }
         int texts = reply.predictions() == null ? 0 : reply.predictions().predictions().size();
-        finish(output, reply, http, requestId, texts, start);
+        finish(output, reply, http, requestId, texts, start, log);
+    }
+
+    /**
+     * The invocation's time left. A class rather than a lambda: the warm-up has no {@link Context}, so a lambda here
+     * would be linked (a hidden class spun) in the first request instead.
+     */
+    private record RemainingMillis(Context context) implements LongSupplier {
+        @Override
+        public long getAsLong() {
+            return context.getRemainingTimeInMillis();
+        }
     }
 
     private Reply answerHttp(HttpEvent http, String requestId, LongSupplier remaining) {
@@ -173,8 +221,8 @@ public final class Handler implements RequestStreamHandler, Resource {
      * Encodes the reply in the event's shape and writes it, after checking its size against what the event's caller
      * takes (a 413 saying what to change replaces an answer that would not get through), and logs the line.
      */
-    private void finish(OutputStream output, Reply reply, HttpEvent http, String requestId, int texts, long start)
-            throws IOException {
+    private void finish(OutputStream output, Reply reply, HttpEvent http, String requestId, int texts, long start,
+            InvocationLog log) throws IOException {
         EventKind kind = http == null ? EventKind.DIRECT : http.kind();
         byte[] response = encode(http, reply);
         RequestException tooLarge = ResponseSize.check(kind, response.length, texts, reply);

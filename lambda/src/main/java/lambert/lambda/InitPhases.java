@@ -17,9 +17,10 @@ import lambert.runtime.LoadTimings;
  * handler's constructor ({@code {"level":"INFO","phase":"init",...}}), which {@code lambert emulate} reads back with
  * {@link #fromLogLine}. Sequential parts: {@code processToHandlerMs} (the runtime's process start, which is the JVM's
  * start, to the handler's constructor: JVM start-up, the runtime interface client, loading the handler class),
- * {@code nativesMs} (native libraries), {@code modelMs} (the model load) and the rest of the constructor; the model
- * load's own parts ({@link LoadTimings}): the ONNX Runtime session, and alongside it on helper threads the tokenizer
- * and the checksums, then the probe that checks the outputs.
+ * {@code nativesMs} (native libraries), {@code modelMs} (the model load), {@code warmUpMs} (the request path run
+ * once, {@code LAMBERT_WARM_UP}) and the rest of the constructor; the model load's own parts ({@link LoadTimings}):
+ * the ONNX Runtime session, and alongside it on helper threads the tokenizer and the checksums, then the probe that
+ * checks the outputs.
  *
  * <p>The process start comes from the kernel ({@code /proc/self/stat} against {@code /proc/uptime}, both in 10 ms
  * ticks since boot) and is rounded so that {@code processToHandlerMs} never exceeds the true time (it may fall up to
@@ -34,23 +35,25 @@ import lambert.runtime.LoadTimings;
  * @param tokenizerMs loading the tokenizer (alongside the session)
  * @param checksumsMs checking the files' hashes (alongside the session)
  * @param probeMs the probe run that checks tokenizer and output sizes
+ * @param warmUpMs the request path run once before the first request ({@code LAMBERT_WARM_UP}); 0 without it
  * @param handlerMs the whole constructor
  */
 public record InitPhases(double processToHandlerMs, double nativesMs, double modelMs, double sessionMs,
-        double tokenizerMs, double checksumsMs, double probeMs, double handlerMs) {
+        double tokenizerMs, double checksumsMs, double probeMs, double warmUpMs, double handlerMs) {
 
     /** The {@code phase} field's value on the init line. */
     static final String PHASE = "init";
     /** The record's components in order, as the log line names them (no reflection on the INIT path). */
     static final java.util.List<String> NAMES = java.util.List.of("processToHandlerMs", "nativesMs", "modelMs",
-            "sessionMs", "tokenizerMs", "checksumsMs", "probeMs", "handlerMs");
+            "sessionMs", "tokenizerMs", "checksumsMs", "probeMs", "warmUpMs", "handlerMs");
     /** The kernel's clock ticks per second in {@code /proc} (USER_HZ, 100 on every Linux Lambda runs). */
     private static final long TICKS_PER_SECOND = 100;
 
     /** The phases from the handler's own clock readings and the model's load timings. */
-    static InitPhases of(double processToHandlerMs, long nativesNanos, LoadTimings model, long handlerNanos) {
+    static InitPhases of(double processToHandlerMs, long nativesNanos, LoadTimings model, long warmUpNanos,
+            long handlerNanos) {
         return new InitPhases(processToHandlerMs, nativesNanos / 1e6, model.totalMs(), model.sessionMs(),
-                model.tokenizerMs(), model.hashMs(), model.probeMs(), handlerNanos / 1e6);
+                model.tokenizerMs(), model.hashMs(), model.probeMs(), warmUpNanos / 1e6, handlerNanos / 1e6);
     }
 
     /**
@@ -97,7 +100,7 @@ public record InitPhases(double processToHandlerMs, double nativesMs, double mod
     /** The figures by their log names (the components' names), in the line's order. */
     public Map<String, Double> fields() {
         double[] values = {processToHandlerMs, nativesMs, modelMs, sessionMs, tokenizerMs, checksumsMs, probeMs,
-            handlerMs};
+            warmUpMs, handlerMs};
         Map<String, Double> fields = new java.util.LinkedHashMap<>();
         for (int i = 0; i < NAMES.size(); i++) {
             fields.put(NAMES.get(i), values[i]);
@@ -121,7 +124,7 @@ public record InitPhases(double processToHandlerMs, double nativesMs, double mod
                 }
                 v[i] = n.doubleValue();
             }
-            return Optional.of(new InitPhases(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]));
+            return Optional.of(new InitPhases(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]));
         } catch (JsonException e) {
             return Optional.empty();
         }

@@ -28,6 +28,8 @@ import lambert.runtime.session.Optimization;
  *   <tr><td>{@code LAMBERT_VERIFY_CHECKSUMS}</td><td>{@code true}</td></tr>
  *   <tr><td>{@code LAMBERT_KERNEL_WORKAROUNDS}</td><td>{@code true}: ONNX Runtime is kept off kernel paths known to
  *       answer wrong on this CPU ({@code KernelWorkarounds}); {@code false} only to show the fault</td></tr>
+ *   <tr><td>{@code LAMBERT_WARM_UP}</td><td>{@code true}: the constructor (INIT) answers a direct and an HTTP event of
+ *       its own, logged nowhere, so that the first request does not pay for the request path's first use</td></tr>
  *   <tr><td>{@code LAMBERT_LOG_LEVEL}</td><td>{@code INFO}: one line per invocation; {@code WARN}: failures only;
  *       {@code OFF}</td></tr>
  * </table>
@@ -39,9 +41,10 @@ import lambert.runtime.session.Optimization;
  * @param deadlineMarginMillis no micro-batch starts with less than this left before the invocation's deadline
  * @param gatewayTimeoutMillis API Gateway's integration timeout when it is not the default, 0 to hold API Gateway
  *     events to the function's timeout only, -1 for the defaults ({@link lambert.lambda.events.GatewayDeadline})
+ * @param warmUp whether the handler's constructor runs the request path once before the first request
  */
 public record Settings(Path modelDir, ModelOptions model, Limits limits, LogLevel logLevel,
-        long deadlineMarginMillis, long gatewayTimeoutMillis) {
+        long deadlineMarginMillis, long gatewayTimeoutMillis, boolean warmUp) {
     /** What the function logs per invocation. */
     public enum LogLevel {
         /** One line per invocation. */
@@ -77,7 +80,8 @@ public record Settings(Path modelDir, ModelOptions model, Limits limits, LogLeve
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("LAMBERT_LOG_LEVEL must be INFO, WARN or OFF, found \"" + level + "\"");
         }
-        return new Settings(modelDir, model, limits, logLevel, margin, gateway);
+        boolean warmUp = bool(env, "LAMBERT_WARM_UP", true);
+        return new Settings(modelDir, model, limits, logLevel, margin, gateway, warmUp);
     }
 
     private static int integer(Map<String, String> env, String name, int fallback, int min) {

@@ -49,11 +49,11 @@ class InitPhasesTest {
     @Test
     void fromLogLine_readsBackTheLineAndIgnoresOthers() {
         InitPhases phases = InitPhases.of(412.25, 5_250_000, new LoadTimings(177.5, 95.25, 36.0, 7.125, 190.0),
-                210_000_000);
+                12_500_000, 210_000_000);
         String line = phases.logLine();
         assertThat(line).startsWith("{\"level\":\"INFO\",\"phase\":\"init\",\"processToHandlerMs\":412.25,");
         assertThat(InitPhases.fromLogLine(line)).contains(new InitPhases(412.25, 5.25, 190.0, 177.5, 95.25, 36.0, 7.13,
-                210.0));
+                12.5, 210.0));
         assertThat(InitPhases.fromLogLine("{\"level\":\"INFO\",\"requestId\":\"x\",\"event\":\"direct\",\"status\":200}"))
                 .isEmpty();
         assertThat(InitPhases.fromLogLine("START RequestId: x Version: $LATEST")).isEmpty();

@@ -19,7 +19,8 @@ import java.util.zip.ZipOutputStream;
  * model cannot show whatever the machine's speed. It reads, from inside the function, the CFS quota of the cgroup
  * the kernel put it in, once in its static initialiser (the INIT phase) and again in each invocation, and answers
  * both with the group's {@code cpu.shares}, {@code AWS_LAMBDA_INITIALIZATION_TYPE} and the documented Lambda
- * variables it sees ({@link BootstrapLoop#VARIABLES}). {@code PROBE_INIT_SLEEP_MS}
+ * variables it sees ({@link BootstrapLoop#VARIABLES}), and whether the runtime client gave it a client context and a
+ * Cognito identity. {@code PROBE_INIT_SLEEP_MS}
  * makes INIT sleep that long, an event with {@code "sleep_ms": N} the invocation. It reads the kernel's files only
  * ({@code /proc/self/cgroup}, {@code /sys/fs/cgroup/cpu}), none of lambert's code, and needs nothing but the
  * runtime's own jars.
@@ -45,7 +46,9 @@ public final class ProbeHandler implements RequestStreamHandler {
         }
         output.write(("{\"init\": \"" + AT_INIT + "\", \"invoke\": \"" + quota() + "\", \"shares\": \""
                 + Cgroup.file("cpu.shares") + "\", \"type\": \"" + System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE")
-                + "\", \"env\": " + BootstrapLoop.variables() + "}").getBytes(StandardCharsets.UTF_8));
+                + "\", \"clientContext\": " + (context.getClientContext() != null) + ", \"identity\": "
+                + (context.getIdentity() != null) + ", \"env\": " + BootstrapLoop.variables() + "}")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code quota/period} in microseconds of this process's cpu cgroup, as the kernel holds them. */
