@@ -120,16 +120,15 @@ public final class InputReader implements AutoCloseable {
         if (spec.idField() != null) {
             Object v = object.get(spec.idField());
             if (!(v instanceof String) && !(v instanceof Number)) {
-                throw BadInputException.of(where(line, start) + " has no id field \"" + spec.idField()
-                        + "\" (a string or number), found " + (v == null ? "none" : Json.typeName(v)), "id field");
+                throw BadInputException.of(where(line, start) + " has no string or number \"" + spec.idField()
+                        + "\" (id-field), found " + (v == null ? "none" : Json.typeName(v)), "id-field");
             }
             id = v.toString();
         }
         Object t = object.get(spec.field());
         if (!(t instanceof String)) {
-            throw BadInputException.of(where(line, start) + " has no text field \"" + spec.field()
-                    + "\" (a string), found " + (t == null ? "none: its fields are " + object.keySet()
-                            : Json.typeName(t)), "field");
+            throw BadInputException.of(where(line, start) + " has no string \"" + spec.field() + "\" (field), found "
+                    + (t == null ? "none: its fields are " + object.keySet() : Json.typeName(t)), "field");
         }
         return record(line, id, (String) t);
     }
@@ -179,8 +178,8 @@ public final class InputReader implements AutoCloseable {
         if (spec.idField() != null) {
             idColumn = cells.indexOf(spec.idField());
             if (idColumn < 0) {
-                throw BadInputException.of(name + " has no id column \"" + spec.idField() + "\" (id field); its "
-                        + "header row names " + cells, "id field");
+                throw BadInputException.of(name + " has no id column \"" + spec.idField() + "\" (id-field); its "
+                        + "header row names " + cells, "id-field");
             }
         }
     }

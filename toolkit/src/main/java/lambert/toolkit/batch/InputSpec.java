@@ -14,8 +14,8 @@ import lambert.toolkit.BadInputException;
 public record InputSpec(Path file, InputFormat format, String field, String idField) {
     public InputSpec {
         if (format == InputFormat.LINES && (field != null || idField != null)) {
-            throw BadInputException.of("field and id field apply to JSONL and CSV input, not to text lines ("
-                    + file + ")", field != null ? "field" : "id field");
+            throw BadInputException.of("field and id-field apply to JSONL and CSV input, not to text lines ("
+                    + file + ")", "field", "id-field");
         }
         if (format != InputFormat.LINES && field == null) {
             field = "text";

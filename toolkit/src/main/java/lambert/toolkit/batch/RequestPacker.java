@@ -34,12 +34,12 @@ public final class RequestPacker {
     public RequestPacker(InputReader in, FunctionInfo info, TokenCounter counter, int textsPerRequest,
             long tokensPerRequest) {
         if (textsPerRequest < 0 || textsPerRequest > info.maxTexts()) {
-            throw BadInputException.of("texts per request must be between 1 and the function's max_texts "
-                    + info.maxTexts() + ", found " + textsPerRequest, "texts per request");
+            throw BadInputException.of("texts-per-request must be between 1 and the function's max_texts "
+                    + info.maxTexts() + ", found " + textsPerRequest, "texts-per-request");
         }
         if (tokensPerRequest < 0) {
-            throw BadInputException.of("tokens per request must be positive, found " + tokensPerRequest,
-                    "tokens per request");
+            throw BadInputException.of("tokens-per-request must be positive, found " + tokensPerRequest,
+                    "tokens-per-request");
         }
         this.in = in;
         this.info = info;
@@ -49,9 +49,18 @@ public final class RequestPacker {
         this.maxBytes = info.maxInputBytes();
     }
 
-    /** Starts numbering chunks at {@code index} (a resumed run). */
-    public void startAt(long index) {
+    /**
+     * Continues a resumed run: skips the input through {@code lastLine} (the last line of chunk {@code index - 1})
+     * and numbers the next chunk {@code index}.
+     */
+    public void resumeAt(long index, long lastLine) throws IOException {
         nextIndex = index;
+        for (InputRecord r = in.next(); r != null; r = in.next()) {
+            if (r.line() > lastLine) {
+                pending = r;
+                return;
+            }
+        }
     }
 
     /** The next chunk, or null at the end of the input. */

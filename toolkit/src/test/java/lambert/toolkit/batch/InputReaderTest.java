@@ -94,8 +94,7 @@ class InputReaderTest {
             assertThat(in.next()).isEqualTo(InputRecord.text(1, "a-1", "hello"));
             assertThat(in.next()).isEqualTo(InputRecord.text(2, "7", "wörld"));
             assertThatThrownBy(in::next).isInstanceOf(BadInputException.class).hasMessage(p
-                    + " line 3 (from byte 63) has no text field \"body\" (a string), found none: its fields are [id,"
-                    + " text]");
+                    + " line 3 (from byte 63) has no string \"body\" (field), found none: its fields are [id, text]");
         }
     }
 
@@ -134,6 +133,6 @@ class InputReaderTest {
     @Test
     void inputSpec_fieldForTextLines_isRefused() {
         assertThatThrownBy(() -> new InputSpec(dir.resolve("x.txt"), InputFormat.LINES, "body", null))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("field and id field apply to JSONL and CSV");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("field and id-field apply to JSONL and CSV");
     }
 }

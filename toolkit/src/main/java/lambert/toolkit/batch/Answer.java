@@ -1,0 +1,35 @@
+package lambert.toolkit.batch;
+
+/**
+ * What a target made of one request.
+ *
+ * @param kind how the driver goes on
+ * @param body the answer's body (the contract's JSON), or the error's
+ * @param reason a person's words for anything but {@link Kind#OK}, or null
+ * @param billedMs the billed duration Lambda reported, or -1 when the target does not say
+ */
+public record Answer(Kind kind, byte[] body, String reason, long billedMs) {
+    /** How the driver goes on after an answer. */
+    public enum Kind {
+        /** Answered: the body holds the results. */
+        OK,
+        /** Throttled (429, TooManyRequestsException), unavailable (5xx from the service) or timed out: retried with backoff. */
+        RETRY,
+        /** The function failed on this request (a function error, HTTP 500): retried a bounded number of times. */
+        FUNCTION_ERROR,
+        /** The function refused the request (400, 413): split, then the texts it still refuses are rejected. */
+        REFUSED,
+        /** Nothing will work (no such function, no permission): the run stops, resumable. */
+        FATAL
+    }
+
+    /** Answered with {@code body}. */
+    public static Answer ok(byte[] body, long billedMs) {
+        return new Answer(Kind.OK, body, null, billedMs);
+    }
+
+    /** Not answered, for {@code reason}. */
+    public static Answer of(Kind kind, byte[] body, String reason) {
+        return new Answer(kind, body == null ? new byte[0] : body, reason, -1);
+    }
+}
