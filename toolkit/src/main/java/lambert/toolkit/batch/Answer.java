@@ -28,6 +28,32 @@ public record Answer(Kind kind, byte[] body, String reason, long billedMs) {
         return new Answer(Kind.OK, body, null, billedMs);
     }
 
+    /**
+     * An HTTP answer as a function URL, API Gateway or {@code lambert serve} gives it: 200 answered; 429, 502, 503
+     * and 504 retried (throttled, the function unreachable or timed out behind a gateway); 500 the function's
+     * failure; 400 and 413 refusals; anything else (401, 403, 404) stops the run.
+     */
+    public static Answer ofHttp(int status, byte[] body, String from) {
+        if (status == 200) {
+            return ok(body, -1);
+        }
+        String reason = "HTTP " + status;
+        switch (status) {
+            case 429:
+            case 502:
+            case 503:
+            case 504:
+                return of(Kind.RETRY, body, reason);
+            case 500:
+                return of(Kind.FUNCTION_ERROR, body, reason);
+            case 400:
+            case 413:
+                return of(Kind.REFUSED, body, reason);
+            default:
+                return of(Kind.FATAL, body, reason + " from " + from);
+        }
+    }
+
     /** Not answered, for {@code reason}. */
     public static Answer of(Kind kind, byte[] body, String reason) {
         return new Answer(kind, body == null ? new byte[0] : body, reason, -1);

@@ -11,9 +11,8 @@ import java.time.Duration;
 
 /**
  * A function behind HTTP: a Lambda function URL, API Gateway, or {@code lambert serve}. POST carries the request
- * body, GET answers the model information. 429, 502, 503 and 504 (throttled, the function not reached or timed out
- * behind a gateway), timeouts and cut connections are retried; 500 is the function's own failure; 400 and 413
- * refusals of the request; anything else (401, 403, 404, ...) stops the run.
+ * body, GET answers the model information; answers are classified by {@link Answer#ofHttp}, and timeouts and cut
+ * connections are retried.
  */
 public final class HttpTarget implements BatchTarget {
     private final URI uri;
@@ -54,25 +53,7 @@ public final class HttpTarget implements BatchTarget {
     public Answer send(byte[] body) throws IOException {
         HttpResponse<byte[]> r = exchange(HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
-        int status = r.statusCode();
-        if (status == 200) {
-            return Answer.ok(r.body(), -1);
-        }
-        String reason = "HTTP " + status;
-        switch (status) {
-            case 429:
-            case 502:
-            case 503:
-            case 504:
-                return Answer.of(Answer.Kind.RETRY, r.body(), reason);
-            case 500:
-                return Answer.of(Answer.Kind.FUNCTION_ERROR, r.body(), reason);
-            case 400:
-            case 413:
-                return Answer.of(Answer.Kind.REFUSED, r.body(), reason);
-            default:
-                return Answer.of(Answer.Kind.FATAL, r.body(), reason + " from POST " + uri);
-        }
+        return Answer.ofHttp(r.statusCode(), r.body(), "POST " + uri);
     }
 
     private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException {
