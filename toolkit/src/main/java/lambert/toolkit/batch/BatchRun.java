@@ -97,10 +97,12 @@ public final class BatchRun {
      * @param throttled answers retried with backoff (throttling, 5xx, timeouts)
      * @param functionErrors function errors and refusals
      * @param billedMs the billed durations Lambda reported, summed (0 where the target does not say)
+     * @param requestMs the time requests took as this side saw it, summed (the billed duration's stand-in where the
+     *     target does not report one)
      * @param inFlight chunks sent and not yet written
      */
     public record Counts(long lastLine, long done, long rejected, long requests, long throttled, long functionErrors,
-            long billedMs, int inFlight) {
+            long billedMs, long requestMs, int inFlight) {
         /** Lines finished: done or rejected. */
         public long finished() {
             return done + rejected;
@@ -130,6 +132,7 @@ public final class BatchRun {
     private final AtomicLong throttled = new AtomicLong();
     private final AtomicLong functionErrors = new AtomicLong();
     private final AtomicLong billedMs = new AtomicLong();
+    private final AtomicLong requestNanos = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private long nextToWrite;
     private volatile Throwable failure;
@@ -177,6 +180,46 @@ public final class BatchRun {
             files.finish();
             return run.counts();
         }
+    }
+
+    /**
+     * What a run of {@code input} would send, without sending anything.
+     *
+     * @param lines input lines
+     * @param texts texts to send
+     * @param refused lines refused before any request
+     * @param requests requests (at least; retries and splits come on top)
+     * @param tokens tokens in all (exact with the bundle's tokenizer, else an upper bound)
+     * @param bytes request bodies in all
+     * @param first the first request's chunk, or null
+     */
+    public record Plan(long lines, long texts, long refused, long requests, long tokens, long bytes, Chunk first) {}
+
+    /** Packs {@code input} as a run would and counts what it would send. */
+    public static Plan plan(InputSpec input, FunctionInfo info, Options options, TokenCounter counter)
+            throws IOException {
+        long lines = 0;
+        long texts = 0;
+        long requests = 0;
+        long tokens = 0;
+        long bytes = 0;
+        Chunk first = null;
+        try (InputReader reader = InputReader.open(input)) {
+            RequestPacker packer = new RequestPacker(reader, info, counter, options.textsPerRequest(),
+                    options.tokensPerRequest());
+            for (Chunk c = packer.next(); c != null; c = packer.next()) {
+                lines += c.records().size();
+                int n = c.texts().size();
+                texts += n;
+                if (n > 0) {
+                    requests++;
+                    first = first == null ? c : first;
+                }
+                tokens += c.tokens();
+                bytes += c.bodyBytes();
+            }
+        }
+        return new Plan(lines, texts, lines - texts, requests, tokens, bytes, first);
     }
 
     /** The settings that decide the output, as the progress file's first line. */
@@ -260,7 +303,7 @@ public final class BatchRun {
                     : f instanceof InterruptedException ? "interrupted" : String.valueOf(f);
             throw new BatchStoppedException(why + "; finished " + c.finished() + " lines in order (through line "
                     + c.lastLine() + ": " + c.done() + " done, " + c.rejected() + " rejected); resume continues after "
-                    + "line " + c.lastLine(), c, f);
+                    + "line " + c.lastLine(), c, stopped != null, f);
         }
     }
 
@@ -277,7 +320,7 @@ public final class BatchRun {
     synchronized Counts counts() {
         OutputFiles.Position p = files.position();
         return new Counts(p.lastLine(), p.done(), p.rejected(), requests.get(), throttled.get(),
-                functionErrors.get(), billedMs.get(), inFlight.get());
+                functionErrors.get(), billedMs.get(), requestNanos.get() / 1_000_000, inFlight.get());
     }
 
     private synchronized void completed(Written w) throws IOException {
@@ -357,12 +400,14 @@ public final class BatchRun {
                 throw new StopException("stopped");
             }
             Answer a;
+            long start = System.nanoTime();
             try {
                 a = target.send(body);
             } catch (IOException e) {
                 a = Answer.of(Answer.Kind.RETRY, null, e.getMessage() == null ? e.getClass().getSimpleName()
                         : e.getMessage());
             }
+            requestNanos.addAndGet(System.nanoTime() - start);
             requests.incrementAndGet();
             if (a.billedMs() > 0) {
                 billedMs.addAndGet(a.billedMs());
