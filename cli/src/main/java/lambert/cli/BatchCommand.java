@@ -270,7 +270,7 @@ final class BatchCommand implements Callable<Integer> {
             t.line(t.bold("stopped") + "   " + stopped);
         }
         t.line(t.bold("lines") + "     " + c.finished() + " accounted for: " + c.done() + " done, " + c.rejected()
-                + " rejected" + (c.rejected() > 0 ? " (reasons in " + rejectsPath() + ")" : "")
+                + " rejected" + (c.rejected() > 0 ? " (reasons in " + new BatchRun.Files(out, rejects, npy).rejectsFile() + ")" : "")
                 + (stopped != null ? "; --resume continues after line " + c.lastLine() : ""));
         t.line(t.bold("requests") + "  " + c.requests() + " sent, " + c.throttled() + " throttled and retried, "
                 + c.functionErrors() + " failed or refused; " + String.format(Locale.ROOT, "%.1f s, %.0f lines/s",
@@ -279,15 +279,6 @@ final class BatchCommand implements Callable<Integer> {
                 + (c.billedMs() > 0 ? "billed durations" : "request times seen here, an overestimate") + ", "
                 + cost.memoryMb() + " MB " + cost.architecture().lambdaName() + ", prices of " + Prices.DEFAULT.date()
                 + ")");
-    }
-
-    private Path rejectsPath() {
-        if (rejects != null) {
-            return rejects;
-        }
-        String name = out.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return out.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".rejects.jsonl");
     }
 
     private int dryRun(Terminal t, BatchTarget to, InputSpec input, FunctionInfo info, BatchRun.Options options,

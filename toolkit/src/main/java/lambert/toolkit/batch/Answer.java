@@ -54,6 +54,19 @@ public record Answer(Kind kind, byte[] body, String reason, long billedMs) {
         }
     }
 
+    private static final java.util.regex.Pattern BILLED = java.util.regex.Pattern.compile(
+            "\\tBilled Duration: (\\d+) ms");
+
+    /** The billed duration in the last REPORT line of {@code log}, or -1 when it has none. */
+    static long billedMs(String log) {
+        java.util.regex.Matcher m = BILLED.matcher(log);
+        long billed = -1;
+        while (m.find()) {
+            billed = Long.parseLong(m.group(1));
+        }
+        return billed;
+    }
+
     /** Not answered, for {@code reason}. */
     public static Answer of(Kind kind, byte[] body, String reason) {
         return new Answer(kind, body == null ? new byte[0] : body, reason, -1);

@@ -77,13 +77,17 @@ public final class BatchRun {
      */
     public record Files(java.nio.file.Path out, java.nio.file.Path rejects, java.nio.file.Path npy) {
         OutputFiles.Paths paths() {
-            java.nio.file.Path r = rejects;
-            if (r == null) {
-                String name = out.getFileName().toString();
-                int dot = name.lastIndexOf('.');
-                r = out.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".rejects.jsonl");
+            return new OutputFiles.Paths(out, rejectsFile(), npy);
+        }
+
+        /** The rejects file: as given, else {@code OUT} without its extension plus {@code .rejects.jsonl}. */
+        public java.nio.file.Path rejectsFile() {
+            if (rejects != null) {
+                return rejects;
             }
-            return new OutputFiles.Paths(out, r, npy);
+            String name = out.getFileName().toString();
+            int dot = name.lastIndexOf('.');
+            return out.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".rejects.jsonl");
         }
     }
 

@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import lambert.runtime.contract.Reply;
 import lambert.toolkit.emulator.Emulation;
 import lambert.toolkit.emulator.Emulator;
@@ -22,8 +20,6 @@ import lambert.toolkit.emulator.InitFailedException;
  * the number of environments. The billed durations come from the environments' REPORT lines.
  */
 public final class EmulatorTarget implements BatchTarget {
-    private static final Pattern BILLED = Pattern.compile("\\tBilled Duration: (\\d+) ms");
-
     /** One environment and the billed duration of its last invocation. */
     private static final class Environment {
         FunctionUrl url;
@@ -31,10 +27,7 @@ public final class EmulatorTarget implements BatchTarget {
 
         void line(String line) {
             if (line.startsWith("REPORT ")) {
-                Matcher m = BILLED.matcher(line);
-                if (m.find()) {
-                    lastBilledMs = Long.parseLong(m.group(1));
-                }
+                lastBilledMs = Answer.billedMs(line);
             }
         }
     }

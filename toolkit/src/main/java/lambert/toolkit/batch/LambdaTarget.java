@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import lambert.base.json.Json;
 import lambert.base.json.JsonException;
 import lambert.toolkit.aws.AwsErrors;
@@ -31,8 +29,6 @@ import software.amazon.awssdk.services.lambda.model.RequestTooLargeException;
 public final class LambdaTarget implements BatchTarget {
     /** The concurrency when the account's unreserved concurrency cannot be read. */
     public static final int FALLBACK_CONCURRENCY = 100;
-
-    private static final Pattern BILLED = Pattern.compile("\\tBilled Duration: (\\d+) ms");
 
     private final LambdaClient lambda;
     private final String function;
@@ -121,12 +117,7 @@ public final class LambdaTarget implements BatchTarget {
         if (logResult == null) {
             return -1;
         }
-        Matcher m = BILLED.matcher(new String(Base64.getDecoder().decode(logResult), StandardCharsets.UTF_8));
-        long billed = -1;
-        while (m.find()) {
-            billed = Long.parseLong(m.group(1));
-        }
-        return billed;
+        return Answer.billedMs(new String(Base64.getDecoder().decode(logResult), StandardCharsets.UTF_8));
     }
 
     /**

@@ -81,9 +81,9 @@ final class OutputFiles implements AutoCloseable {
             throw BadInputException.of(paths.out() + " exists; choose another output (out) or overwrite it (force)",
                     "out", "force");
         }
-        FileChannel out = open(Paths.partial(paths.out()), true);
-        FileChannel rejects = open(Paths.partial(paths.rejects()), true);
-        FileChannel npy = paths.npy() == null ? null : open(Paths.partial(paths.npy()), true);
+        FileChannel out = open(Paths.partial(paths.out()));
+        FileChannel rejects = open(Paths.partial(paths.rejects()));
+        FileChannel npy = paths.npy() == null ? null : open(Paths.partial(paths.npy()));
         if (npy != null) {
             npy.write(ByteBuffer.wrap(npyHeader(0, dimensions)));
         }
@@ -146,7 +146,7 @@ final class OutputFiles implements AutoCloseable {
         return ((Number) m.get(field)).longValue();
     }
 
-    private static FileChannel open(Path file, boolean fresh) throws IOException {
+    private static FileChannel open(Path file) throws IOException {
         return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
     }
