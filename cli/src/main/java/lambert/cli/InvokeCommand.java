@@ -58,18 +58,9 @@ final class InvokeCommand implements Callable<Integer> {
         if (times < 1) {
             throw new UsageException("--times must be at least 1, found " + times);
         }
-        String name = function;
-        String qualifier = null;
-        if (!function.startsWith("arn:")) {
-            int colon = function.indexOf(':');
-            if (colon == 0 || colon == function.length() - 1) {
-                throw new UsageException("--function must be NAME or NAME:ALIAS, found \"" + function + "\"");
-            }
-            if (colon > 0) {
-                name = function.substring(0, colon);
-                qualifier = function.substring(colon + 1);
-            }
-        }
+        FunctionRef ref = FunctionRef.parse(function);
+        String name = ref.name();
+        String qualifier = ref.qualifier();
         byte[] event = input.bytes();
         Terminal t = Terminal.of(spec);
         List<Invocation> done = new ArrayList<>();

@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
         subcommands = {QuickstartCommand.class, PredictCommand.class, PackageCommand.class, EmulateCommand.class,
             ServeCommand.class, VerifyCommand.class, ConvertCommand.class, OptimizeCommand.class, QuantizeCommand.class,
             TuneCommand.class, TemplateCommand.class, CostCommand.class, DeployCommand.class, InvokeCommand.class,
-            CommandLine.HelpCommand.class})
+            BatchCommand.class, CommandLine.HelpCommand.class})
 public final class Lambert {
 
     /** Runs the command line and exits with its code. */

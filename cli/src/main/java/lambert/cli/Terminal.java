@@ -23,6 +23,11 @@ public final class Terminal {
         return new Terminal(spec.commandLine().getOut(), tty && (noColor == null || noColor.isEmpty()));
     }
 
+    /** Whether this is a terminal that shows colour and progress. */
+    public boolean styled() {
+        return styled;
+    }
+
     /** Prints a line. */
     public void line(String text) {
         out.println(text);

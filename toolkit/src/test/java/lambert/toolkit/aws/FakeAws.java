@@ -136,6 +136,7 @@ public final class FakeAws implements AutoCloseable {
     private int settlePolls = 1;
     private int rolePropagationFailures = 0;
     private Function<Call, InvokeAnswer> invokeHandler;
+    private int unreservedConcurrency = 1000;
 
     /** A function's state. */
     private static final class Fn {
@@ -224,6 +225,36 @@ public final class FakeAws implements AutoCloseable {
         Fn f = functions.get(function);
         f.pendingPolls = polls;
         f.latest.put("LastUpdateStatus", "InProgress");
+    }
+
+    /**
+     * A function that exists already, active, with version 1 and the alias {@code live} on it (for tests that only
+     * invoke it, without deploying a package first).
+     */
+    public synchronized void existingFunction(String name, int memoryMb) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("FunctionName", name);
+        config.put("FunctionArn", arn(name, null));
+        config.put("Version", "$LATEST");
+        config.put("MemorySize", (long) memoryMb);
+        config.put("State", "Active");
+        config.put("LastUpdateStatus", "Successful");
+        Fn f = new Fn();
+        f.latest = config;
+        Map<String, Object> v1 = new LinkedHashMap<>(config);
+        v1.put("Version", "1");
+        v1.put("FunctionArn", arn(name, "1"));
+        f.versions.add(v1);
+        f.aliases.put("live", "1");
+        functions.put(name, f);
+    }
+
+    /**
+     * What GetAccountSettings answers as {@code AccountLimit.UnreservedConcurrentExecutions} (default 1000, Lambda's
+     * default account concurrency); a negative value makes it fail with AccessDeniedException.
+     */
+    public synchronized void unreservedConcurrency(int executions) {
+        unreservedConcurrency = executions;
     }
 
     /** How invocations answer (default: {@code {"ok":true}} with a REPORT line). */
@@ -409,6 +440,9 @@ public final class FakeAws implements AutoCloseable {
     private String operation(String service, String method, String path, Map<String, String> query, byte[] body) {
         switch (service) {
             case "lambda": {
+                if (method.equals("GET") && path.matches("/2016-08-19/account-settings/?")) {
+                    return "GetAccountSettings";
+                }
                 Matcher m = LAMBDA.matcher(path);
                 if (!m.matches()) {
                     problems.add("unknown Lambda path " + method + " " + path);
@@ -681,6 +715,16 @@ public final class FakeAws implements AutoCloseable {
     // ---- Lambda ----------------------------------------------------------------------------------
 
     private Response lambda(Call c) {
+        if (c.operation().equals("GetAccountSettings")) {
+            if (unreservedConcurrency < 0) {
+                return error("lambda", 403, "AccessDeniedException", "User is not authorized to perform: "
+                        + "lambda:GetAccountSettings");
+            }
+            return json(200, Map.of("AccountLimit", Map.of("TotalCodeSize", 80530636800L, "CodeSizeUnzipped",
+                    262144000L, "CodeSizeZipped", 52428800L, "ConcurrentExecutions", 1000L,
+                    "UnreservedConcurrentExecutions", (long) unreservedConcurrency), "AccountUsage",
+                    Map.of("TotalCodeSize", 0L, "FunctionCount", (long) functions.size())));
+        }
         Matcher m = LAMBDA.matcher(c.path());
         m.matches();
         String name = m.group(2) == null ? null : URLDecoder.decode(m.group(2), StandardCharsets.UTF_8);
