@@ -20,6 +20,9 @@ import lambert.lambda.Settings;
 import lambert.runtime.task.Embedding;
 import lambert.runtime.task.Parameters;
 import lambert.runtime.testing.TestModels;
+import lambert.runtime.bundle.ModelBundle;
+import lambert.toolkit.packaging.CpuArch;
+import lambert.toolkit.packaging.Packager;
 import lambert.toolkit.serve.HttpLimits;
 import lambert.toolkit.serve.LocalServer;
 import org.junit.jupiter.api.AfterAll;
@@ -111,6 +114,40 @@ class BatchCommandTest {
         }
         // the same texts in the same requests of 64: the same micro-batches, so the same floats
         assertThat(worst).isZero();
+    }
+
+    @Test
+    void batch_package_givesTheModelsVectorsFromTwoEmulatedEnvironments() throws Exception {
+        // The whole --package path: the zip packaged from the same model, two environments through AWS's runtime
+        // interface client in the emulator, the driver putting their answers back in input order.
+        Path zip = dir.resolve("function.zip");
+        Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.X86_64, zip);
+        List<String> texts = texts(300);
+        Path in = dir.resolve("texts.txt");
+        Files.write(in, texts);
+        Path jsonl = dir.resolve("out.jsonl");
+        assertThat(run("batch", "--package", zip.toString(), "--environments", "2", "--in", in.toString(), "--out",
+                jsonl.toString(), "--texts-per-request", "32", "--timeout", "600")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("300 accounted for: 300 done, 0 rejected");
+        List<String> lines = Files.readAllLines(jsonl);
+        assertThat(lines).hasSize(300);
+        double worst = 0;
+        for (int from = 0; from < 300; from += 32) {
+            List<String> batch = texts.subList(from, Math.min(300, from + 32));
+            var predictions = handler.model().predict(batch, Parameters.defaults()).predictions();
+            for (int i = 0; i < batch.size(); i++) {
+                float[] expected = ((Embedding) predictions.get(i)).vector();
+                Map<?, ?> line = (Map<?, ?>) Json.parse(lines.get(from + i).getBytes(StandardCharsets.UTF_8));
+                assertThat(line.get("line")).isEqualTo((long) (from + i + 1));
+                List<?> got = (List<?>) line.get("embedding");
+                assertThat(got).hasSize(384);
+                for (int j = 0; j < 384; j++) {
+                    worst = Math.max(worst, Math.abs(((Number) got.get(j)).floatValue() - expected[j]));
+                }
+            }
+        }
+        // the same model, the same requests of 32, the same CPU: the function answers what the model answers here
+        assertThat(worst).isLessThanOrEqualTo(1e-6);
     }
 
     @Test
