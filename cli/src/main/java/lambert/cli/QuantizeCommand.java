@@ -53,8 +53,19 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Option(names = "--method", paramLabel = "M", defaultValue = "CONTRIB", description = "CONTRIB: ONNX Runtime's "
             + "fused DynamicQuantizeMatMul (default); STANDARD: DynamicQuantizeLinear + MatMulInteger + Cast + Mul, "
-            + "standard ONNX ops only.")
+            + "standard ONNX ops only; BLOCKWISE: ONNX Runtime's MatMulNBits with 8-bit weights, one scale per "
+            + "block (--block-size) of each column, activations quantised per row, so batching changes no answer.")
     QuantizeOptions.Method method;
+
+    @Option(names = "--block-size", paramLabel = "N", defaultValue = "" + QuantizeOptions.DEFAULT_BLOCK_SIZE,
+            description = "BLOCKWISE: weights per scale along each column, a power of two >= 16 (default: "
+                    + "${DEFAULT-VALUE}).")
+    int blockSize;
+
+    @Option(names = "--accuracy-level", paramLabel = "L", defaultValue = "" + QuantizeOptions.DEFAULT_ACCURACY_LEVEL,
+            description = "BLOCKWISE: MatMulNBits' accuracy_level, 0 to 4; 4 computes in int8 (default: "
+                    + "${DEFAULT-VALUE}).")
+    int accuracyLevel;
 
     @Mixin
     ForceMixin force;
@@ -66,7 +77,21 @@ final class QuantizeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ModelBundle source = ModelBundle.open(new ModelResolver(ModelResolver.defaultHome()).resolve(model));
         DerivedBundle.requireWritable(out, force.force());
-        QuantizeOptions options = new QuantizeOptions(!perTensor, !noEmbeddings, method);
+        if (method != QuantizeOptions.Method.BLOCKWISE && (blockSize != QuantizeOptions.DEFAULT_BLOCK_SIZE
+                || accuracyLevel != QuantizeOptions.DEFAULT_ACCURACY_LEVEL)) {
+            throw new UsageException("--block-size and --accuracy-level apply to --method blockwise only, found --method "
+                    + method.name().toLowerCase(Locale.ROOT));
+        }
+        if (method == QuantizeOptions.Method.BLOCKWISE && perTensor) {
+            throw new UsageException("--per-tensor applies to --method contrib or standard; blockwise has one scale "
+                    + "per block (--block-size)");
+        }
+        QuantizeOptions options;
+        try {
+            options = new QuantizeOptions(!perTensor, !noEmbeddings, method, blockSize, accuracyLevel);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         Manifest manifest = DerivedBundle.manifestOf(source);
         Terminal t = Terminal.of(spec);
         t.progress("quantising " + source.modelPath());
@@ -79,9 +104,7 @@ final class QuantizeCommand implements Callable<Integer> {
         try (PartialFiles partials = PartialFiles.open("lambert-quantize")) {
             Path temp = partials.create(Path.of(System.getProperty("java.io.tmpdir")), "lambert-quantized", ".onnx");
             ModelFiles.write(result.model(), temp);
-            String description = "int8 dynamic, " + (options.perChannel() ? "per-channel" : "per-tensor")
-                    + " weights" + (result.embeddingTables() > 0 ? ", int8 embeddings" : "")
-                    + (method == QuantizeOptions.Method.STANDARD ? ", standard ops" : "") + " (lambert)";
+            String description = result.description();
             ModelBundle written = DerivedBundle.write(out, manifest.quantized(manifest.name() + "-q8", description),
                     temp, source, force.force());
             t.progress("comparing with the original");
@@ -93,8 +116,11 @@ final class QuantizeCommand implements Callable<Integer> {
             t.clearProgress();
             t.line(t.bold(written.dir().toString()) + "  " + description);
             t.line(String.format(Locale.ROOT, "  rewrote   %d MatMuls to %s, %d embedding tables to int8",
-                    result.matmuls(), method == QuantizeOptions.Method.CONTRIB ? "DynamicQuantizeMatMul"
-                            : "MatMulInteger", result.embeddingTables()));
+                    result.matmuls(), switch (method) {
+                        case CONTRIB -> "DynamicQuantizeMatMul";
+                        case STANDARD -> "MatMulInteger";
+                        case BLOCKWISE -> "MatMulNBits";
+                    }, result.embeddingTables()));
             t.line(String.format(Locale.ROOT, "  size      %s -> %s", Format.mb(Files.size(source.modelPath())),
                     Format.mb(Files.size(written.modelPath()))));
             t.line(check.task() == Task.EMBED

@@ -180,7 +180,7 @@ final class VerifyCommand implements Callable<Integer> {
     private Thresholds thresholds(Answers ref, Answers cand, boolean packages) {
         Thresholds base;
         boolean sameQuantization = ref.manifest().quantization().equals(cand.manifest().quantization());
-        boolean quantised = !cand.manifest().batchInvariant();
+        boolean quantised = !cand.manifest().quantization().equals("none");
         if (profile == null) {
             base = !sameQuantization ? Thresholds.quantised() : packages ? Thresholds.platform(quantised)
                     : Thresholds.converted();

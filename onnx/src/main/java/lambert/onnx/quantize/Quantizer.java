@@ -11,10 +11,12 @@ import lambert.onnx.graph.GraphBuilder;
 import lambert.onnx.proto.Onnx;
 
 /**
- * Dynamic int8 quantisation as a graph rewrite. Every {@code MatMul} whose second input is a constant
+ * Int8 weight quantisation as a graph rewrite. Every {@code MatMul} whose second input is a constant
  * 2-D float weight, and every {@code Gemm} that is such a MatMul plus a constant bias, becomes ONNX
  * Runtime's {@code com.microsoft.DynamicQuantizeMatMul}: int8 weights with
- * symmetric scales (per output column, or one per matrix) and activations quantised at run time. The
+ * symmetric scales (per output column, or one per matrix) and activations quantised at run time; or, with
+ * {@link QuantizeOptions.Method#BLOCKWISE}, {@code com.microsoft.MatMulNBits} with 8-bit weights and one scale
+ * per block of each column, whose activations are quantised per row so that batching changes no answer. The
  * word-embedding table, optionally, becomes int8 with one scale per row, read back with {@code Gather},
  * {@code Cast} and {@code Mul}, all standard ONNX. Names, inputs, outputs and the opset stay as they were.
  *
@@ -33,8 +35,13 @@ public final class Quantizer {
      * @param model the quantised model
      * @param matmuls how many MatMuls now run in int8
      * @param embeddingTables how many embedding tables are now int8
+     * @param description what was done, in words, for a bundle manifest's {@code quantization}; it contains
+     *     {@link #BATCH_INVARIANT} when a text's answer does not depend on its batch mates
      */
-    public record Result(Onnx.Model model, int matmuls, int embeddingTables) {}
+    public record Result(Onnx.Model model, int matmuls, int embeddingTables, String description) {}
+
+    /** The words (the runtime's {@code Manifest.BATCH_INVARIANT}) that let a quantised bundle batch its texts. */
+    public static final String BATCH_INVARIANT = "batch-invariant";
 
     private Quantizer() {}
 
@@ -104,7 +111,16 @@ public final class Quantizer {
         if (model.getOpsetImportList().stream().noneMatch(o -> o.getDomain().equals(MS_DOMAIN))) {
             result.addOpsetImport(Onnx.OperatorSetId.newBuilder().setDomain(MS_DOMAIN).setVersion(1));
         }
-        return new Result(result.build(), matmuls, tables);
+        return new Result(result.build(), matmuls, tables, describe(options, tables));
+    }
+
+    private static String describe(QuantizeOptions options, int tables) {
+        return (options.method() == QuantizeOptions.Method.BLOCKWISE
+                ? "int8 blockwise weights (block " + options.blockSize() + ", accuracy level "
+                        + options.accuracyLevel() + ", " + BATCH_INVARIANT + ")"
+                : "int8 dynamic, " + (options.perChannel() ? "per-channel" : "per-tensor") + " weights")
+                + (tables > 0 ? ", int8 embeddings" : "")
+                + (options.method() == QuantizeOptions.Method.STANDARD ? ", standard ops" : "") + " (lambert)";
     }
 
     /**
@@ -117,6 +133,10 @@ public final class Quantizer {
      */
     private static void addQuantizedMatMul(Onnx.Graph.Builder out, Onnx.Node node, Onnx.Tensor weights, String bias,
             QuantizeOptions options) {
+        if (options.method() == QuantizeOptions.Method.BLOCKWISE) {
+            addBlockwiseMatMul(out, node, weights, bias, options);
+            return;
+        }
         Quantized q = quantizeColumns(weights, options.perChannel());
         String base = weights.getName();
         long columns = weights.getDims(1);
@@ -153,6 +173,72 @@ public final class Quantizer {
         if (bias != null) {
             out.addNode(node("Add", name + "_bias", List.of(product, bias), output));
         }
+    }
+
+    /**
+     * {@code com.microsoft.MatMulNBits} with 8-bit weights: B is the weight transposed to [N, blocks, blockSize]
+     * as unsigned bytes around the implicit zero point 128, one float scale per (column, block); then an
+     * {@code Add} for a Gemm's bias. The output keeps the node's name.
+     */
+    private static void addBlockwiseMatMul(Onnx.Graph.Builder out, Onnx.Node node, Onnx.Tensor weights, String bias,
+            QuantizeOptions options) {
+        int k = (int) weights.getDims(0);
+        int n = (int) weights.getDims(1);
+        Blocks q = quantizeBlocks(readFloats(weights), k, n, options.blockSize());
+        String base = weights.getName();
+        String name = node.getName().isEmpty() ? base : node.getName();
+        String output = node.getOutput(0);
+        out.addInitializer(GraphBuilder.tensor(base + "_blocks", Onnx.Tensor.DataType.UINT8, q.values, n, q.blocks,
+                options.blockSize()));
+        out.addInitializer(floats(base + "_block_scale", q.scales, n, q.blocks));
+        String product = bias == null ? output : name + "_product";
+        out.addNode(Onnx.Node.newBuilder().setOpType("MatMulNBits").setDomain(MS_DOMAIN).setName(name)
+                .addInput(node.getInput(0)).addInput(base + "_blocks").addInput(base + "_block_scale")
+                .addOutput(product).addAttribute(intAttribute("K", k)).addAttribute(intAttribute("N", n))
+                .addAttribute(intAttribute("bits", 8)).addAttribute(intAttribute("block_size", options.blockSize()))
+                .addAttribute(intAttribute("accuracy_level", options.accuracyLevel())));
+        if (bias != null) {
+            out.addNode(node("Add", name + "_bias", List.of(product, bias), output));
+        }
+    }
+
+    private static Onnx.Attribute intAttribute(String name, long value) {
+        return Onnx.Attribute.newBuilder().setName(name).setType(Onnx.Attribute.Type.INT).setI(value).build();
+    }
+
+    /**
+     * 8-bit blocks of a [K, N] matrix in {@code MatMulNBits}' layout.
+     *
+     * @param values [N, blocks, blockSize] unsigned: round(w / scale) + 128, the padding past K at 128 (zero)
+     * @param scales [N, blocks]: the block's largest magnitude / 127 (1 for an all-zero block)
+     * @param blocks ceil(K / blockSize)
+     */
+    record Blocks(byte[] values, float[] scales, int blocks) {}
+
+    /** Symmetric 8-bit quantisation of each block of {@code blockSize} weights along K of each column of w [K, N]. */
+    static Blocks quantizeBlocks(float[] w, int k, int n, int blockSize) {
+        int blocks = (k + blockSize - 1) / blockSize;
+        byte[] values = new byte[n * blocks * blockSize];
+        float[] scales = new float[n * blocks];
+        for (int col = 0; col < n; col++) {
+            for (int b = 0; b < blocks; b++) {
+                int start = b * blockSize;
+                int end = Math.min(k, start + blockSize);
+                float max = 0;
+                for (int row = start; row < end; row++) {
+                    max = Math.max(max, Math.abs(w[row * n + col]));
+                }
+                float scale = max == 0 ? 1f : max / 127f;
+                scales[col * blocks + b] = scale;
+                int offset = (col * blocks + b) * blockSize;
+                for (int i = 0; i < blockSize; i++) {
+                    int row = start + i;
+                    int q = row < end ? Math.max(-127, Math.min(127, Math.round(w[row * n + col] / scale))) : 0;
+                    values[offset + i] = (byte) (q + 128);
+                }
+            }
+        }
+        return new Blocks(values, scales, blocks);
     }
 
     /**
