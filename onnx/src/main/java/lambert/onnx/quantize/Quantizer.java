@@ -2,6 +2,7 @@ package lambert.onnx.quantize;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,8 +38,29 @@ public final class Quantizer {
      * @param embeddingTables how many embedding tables are now int8
      * @param description what was done, in words, for a bundle manifest's {@code quantization}; it contains
      *     {@link #BATCH_INVARIANT} when a text's answer does not depend on its batch mates
+     * @param layers what was chosen for each MatMul, Gemm and embedding Gather, in graph order
      */
-    public record Result(Onnx.Model model, int matmuls, int embeddingTables, String description) {}
+    public record Result(Onnx.Model model, int matmuls, int embeddingTables, String description, List<Layer> layers) {}
+
+    /**
+     * What the quantiser chose for one node.
+     *
+     * @param node the node's name (its output's when it has none)
+     * @param op the node's operator before the rewrite ({@code MatMul}, {@code Gemm}, {@code Gather})
+     * @param weight the constant weight's name, or empty when there is none
+     * @param rows the weight's rows as the node uses it (K for a MatMul, the vocabulary for a Gather), 0 if none
+     * @param columns the weight's columns (N for a MatMul, the width for a Gather), 0 if none
+     * @param quantized whether the node now runs in int8
+     * @param choice how it is quantised, or why it stays in float
+     */
+    public record Layer(String node, String op, String weight, long rows, long columns, boolean quantized,
+            String choice) {
+        static Layer of(String name, Onnx.Node node, Onnx.Tensor weight, boolean quantized, String choice) {
+            return weight == null ? new Layer(name, node.getOpType(), "", 0, 0, quantized, choice)
+                    : new Layer(name, node.getOpType(), weight.getName(), weight.getDims(0), weight.getDims(1),
+                            quantized, choice);
+        }
+    }
 
     /** The words (the runtime's {@code Manifest.BATCH_INVARIANT}) that let a quantised bundle batch its texts. */
     public static final String BATCH_INVARIANT = "batch-invariant";
@@ -75,27 +97,36 @@ public final class Quantizer {
         Set<String> replaced = new HashSet<>();
         int matmuls = 0;
         int tables = 0;
+        List<Layer> layers = new ArrayList<>();
         for (Onnx.Node node : graph.getNodeList()) {
             Onnx.Tensor weight = node.getInputCount() == 2 ? initializers.get(node.getInput(1)) : null;
+            String name = node.getName().isEmpty() ? node.getOutput(0) : node.getName();
             if (node.getOpType().equals("MatMul") && node.getDomain().isEmpty() && isFloatMatrix(weight)
                     && uses.get(weight.getName()) == 1) {
                 addQuantizedMatMul(out, node, weight, null, options);
                 replaced.add(weight.getName());
                 matmuls++;
+                layers.add(Layer.of(name, node, weight, true, scheme(options)));
             } else if (isPlainGemm(node, initializers, uses)) {
                 Onnx.Tensor b = initializers.get(node.getInput(1));
                 Onnx.Tensor weights = attribute(node, "transB", 0) == 1 ? transpose(b) : b;
                 addQuantizedMatMul(out, node, weights, node.getInputCount() == 3 ? node.getInput(2) : null, options);
                 replaced.add(b.getName());
                 matmuls++;
+                layers.add(Layer.of(name, node, weights, true, scheme(options)));
             } else if (options.embeddings() && node.getOpType().equals("Gather") && node.getDomain().isEmpty()
                     && isFloatMatrix(weight = initializers.get(node.getInput(0))) && weight.getDims(0) >= 1000
                     && graphInputs.contains(node.getInput(1)) && uses.get(weight.getName()) == 1) {
                 addInt8Embedding(out, node, weight, defaultOpset);
                 replaced.add(weight.getName());
                 tables++;
+                layers.add(Layer.of(name, node, weight, true, "int8 rows, one scale per row (Gather, Cast, Mul)"));
             } else {
                 out.addNode(node);
+                Layer kept = keptFloat(name, node, initializers, uses, graphInputs, options);
+                if (kept != null) {
+                    layers.add(kept);
+                }
             }
         }
         if (matmuls == 0) {
@@ -111,7 +142,55 @@ public final class Quantizer {
         if (model.getOpsetImportList().stream().noneMatch(o -> o.getDomain().equals(MS_DOMAIN))) {
             result.addOpsetImport(Onnx.OperatorSetId.newBuilder().setDomain(MS_DOMAIN).setVersion(1));
         }
-        return new Result(result.build(), matmuls, tables, describe(options, tables));
+        return new Result(result.build(), matmuls, tables, describe(options, tables), List.copyOf(layers));
+    }
+
+    private static String scheme(QuantizeOptions options) {
+        return switch (options.method()) {
+            case CONTRIB -> "DynamicQuantizeMatMul, int8 weights " + (options.perChannel() ? "per column" : "per matrix")
+                    + ", activations per tensor";
+            case STANDARD -> "MatMulInteger, int8 weights " + (options.perChannel() ? "per column" : "per matrix")
+                    + ", activations per tensor";
+            case BLOCKWISE -> "MatMulNBits, 8-bit weights in blocks of " + options.blockSize() + ", accuracy level "
+                    + options.accuracyLevel() + (options.accuracyLevel() == 4 ? " (int8, activations per row)" : "");
+        };
+    }
+
+    /** A MatMul, Gemm or Gather on a float table that stays as it was, and why; null for any other node. */
+    private static Layer keptFloat(String name, Onnx.Node node, Map<String, Onnx.Tensor> initializers,
+            Map<String, Integer> uses, Set<String> graphInputs, QuantizeOptions options) {
+        if (!node.getDomain().isEmpty()) {
+            return null;
+        }
+        switch (node.getOpType()) {
+            case "MatMul", "Gemm" -> {
+                Onnx.Tensor w = node.getInputCount() >= 2 ? initializers.get(node.getInput(1)) : null;
+                if (w == null) {
+                    return Layer.of(name, node, null, false, "kept float: no constant weight (both inputs computed)");
+                }
+                if (!isFloatMatrix(w)) {
+                    return new Layer(name, node.getOpType(), w.getName(), 0, 0, false,
+                            "kept float: the weight is not a 2-D float constant");
+                }
+                return Layer.of(name, node, w, false, uses.get(w.getName()) > 1
+                        ? "kept float: the weight is shared by " + uses.get(w.getName()) + " nodes"
+                        : "kept float: a Gemm other than MatMul plus bias (transA, alpha or beta)");
+            }
+            case "Gather" -> {
+                Onnx.Tensor table = initializers.get(node.getInput(0));
+                if (!isFloatMatrix(table)) {
+                    return null;
+                }
+                String why = !options.embeddings() ? "kept float: embeddings not asked for"
+                        : table.getDims(0) < 1000 ? "kept float: a small table (" + table.getDims(0) + " rows)"
+                        : !graphInputs.contains(node.getInput(1)) ? "kept float: ids computed in the graph"
+                        : "kept float: the table is shared by " + uses.get(table.getName()) + " nodes";
+                return Layer.of(name, node, table, false, why);
+            }
+            default -> {
+                return null;
+            }
+        }
     }
 
     private static String describe(QuantizeOptions options, int tables) {
