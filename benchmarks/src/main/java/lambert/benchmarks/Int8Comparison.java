@@ -28,15 +28,19 @@ import lambert.toolkit.verify.VerifyTexts;
 
 /**
  * lambert's int8 all-MiniLM-L6-v2 against the int8 export shipped on Maven Central (made with ONNX
- * Runtime's Python quantiser) and the fp32 original, in one run, on the same texts: size, mean and
- * minimum cosine against fp32 on the 1,100 verify texts, warm single-text latency at 1 thread (p50 of
- * 500 calls after 300) and throughput on 256 mixed texts at 2 threads, both in five interleaved rounds;
- * plus ONNX Runtime session creation (best of 7) of each model optimised offline ({@code lambert
- * optimize}) with optimisation off, against the raw file with full optimisation, and of the ORT format.
+ * Runtime's Python quantiser) and the fp32 original, in one run, on the same texts: lambert's dynamic int8
+ * ({@code --method contrib}, activations per tensor) and its blockwise int8 ({@code --method blockwise},
+ * {@code MatMulNBits}, one variant per argument {@code BLOCK[:ACCURACY_LEVEL]}, default {@code 32:4}). For
+ * each: size, mean and minimum cosine against fp32 on the 1,100 verify texts, warm single-text latency at
+ * 1 thread (p50 of 500 calls after 300) and throughput on 256 mixed texts at 2 threads in micro-batches of
+ * up to 32 texts (models whose answers depend on the batch run one text per call, on both threads), both in
+ * five interleaved rounds; plus ONNX Runtime session creation (best of 7) of each model optimised offline
+ * ({@code lambert optimize}) with optimisation off, against the raw file with full optimisation, and of the
+ * ORT format. Needs a quiet machine (load average well under the number of cores).
  *
  * <pre>
  * ./mvnw -q -DskipTests -pl benchmarks -am package
- * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" lambert.benchmarks.Int8Comparison
+ * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" lambert.benchmarks.Int8Comparison 32 64 128
  * </pre>
  */
 public final class Int8Comparison {
@@ -47,15 +51,23 @@ public final class Int8Comparison {
         Path fp32 = resolver.resolve("minilm");
         Path shipped = resolver.resolve("minilm-int8");
         Path work = Files.createTempDirectory("lambert-int8");
-        Path ours = quantize(fp32, work.resolve("lambert-q8"));
         Map<String, Path> models = new LinkedHashMap<>();
-        models.put("lambert int8 (per-channel, int8 embeddings)", ours);
-        models.put("shipped int8 export (ONNX Runtime's Python quantiser)", shipped);
         models.put("fp32 original", fp32);
+        models.put("shipped int8 export (ONNX Runtime's Python quantiser)", shipped);
+        models.put("lambert int8 contrib (per-channel, activations per tensor)",
+                quantize(fp32, work.resolve("lambert-q8"), QuantizeOptions.defaults()));
+        for (String variant : args.length == 0 ? new String[] {"32:4"} : args) {
+            String[] parts = variant.split(":");
+            int block = Integer.parseInt(parts[0]);
+            int level = parts.length > 1 ? Integer.parseInt(parts[1]) : QuantizeOptions.DEFAULT_ACCURACY_LEVEL;
+            models.put("lambert int8 blockwise (block " + block + ", accuracy level " + level + ")",
+                    quantize(fp32, work.resolve("lambert-blockwise-" + block + "-" + level),
+                            new QuantizeOptions(true, true, QuantizeOptions.Method.BLOCKWISE, block, level)));
+        }
         List<String> texts = VerifyTexts.builtIn();
         List<String> mixed = MixedTexts.generate(256, 42);
         System.out.println("| model | size (MB) | mean cosine vs fp32 | min cosine | warm p50, 1 thread (ms) "
-                + "| throughput, 2 threads (texts/s) |");
+                + "| throughput, 2 threads, batches of 32 (texts/s) |");
         System.out.println("|---|---|---|---|---|---|");
         List<double[]> rows = new ArrayList<>();
         List<String> names = new ArrayList<>(models.keySet());
@@ -80,7 +92,7 @@ public final class Int8Comparison {
                 oneThread.add(Model.open(bundle, ModelOptions.defaults()
                         .withEngine(new EngineOptions(1, true, Optimization.AUTO))));
                 twoThreads.add(Model.open(bundle, ModelOptions.defaults()
-                        .withEngine(new EngineOptions(2, true, Optimization.AUTO))));
+                        .withEngine(new EngineOptions(2, true, Optimization.AUTO)).withBatching(32 * 256, 32, 0)));
             }
             List<String> text = List.of(PeerProcess.TEXT);
             List<List<Long>> nanos = new ArrayList<>();
@@ -117,9 +129,12 @@ public final class Int8Comparison {
             oneThread.forEach(Model::close);
             twoThreads.forEach(Model::close);
         }
-        System.out.printf(Locale.ROOT, "%nlambert int8 / shipped int8: latency %.2f, throughput %.2f; lambert int8 / "
-                + "fp32 latency %.2f%n", rows.get(0)[3] / rows.get(1)[3], rows.get(0)[4] / rows.get(1)[4],
-                rows.get(0)[3] / rows.get(2)[3]);
+        System.out.println();
+        for (int i = 2; i < names.size(); i++) {
+            System.out.printf(Locale.ROOT, "%s / shipped int8: latency %.2f, throughput %.2f; / fp32: latency %.2f, "
+                    + "throughput %.2f%n", names.get(i), rows.get(i)[3] / rows.get(1)[3], rows.get(i)[4] / rows.get(1)[4],
+                    rows.get(i)[3] / rows.get(0)[3], rows.get(i)[4] / rows.get(0)[4]);
+        }
         System.out.println();
         System.out.println("| model | session, raw file, full optimisation (ms) | session, optimised .onnx, none (ms) "
                 + "| ratio | session, .ort format, none (ms) |");
@@ -168,14 +183,13 @@ public final class Int8Comparison {
         return best;
     }
 
-    private static Path quantize(Path fp32, Path out) throws Exception {
-        Quantizer.Result result = Quantizer.quantize(ModelFiles.read(fp32.resolve("model.onnx")),
-                QuantizeOptions.defaults());
+    private static Path quantize(Path fp32, Path out, QuantizeOptions options) throws Exception {
+        Quantizer.Result result = Quantizer.quantize(ModelFiles.read(fp32.resolve("model.onnx")), options);
         Path onnx = Files.createTempFile("lambert-q8", ".onnx");
         ModelFiles.write(result.model(), onnx);
         ModelBundle source = ModelBundle.open(fp32);
         DerivedBundle.write(out, DerivedBundle.manifestOf(source).quantized("all-MiniLM-L6-v2-q8",
-                "int8 dynamic, per-channel weights, int8 embeddings (lambert)"), onnx, source, true);
+                result.description()), onnx, source, true);
         Files.delete(onnx);
         return out;
     }
