@@ -71,6 +71,32 @@ class BlockwiseMiniLmTest {
     }
 
     @Test
+    void batchDrift_blockwiseStaysWithinRoundingWhilePerTensorInt8ForcedToBatchMoves() throws Exception {
+        List<String> texts = VerifyTexts.spread(32);
+        ModelOptions batchOf32 = ModelOptions.defaults().withBatching(32 * 512, 32, 1);
+        try (Answers int8 = Answers.owning(Model.open(blockwise, batchOf32))) {
+            Verifier.BatchDrift drift = Verifier.batchDrift(int8, texts);
+            assertThat(drift.batched()).isTrue();
+            assertThat(drift.texts()).isEqualTo(32);
+            assertThat(drift.maxAbsDiff()).isLessThanOrEqualTo(1e-5);
+        }
+        // lambert's per-tensor int8 under a manifest that wrongly claims batch invariance: the measure catches it
+        ModelBundle fp32 = ModelBundle.open(TestModels.minilm());
+        Quantizer.Result perTensor = Quantizer.quantize(ModelFiles.read(fp32.modelPath()), QuantizeOptions.defaults());
+        Path file = dir.resolve("per-tensor.onnx");
+        ModelFiles.write(perTensor.model(), file);
+        ModelBundle mislabelled = DerivedBundle.write(dir.resolve("mislabelled"), DerivedBundle.manifestOf(fp32)
+                .quantized("minilm-mislabelled", perTensor.description() + ", " + Manifest.BATCH_INVARIANT), file,
+                fp32, false);
+        try (Answers int8 = Answers.owning(Model.open(mislabelled, batchOf32))) {
+            Verifier.BatchDrift drift = Verifier.batchDrift(int8, texts);
+            assertThat(drift.batched()).isTrue();
+            assertThat(drift.maxAbsDiff()).isGreaterThan(1e-3);
+            assertThat(drift.worstText()).isNotEmpty();
+        }
+    }
+
+    @Test
     void predict_blockwiseTextAloneEqualsTheSameTextInABatchOf32() {
         List<String> batch = VerifyTexts.spread(32);
         // one micro-batch of all 32 texts, padded to the longest
