@@ -98,15 +98,36 @@ public final class Quantizer {
         int matmuls = 0;
         int tables = 0;
         List<Layer> layers = new ArrayList<>();
+        Map<String, List<Onnx.Node>> consumers = new HashMap<>();
         for (Onnx.Node node : graph.getNodeList()) {
+            for (String input : node.getInputList()) {
+                consumers.computeIfAbsent(input, x -> new ArrayList<>()).add(node);
+            }
+        }
+        Set<String> graphOutputs = new HashSet<>();
+        graph.getOutputList().forEach(o -> graphOutputs.add(o.getName()));
+        Set<String> foldedAdds = new HashSet<>();
+        for (Onnx.Node node : graph.getNodeList()) {
+            if (node.getOpType().equals("Add") && foldedAdds.contains(node.getOutput(0))) {
+                continue; // its bias went into the MatMulNBits before it
+            }
             Onnx.Tensor weight = node.getInputCount() == 2 ? initializers.get(node.getInput(1)) : null;
             String name = node.getName().isEmpty() ? node.getOutput(0) : node.getName();
             if (node.getOpType().equals("MatMul") && node.getDomain().isEmpty() && isFloatMatrix(weight)
                     && uses.get(weight.getName()) == 1) {
-                addQuantizedMatMul(out, node, weight, null, options);
+                Onnx.Node add = options.method() == QuantizeOptions.Method.BLOCKWISE
+                        ? biasAdd(node, weight.getDims(1), consumers, initializers, graphOutputs) : null;
+                if (add != null) {
+                    String bias = add.getInput(add.getInput(0).equals(node.getOutput(0)) ? 1 : 0);
+                    addBlockwiseMatMul(out, node, weight, bias, add.getOutput(0), options);
+                    foldedAdds.add(add.getOutput(0));
+                } else {
+                    addQuantizedMatMul(out, node, weight, null, options);
+                }
                 replaced.add(weight.getName());
                 matmuls++;
-                layers.add(Layer.of(name, node, weight, true, scheme(options)));
+                layers.add(Layer.of(name, node, weight, true, scheme(options) + (add != null
+                        ? ", with the bias of " + (add.getName().isEmpty() ? add.getOutput(0) : add.getName()) : "")));
             } else if (isPlainGemm(node, initializers, uses)) {
                 Onnx.Tensor b = initializers.get(node.getInput(1));
                 Onnx.Tensor weights = attribute(node, "transB", 0) == 1 ? transpose(b) : b;
@@ -213,7 +234,7 @@ public final class Quantizer {
     private static void addQuantizedMatMul(Onnx.Graph.Builder out, Onnx.Node node, Onnx.Tensor weights, String bias,
             QuantizeOptions options) {
         if (options.method() == QuantizeOptions.Method.BLOCKWISE) {
-            addBlockwiseMatMul(out, node, weights, bias, options);
+            addBlockwiseMatMul(out, node, weights, bias, node.getOutput(0), options);
             return;
         }
         Quantized q = quantizeColumns(weights, options.perChannel());
@@ -256,29 +277,51 @@ public final class Quantizer {
 
     /**
      * {@code com.microsoft.MatMulNBits} with 8-bit weights: B is the weight transposed to [N, blocks, blockSize]
-     * as unsigned bytes around the implicit zero point 128, one float scale per (column, block); then an
-     * {@code Add} for a Gemm's bias. The output keeps the node's name.
+     * as unsigned bytes around the implicit zero point 128, one float scale per (column, block); a bias (a Gemm's,
+     * or that of the Add after a MatMul) as the operator's own bias input. The node keeps its name.
+     *
+     * @param output the value it writes: the node's output, or the folded Add's
      */
     private static void addBlockwiseMatMul(Onnx.Graph.Builder out, Onnx.Node node, Onnx.Tensor weights, String bias,
-            QuantizeOptions options) {
+            String output, QuantizeOptions options) {
         int k = (int) weights.getDims(0);
         int n = (int) weights.getDims(1);
         Blocks q = quantizeBlocks(readFloats(weights), k, n, options.blockSize());
         String base = weights.getName();
         String name = node.getName().isEmpty() ? base : node.getName();
-        String output = node.getOutput(0);
         out.addInitializer(GraphBuilder.tensor(base + "_blocks", Onnx.Tensor.DataType.UINT8, q.values, n, q.blocks,
                 options.blockSize()));
         out.addInitializer(floats(base + "_block_scale", q.scales, n, q.blocks));
-        String product = bias == null ? output : name + "_product";
-        out.addNode(Onnx.Node.newBuilder().setOpType("MatMulNBits").setDomain(MS_DOMAIN).setName(name)
-                .addInput(node.getInput(0)).addInput(base + "_blocks").addInput(base + "_block_scale")
-                .addOutput(product).addAttribute(intAttribute("K", k)).addAttribute(intAttribute("N", n))
+        Onnx.Node.Builder matmul = Onnx.Node.newBuilder().setOpType("MatMulNBits").setDomain(MS_DOMAIN).setName(name)
+                .addInput(node.getInput(0)).addInput(base + "_blocks").addInput(base + "_block_scale");
+        if (bias != null) {
+            // inputs 3 and 4 (zero points, g_idx) absent; 5 is the bias
+            matmul.addInput("").addInput("").addInput(bias);
+        }
+        out.addNode(matmul.addOutput(output).addAttribute(intAttribute("K", k)).addAttribute(intAttribute("N", n))
                 .addAttribute(intAttribute("bits", 8)).addAttribute(intAttribute("block_size", options.blockSize()))
                 .addAttribute(intAttribute("accuracy_level", options.accuracyLevel())));
-        if (bias != null) {
-            out.addNode(node("Add", name + "_bias", List.of(product, bias), output));
+    }
+
+    /**
+     * The {@code Add} that only adds a constant 1-D float bias of {@code n} to {@code matmul}'s output, when that
+     * Add is the output's only reader and the output is not a graph output; null otherwise.
+     */
+    private static Onnx.Node biasAdd(Onnx.Node matmul, long n, Map<String, List<Onnx.Node>> consumers,
+            Map<String, Onnx.Tensor> initializers, Set<String> graphOutputs) {
+        String product = matmul.getOutput(0);
+        List<Onnx.Node> readers = consumers.getOrDefault(product, List.of());
+        if (graphOutputs.contains(product) || readers.size() != 1) {
+            return null;
         }
+        Onnx.Node add = readers.get(0);
+        if (!add.getOpType().equals("Add") || !add.getDomain().isEmpty() || add.getInputCount() != 2
+                || add.getInput(0).equals(add.getInput(1))) {
+            return null;
+        }
+        Onnx.Tensor bias = initializers.get(add.getInput(add.getInput(0).equals(product) ? 1 : 0));
+        return bias != null && bias.getDataType() == Onnx.Tensor.DataType.FLOAT_VALUE && bias.getDimsCount() == 1
+                && bias.getDims(0) == n && bias.getDataLocation() != Onnx.Tensor.DataLocation.EXTERNAL ? add : null;
     }
 
     private static Onnx.Attribute intAttribute(String name, long value) {

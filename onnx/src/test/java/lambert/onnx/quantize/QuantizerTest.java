@@ -35,12 +35,17 @@ class QuantizerTest {
     @Test
     void quantize_blockwiseMatchesDequantiseThenMatMulInJava() throws Exception {
         // K = 80 is not a multiple of 32: the last block of each column is padded.
-        checkBlockwise(80, 24, 32, 0);
+        checkBlockwise(80, 24, 32, 0, false);
+    }
+
+    @Test
+    void quantize_blockwiseTakesTheBiasOfTheFollowingAddIntoTheOperator() throws Exception {
+        checkBlockwise(64, 8, 32, 0, true);
     }
 
     @Test
     void quantize_blockwiseInt8ComputeStaysCloseAndIsBatchInvariant() throws Exception {
-        checkBlockwise(128, 16, 64, 4);
+        checkBlockwise(128, 16, 64, 4, false);
     }
 
     @Test
@@ -55,14 +60,24 @@ class QuantizerTest {
      * dequantised here, checked against the float weights, and multiplied in plain Java. Each row run alone
      * gives exactly what it gives inside the batch.
      */
-    private void checkBlockwise(int k, int n, int blockSize, int accuracyLevel) throws Exception {
+    private void checkBlockwise(int k, int n, int blockSize, int accuracyLevel, boolean withBias) throws Exception {
         boolean int8Activations = accuracyLevel == 4;
         Random random = new Random(7);
         float[] w = gaussians(random, k * n);
         GraphBuilder g = GraphBuilder.create("matmul", 13);
         g.input("x", Onnx.Tensor.DataType.FLOAT, "batch", k);
         g.initializer("w", w, k, n);
-        g.node("MatMul", List.of("x", "w"), "y");
+        float[] bias = new float[n];
+        if (withBias) {
+            for (int i = 0; i < n; i++) {
+                bias[i] = 10f * (i + 1);
+            }
+            g.initializer("b", bias, n);
+            g.node("MatMul", List.of("x", "w"), "product");
+            g.node("Add", List.of("product", "b"), "y");
+        } else {
+            g.node("MatMul", List.of("x", "w"), "y");
+        }
         g.output("y", Onnx.Tensor.DataType.FLOAT, "batch", n);
         Quantizer.Result result = Quantizer.quantize(g.build(),
                 new QuantizeOptions(true, true, QuantizeOptions.Method.BLOCKWISE, blockSize, accuracyLevel));
@@ -70,6 +85,10 @@ class QuantizerTest {
                 .containsExactly("MatMulNBits");
         Onnx.Node node = result.model().getGraph().getNode(0);
         assertThat(node.getDomain()).isEqualTo("com.microsoft");
+        assertThat(node.getOutput(0)).isEqualTo("y");
+        if (withBias) {
+            assertThat(node.getInputList()).containsExactly("x", "w_blocks", "w_block_scale", "", "", "b");
+        }
         Map<String, Onnx.Tensor> inits = new java.util.HashMap<>();
         result.model().getGraph().getInitializerList().forEach(t -> inits.put(t.getName(), t));
         Onnx.Tensor b = inits.get(node.getInput(1));
@@ -103,7 +122,7 @@ class QuantizerTest {
             for (int r = 0; r < rows; r++) {
                 float[] alone = run(env, session, new float[][] {x[r]})[0];
                 for (int col = 0; col < n; col++) {
-                    double expected = 0;
+                    double expected = bias[col];
                     double bound = 1e-4;
                     for (int i = 0; i < k; i++) {
                         expected += x[r][i] * dequantised[i * n + col];

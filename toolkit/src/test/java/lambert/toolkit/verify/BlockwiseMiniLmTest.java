@@ -53,6 +53,9 @@ class BlockwiseMiniLmTest {
         long nbits = model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("MatMulNBits")).count();
         // 6 layers x (query, key, value, attention output, intermediate, output)
         assertThat(nbits).isEqualTo(36);
+        // each dense layer's bias Add went into its MatMulNBits (input 5)
+        assertThat(model.getGraph().getNodeList()).filteredOn(n -> n.getOpType().equals("MatMulNBits"))
+                .allSatisfy(n -> assertThat(n.getInputCount()).isEqualTo(6));
         assertThat(model.getGraph().getInitializerList()).noneMatch(t -> t.getDataType()
                 == Onnx.Tensor.DataType.FLOAT_VALUE && t.getDimsCount() == 2 && t.getDims(0) >= 30000);
         assertThat(blockwise.manifest().batchInvariant()).isTrue();
