@@ -33,6 +33,11 @@ class QuantizerTest {
     }
 
     @Test
+    void quantize_blockwiseGemmWithTransposedWeightAndBiasStaysCloseToFloat() throws Exception {
+        checkGemm(QuantizeOptions.blockwise(16), "MatMulNBits");
+    }
+
+    @Test
     void quantize_blockwiseMatchesDequantiseThenMatMulInJava() throws Exception {
         // K = 80 is not a multiple of 32: the last block of each column is padded.
         checkBlockwise(80, 24, 32, 0, false);
