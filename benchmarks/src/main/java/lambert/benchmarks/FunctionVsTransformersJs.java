@@ -126,7 +126,8 @@ public final class FunctionVsTransformersJs {
         return ((Number) map.get(key)).doubleValue();
     }
 
-    private static double[] medians(List<double[]> samples) {
+    /** The median of each metric over the samples. */
+    static double[] medians(List<double[]> samples) {
         double[] out = new double[samples.get(0).length];
         for (int m = 0; m < out.length; m++) {
             final int metric = m;

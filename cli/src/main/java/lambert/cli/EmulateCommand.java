@@ -104,8 +104,6 @@ final class EmulateCommand implements Callable<Integer> {
         String handler = config.string("handler", lambert.toolkit.packaging.FunctionConfig.HANDLER);
 
         Emulation emulation = CpuOption.emulation(zip, cpu);
-        String os = standIn(config.string("runtime", LambdaRuntime.DEFAULT.id()), config.nativeLibraries(),
-                HostGlibc.version().orElse("a C library other than glibc"));
         Terminal t = Terminal.of(spec);
         if (emulation.emulated() && !json) {
             CpuOption.announce(t, emulation, "");
@@ -114,7 +112,11 @@ final class EmulateCommand implements Callable<Integer> {
         int[] reported = {0};
         boolean[] elided = {false};
         boolean quiet = json;
+        List<String> firstLines = java.util.Collections.synchronizedList(new ArrayList<>());
         try (Emulator emulator = new Emulator(zip, handler, env, memoryMb, timeoutSeconds, line -> {
+            if (reported[0] == 0 && firstLines.size() < 1000) {
+                firstLines.add(line); // the cold start's lines: the first request's own log line is among them
+            }
             if (quiet) {
                 return;
             }
@@ -136,6 +138,8 @@ final class EmulateCommand implements Callable<Integer> {
                 throw new CheckFailedException("the function failed to initialise (" + e.errorType() + "): "
                         + e.getMessage());
             }
+            String os = standIn(emulator.runtime(), nativeLibraries(config, emulator.runtime()),
+                    HostGlibc.version().orElse("a C library other than glibc"));
             String cpuNote = emulator.cpuNote();
             boolean cpuLimited = emulator.cpuLimited();
             try {
@@ -148,9 +152,11 @@ final class EmulateCommand implements Callable<Integer> {
                         + e.errorType() + "): " + e.getMessage());
             }
             RunSummary summary = RunSummary.of(reports, memoryMb);
+            ColdStart coldStart = new ColdStart(emulator.initPhases().orElse(null), reports.get(0).initDurationMs(),
+                    reports.get(0).durationMs(), handlerMs(firstLines, reports.get(0).requestId()));
             if (json) {
                 printJson(t, reports, summary, cpuNote, os, emulator.initializationType(), cpuLimited, memoryMb,
-                        emulation.emulated());
+                        emulation.emulated(), coldStart);
             } else {
                 t.blank();
                 t.line(t.bold("response") + "  " + Format.abbreviate(new String(reports.get(0).response(),
@@ -158,6 +164,10 @@ final class EmulateCommand implements Callable<Integer> {
                 t.line(t.bold("cpu") + "       " + cpuNote + (emulator.readOnlyTaskRoot() ? "; task root read-only"
                         : "; task root writable (not running as root)"));
                 t.line(t.bold("os") + "        " + os);
+                List<String> coldStartLines = coldStart.lines();
+                for (int i = 0; i < coldStartLines.size(); i++) {
+                    t.line((i == 0 ? t.bold("cold start") : "") + coldStartLines.get(i));
+                }
                 Format.summary(t, summary, reports.size(), memoryMb);
                 if (emulation.emulated()) {
                     t.warn("emulated  " + Emulation.TIMINGS_WARNING + "; measure on AWS: lambert tune --function NAME");
@@ -176,15 +186,33 @@ final class EmulateCommand implements Callable<Integer> {
         java.util.Optional<LambdaRuntime> r = LambdaRuntime.byId(runtime);
         String lambda = r.map(x -> runtime + " runs on " + x.os().describe() + " on Lambda").orElse("runtime " + runtime
                 + " is not a Lambda runtime");
-        String refusal = r.flatMap(x -> x.refusal(natives)).map(why -> "; on AWS it would fail: " + (r.get()
+        // an OS-only runtime runs the package's bootstrap (the emulator checks it is there): only its libraries matter
+        String refusal = r.flatMap(x -> x.javaVersion() == 0 && x.unloadable(natives).isEmpty()
+                ? java.util.Optional.empty() : x.refusal(natives)).map(why -> "; on AWS it would fail: " + (r.get()
                 .unloadable(natives).isEmpty() ? runtime + " " + why : String.join(", ", r.get().unloadable(natives))))
                 .orElse("");
         return lambda + "; the emulator stands in for it with this machine's libraries (" + hostLibc + ")" + refusal;
     }
 
+    /**
+     * The package's native libraries as {@code function.json} records them (or read from its {@code native/}); none
+     * for a custom-runtime package that has no {@code native/} folder of lambert's making.
+     */
+    private static List<NativeRequirement> nativeLibraries(FunctionJson config, String runtime) throws IOException {
+        try {
+            return config.nativeLibraries();
+        } catch (lambert.toolkit.BadInputException e) {
+            if (LambdaRuntime.byId(runtime).map(r -> r.javaVersion() == 0).orElse(false)) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
     /** The JSON summary; the vCPU figures are null when the CPU was not limited (or the function was emulated). */
     private static void printJson(Terminal t, List<Report> reports, RunSummary s, String cpu, String os,
-            InitializationType type, boolean cpuLimited, int memoryMb, boolean emulated) throws IOException {
+            InitializationType type, boolean cpuLimited, int memoryMb, boolean emulated, ColdStart coldStart)
+            throws IOException {
         try (JsonGenerator g = Json.generator(t.stream())) {
             g.writeStartObject();
             g.writeNumberField("invocations", reports.size());
@@ -203,9 +231,84 @@ final class EmulateCommand implements Callable<Integer> {
             }
             g.writeStringField("os", os);
             g.writeBooleanField("emulated", emulated);
+            coldStart.writeJson(g);
             g.writeStringField("first_response", new String(reports.get(0).response(), StandardCharsets.UTF_8));
             g.writeEndObject();
         }
         t.stream().println();
+    }
+
+    /** The handler's own {@code totalMs} for {@code requestId}, from its log line among {@code lines}; null if none. */
+    static Double handlerMs(List<String> lines, String requestId) {
+        synchronized (lines) {
+            for (String line : lines) {
+                if (line.startsWith("{") && line.contains(requestId)) {
+                    try {
+                        if (Json.parse(line.getBytes(StandardCharsets.UTF_8)) instanceof Map<?, ?> map
+                                && requestId.equals(map.get("requestId")) && map.get("totalMs") instanceof Number n) {
+                            return n.doubleValue();
+                        }
+                    } catch (lambert.base.json.JsonException e) {
+                        // another line that happens to hold the id
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Where the cold start went: the function's INIT phases as its init line gives them (null for a function that
+     * logs none), the Init Duration and first Duration from the REPORT line, and the handler's own time for that first
+     * request (null if its log line was not seen).
+     */
+    record ColdStart(lambert.lambda.InitPhases phases, double initMs, double firstDurationMs, Double firstHandlerMs) {
+        /** The part of the Init Duration outside the function's own figures: before its process, and after its handler. */
+        double otherMs() {
+            return initMs - Math.max(0, phases.processToHandlerMs()) - phases.handlerMs();
+        }
+
+        /**
+         * For people, to follow a {@code cold start} label (the next lines indented to match); none without phases or
+         * INIT.
+         */
+        List<String> lines() {
+            if (phases == null || initMs < 0) {
+                return List.of();
+            }
+            lambert.lambda.InitPhases p = phases;
+            String process = p.processToHandlerMs() < 0 ? "" : String.format(Locale.ROOT, "process start to handler "
+                    + "%.0f ms, ", p.processToHandlerMs());
+            String first = String.format(Locale.ROOT, "  Init Duration %.0f ms = %snative libraries %.0f ms, model "
+                    + "%.0f ms (ONNX Runtime session %.0f ms; alongside it: tokenizer %.0f ms, checksums %.0f ms; probe "
+                    + "%.0f ms), rest of the handler %.0f ms, outside the function (before its process, after its handler) %.0f ms", initMs, process,
+                    p.nativesMs(), p.modelMs(), p.sessionMs(), p.tokenizerMs(), p.checksumsMs(), p.probeMs(),
+                    p.handlerMs() - p.nativesMs() - p.modelMs(), otherMs());
+            String request = String.format(Locale.ROOT, "            first request Duration %.0f ms%s", firstDurationMs,
+                    firstHandlerMs == null ? "" : String.format(Locale.ROOT, ", of which the handler %.0f ms and the "
+                            + "runtime around it %.0f ms", firstHandlerMs, firstDurationMs - firstHandlerMs));
+            return List.of(first, request);
+        }
+
+        /** {@code "init_phases"}: the figures in ms, or null without phases or INIT. */
+        void writeJson(JsonGenerator g) throws IOException {
+            if (phases == null || initMs < 0) {
+                g.writeNullField("init_phases");
+                return;
+            }
+            g.writeObjectFieldStart("init_phases");
+            for (Map.Entry<String, Double> e : phases.fields().entrySet()) {
+                g.writeNumberField(snake(e.getKey()), e.getValue());
+            }
+            g.writeNumberField("other_ms", otherMs());
+            if (firstHandlerMs != null) {
+                g.writeNumberField("first_request_handler_ms", firstHandlerMs);
+            }
+            g.writeEndObject();
+        }
+
+        private static String snake(String camel) {
+            return camel.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+        }
     }
 }

@@ -43,6 +43,15 @@ class EmulateStandInTest {
     }
 
     @Test
+    void standIn_osOnlyRuntimeNeedsOnlyItsLibrariesToLoad() {
+        assertThat(EmulateCommand.standIn("provided.al2023", NATIVES, "glibc 2.36")).isEqualTo("provided.al2023 runs "
+                + "on Amazon Linux 2023 (glibc 2.34, GLIBCXX_3.4.29) on Lambda; the emulator stands in for it with this "
+                + "machine's libraries (glibc 2.36)");
+        assertThat(EmulateCommand.standIn("provided.al2", NATIVES, "glibc 2.36")).endsWith("; on AWS it would fail: "
+                + "native/libonnxruntime.so needs GLIBC_2.27, native/libtokenizers.so needs GLIBC_2.34");
+    }
+
+    @Test
     void hostGlibc_isTheVersionLddReports() throws Exception {
         Process p;
         try {

@@ -65,11 +65,16 @@ public final class Handler implements RequestStreamHandler, Resource {
     private final Service service;
     private final HttpRoutes routes;
     private final InvocationLog log;
+    private final InitPhases initPhases;
     private volatile boolean restored;
 
-    /** The constructor Lambda calls: settings from the environment, the model from the task root. */
+    /**
+     * The constructor Lambda calls: settings from the environment, the model from the task root; at log level INFO it
+     * logs where INIT went ({@link InitPhases}) as one line when it is done.
+     */
     public Handler() {
-        this(Settings.from(System.getenv()), System.getenv("LAMBDA_TASK_ROOT"));
+        this(InitPhases.processAgeMs(), System.nanoTime(), Settings.from(System.getenv()),
+                System.getenv("LAMBDA_TASK_ROOT"), true);
     }
 
     /**
@@ -78,13 +83,31 @@ public final class Handler implements RequestStreamHandler, Resource {
      * @param taskRoot the unpacked package, whose {@code native/} folder holds the native libraries; may be null
      */
     public Handler(Settings settings, String taskRoot) {
+        this(-1, System.nanoTime(), settings, taskRoot, false);
+    }
+
+    private Handler(double processAgeMs, long startNanos, Settings settings, String taskRoot, boolean logInit) {
         this.settings = settings;
+        long nativesStart = System.nanoTime();
         PackagedNatives.use(taskRoot);
+        long nativesNanos = System.nanoTime() - nativesStart;
         this.model = Model.open(settings.modelDir(), settings.model());
         this.routes = new HttpRoutes(new Service(model, settings.limits(), settings.deadlineMarginMillis()));
         this.service = routes.service();
         this.log = new InvocationLog(System.out, settings.logLevel());
         Core.getGlobalContext().register(this);
+        this.initPhases = InitPhases.of(processAgeMs, nativesNanos, model.loadTimings(), System.nanoTime() - startNanos);
+        if (logInit && settings.logLevel() == Settings.LogLevel.INFO) {
+            System.out.println(initPhases.logLine());
+        }
+    }
+
+    /**
+     * Where the constructor's time went; {@code processToHandlerMs} is -1 unless Lambda's constructor (no arguments)
+     * made this handler.
+     */
+    public InitPhases initPhases() {
+        return initPhases;
     }
 
     @Override

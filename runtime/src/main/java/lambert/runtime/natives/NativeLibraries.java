@@ -50,7 +50,9 @@ public final class NativeLibraries {
             Path path = Path.of(given);
             library = Files.isDirectory(path) ? path.resolve(libName) : path;
             if (!Files.isRegularFile(library)) {
-                throw new IOException("RUST_LIBRARY_PATH is " + given + " but there is no " + libName + " there");
+                throw new IOException("RUST_LIBRARY_PATH is " + given + " but there is no " + libName + " there (a "
+                        + "package leaves it out when the pure-Java tokenizer reproduces its bundle's: do not set "
+                        + "LAMBERT_TOKENIZER=native for it)");
             }
         } else {
             String classifier = tokenizerPlatform();

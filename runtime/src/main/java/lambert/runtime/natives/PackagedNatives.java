@@ -18,14 +18,19 @@ import java.util.Locale;
  */
 public final class PackagedNatives {
     /** The libraries a package's {@code native/} folder must hold. */
-    public static final List<String> LIBRARIES = List.of("libonnxruntime.so", "libonnxruntime4j_jni.so",
-            "libtokenizers.so");
+    public static final List<String> LIBRARIES = List.of("libonnxruntime.so", "libonnxruntime4j_jni.so");
+    /**
+     * The Hugging Face tokenizers library, which a package carries only when the pure-Java tokenizer does not
+     * reproduce its bundle's tokenizer; checked like the others when it is there.
+     */
+    public static final String TOKENIZER_LIBRARY = "libtokenizers.so";
 
     private PackagedNatives() {}
 
     /**
      * Points ONNX Runtime ({@code onnxruntime.native.path}) and the tokenizer ({@code RUST_LIBRARY_PATH}) at the
-     * libraries in {@code taskRoot/native}, after checking them ({@link #require}); a property or variable already
+     * libraries in {@code taskRoot/native} (the tokenizer's there or absent), after checking them ({@link #require});
+     * a property or variable already
      * set wins. Call before the first ONNX Runtime or tokenizer class loads.
      *
      * @param taskRoot the unpacked package; null or without {@code native/} changes nothing
@@ -36,15 +41,20 @@ public final class PackagedNatives {
             return;
         }
         Path natives = Path.of(taskRoot, "native");
-        if (Files.isDirectory(natives)) {
-            require(natives, LIBRARIES);
+        if (!Files.isDirectory(natives)) {
+            return;
+        }
+        require(natives, LIBRARIES);
+        Path tokenizers = natives.resolve(TOKENIZER_LIBRARY);
+        if (Files.exists(tokenizers)) {
+            require(natives, List.of(TOKENIZER_LIBRARY));
         }
         if (Files.isRegularFile(natives.resolve("libonnxruntime.so"))
                 && System.getProperty("onnxruntime.native.path") == null) {
             System.setProperty("onnxruntime.native.path", natives.toString());
         }
-        Path tokenizers = natives.resolve("libtokenizers.so");
-        if (Files.isRegularFile(tokenizers) && System.getenv("RUST_LIBRARY_PATH") == null
+        // Even when it is not there: a package's tokenizer library is its own or none, never one extracted from a jar.
+        if (System.getenv("RUST_LIBRARY_PATH") == null
                 && System.getProperty("RUST_LIBRARY_PATH") == null) {
             System.setProperty("RUST_LIBRARY_PATH", tokenizers.toString());
         }

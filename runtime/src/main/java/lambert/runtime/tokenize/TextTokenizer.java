@@ -1,25 +1,19 @@
 package lambert.runtime.tokenize;
 
-import ai.djl.huggingface.tokenizers.jni.CharSpan;
-import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import lambert.runtime.bundle.BundleException;
-import lambert.runtime.natives.NativeLibraries;
 
 /**
- * A Hugging Face fast tokenizer ({@code tokenizer.json}), configured the way lambert needs it:
- * special tokens added, truncation at the model's maximum length (and reported), and no padding
- * whatever the file says: batches are padded to their longest text later.
+ * A bundle's tokenizer ({@code tokenizer.json}), configured the way lambert needs it: special tokens added,
+ * truncation at the model's maximum length (and reported), and no padding whatever the file says: batches are padded
+ * to their longest text later. Thread-safe.
  *
- * <p>It calls the Hugging Face tokenizers library through DJL's JNI binding ({@code TokenizersLibrary},
- * pinned with DJL's version) but not through DJL's {@code HuggingFaceTokenizer} wrapper, whose loader
- * probes for CUDA through JNA and may download: about 100 ms of a cold start, and network access a
- * function must not have. Thread-safe: the native tokenizer is immutable once configured.
+ * <p>{@link #load} picks the implementation: the pure-Java {@link WordPieceTokenizer} for the BERT-family WordPiece
+ * tokenizers it reproduces exactly ({@link WordPieceTokenizer#unsupported}), the Hugging Face library through
+ * {@link NativeTokenizer} for every other one. The environment variable (or system property)
+ * {@value #SWITCH} overrides the choice: {@code native} always takes the library, {@code java} requires the Java one.
  *
  * <pre>{@code
  * try (TextTokenizer tokenizer = TextTokenizer.load(Path.of("tokenizer.json"), 256)) {
@@ -27,164 +21,51 @@ import lambert.runtime.natives.NativeLibraries;
  * }
  * }</pre>
  */
-public final class TextTokenizer implements AutoCloseable {
-    private static final TokenizersLibrary LIB = TokenizersLibrary.LIB;
+public sealed interface TextTokenizer extends AutoCloseable permits NativeTokenizer, WordPieceTokenizer {
+    /** The environment variable (or system property) that chooses the implementation: {@code java} or {@code native}. */
+    String SWITCH = "LAMBERT_TOKENIZER";
 
-    private final long handle;
-    private final int maxLength;
-    private final int vocabSize;
-    private volatile boolean closed;
-
-    private TextTokenizer(long handle, int maxLength, int vocabSize) {
-        this.handle = handle;
-        this.maxLength = maxLength;
-        this.vocabSize = vocabSize;
-    }
-
-    /** Loads {@code tokenizer.json}; texts longer than {@code maxLength} tokens are truncated. */
-    public static TextTokenizer load(Path tokenizerJson, int maxLength) {
-        try {
-            NativeLibraries.loadTokenizer();
-        } catch (IOException | UnsatisfiedLinkError e) {
-            throw new BundleException("the tokenizer's native library cannot be loaded: " + e.getMessage(), e);
+    /**
+     * Loads {@code tokenizer.json}; texts longer than {@code maxLength} tokens are truncated. The implementation is
+     * the one {@value #SWITCH} asks for, or by default the Java one when it supports the file.
+     *
+     * @throws BundleException if the file cannot be read or used, or {@value #SWITCH} is {@code java} and the file
+     *     is not a tokenizer the Java implementation reproduces, or {@value #SWITCH} has another value
+     */
+    static TextTokenizer load(Path tokenizerJson, int maxLength) {
+        String choice = System.getProperty(SWITCH, System.getenv(SWITCH));
+        choice = choice == null || choice.isBlank() ? "" : choice.strip().toLowerCase(Locale.ROOT);
+        switch (choice) {
+            case "native":
+                return NativeTokenizer.load(tokenizerJson, maxLength);
+            case "java":
+                return WordPieceTokenizer.load(tokenizerJson, maxLength);
+            case "":
+                WordPieceTokenizer java = WordPieceTokenizer.loadIfSupported(tokenizerJson, maxLength);
+                return java != null ? java : NativeTokenizer.load(tokenizerJson, maxLength);
+            default:
+                throw new BundleException(SWITCH + " is \"" + choice + "\"; expected java or native");
         }
-        String json;
-        try {
-            // Files.readString decodes strictly in one pass; only a file it refuses is read again, to say where.
-            json = Files.readString(tokenizerJson, StandardCharsets.UTF_8);
-        } catch (CharacterCodingException e) {
-            throw new BundleException("tokenizer " + tokenizerJson + " is not valid UTF-8 JSON "
-                    + TokenizerFileCheck.utf8Problem(tokenizerJson) + "; expected a Hugging Face tokenizer.json", e);
-        } catch (IOException e) {
-            throw new BundleException("cannot read tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
-        }
-        int vocabSize = TokenizerFileCheck.check(json, tokenizerJson);
-        long handle;
-        try {
-            handle = LIB.createTokenizerFromString(json);
-        } catch (RuntimeException e) {
-            throw new BundleException("tokenizer " + tokenizerJson + " could not be loaded: " + e.getMessage()
-                    + " (expected a Hugging Face tokenizer.json)", e);
-        }
-        try {
-            LIB.disablePadding(handle);
-            LIB.setTruncation(handle, maxLength, "LONGEST_FIRST", 0);
-        } catch (RuntimeException e) {
-            LIB.deleteTokenizer(handle);
-            throw new BundleException("tokenizer " + tokenizerJson + " refused its settings: " + e.getMessage(), e);
-        }
-        return new TextTokenizer(handle, maxLength, vocabSize);
     }
 
     /** The number of ids this tokenizer can produce (highest id + 1), read from its file; 0 if unknown. */
-    public int vocabSize() {
-        return vocabSize;
-    }
+    int vocabSize();
 
     /** The maximum number of tokens per text, special tokens included. */
-    public int maxLength() {
-        return maxLength;
-    }
+    int maxLength();
 
     /**
      * Tokenizes one text.
      *
-     * @throws IllegalArgumentException if the text has an unpaired UTF-16 surrogate (not valid Unicode;
-     *     the native library would abort the process on it)
+     * @throws IllegalArgumentException if the text has an unpaired UTF-16 surrogate (not valid Unicode)
+     * @throws IllegalStateException if the tokenizer is closed
      */
-    public Tokens encode(String text) {
-        requireValid(text, 0);
-        long encoding = LIB.encode(handle, text, true);
-        try {
-            return toTokens(text, encoding);
-        } finally {
-            LIB.deleteEncoding(encoding);
-        }
-    }
+    Tokens encode(String text);
 
-    /** Tokenizes several texts (in parallel inside the native library); results in the same order. */
-    public Tokens[] encode(List<String> texts) {
-        if (texts.size() == 1) {
-            return new Tokens[] {encode(texts.get(0))};
-        }
-        for (int i = 0; i < texts.size(); i++) {
-            requireValid(texts.get(i), i);
-        }
-        long[] encodings = LIB.batchEncode(handle, texts.toArray(new String[0]), true);
-        Tokens[] out = new Tokens[encodings.length];
-        try {
-            for (int i = 0; i < encodings.length; i++) {
-                out[i] = toTokens(texts.get(i), encodings[i]);
-            }
-        } finally {
-            for (long encoding : encodings) {
-                LIB.deleteEncoding(encoding);
-            }
-        }
-        return out;
-    }
+    /** Tokenizes several texts; results in the same order. */
+    Tokens[] encode(List<String> texts);
 
-    private void requireValid(String text, int index) {
-        if (closed) {
-            throw new IllegalStateException("the tokenizer is closed");
-        }
-        int bad = Texts.firstUnpairedSurrogate(text);
-        if (bad >= 0) {
-            throw new IllegalArgumentException("text " + index + " has an unpaired UTF-16 surrogate at index " + bad
-                    + "; it is not valid Unicode");
-        }
-    }
-
-    private static Tokens toTokens(String text, long encoding) {
-        long[] specialMask = LIB.getSpecialTokenMask(encoding);
-        boolean[] special = new boolean[specialMask.length];
-        for (int i = 0; i < special.length; i++) {
-            special[i] = specialMask[i] != 0;
-        }
-        // The native library counts Unicode code points; Java strings index UTF-16 units.
-        CharSpan[] spans = LIB.getTokenCharSpans(encoding);
-        int[] utf16 = hasSupplementary(text) ? codePointToUtf16(text) : null;
-        int[] starts = new int[spans.length];
-        int[] ends = new int[spans.length];
-        for (int i = 0; i < spans.length; i++) {
-            if (spans[i] == null) {
-                starts[i] = -1;
-                ends[i] = -1;
-            } else {
-                starts[i] = utf16 == null ? spans[i].getStart() : utf16[spans[i].getStart()];
-                ends[i] = utf16 == null ? spans[i].getEnd() : utf16[spans[i].getEnd()];
-            }
-        }
-        return new Tokens(LIB.getTokenIds(encoding), LIB.getTypeIds(encoding), special, starts, ends,
-                LIB.getOverflowCount(encoding) > 0);
-    }
-
-    private static boolean hasSupplementary(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (Character.isSurrogate(text.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** UTF-16 index of each code point index, plus one entry for the end of the text. */
-    private static int[] codePointToUtf16(String text) {
-        int[] map = new int[text.codePointCount(0, text.length()) + 1];
-        int cp = 0;
-        for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
-            map[cp++] = i;
-        }
-        map[cp] = text.length();
-        return map;
-    }
-
-    /** Frees the native tokenizer; calling it again does nothing. */
+    /** Frees what the tokenizer holds; calling it again does nothing. */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            LIB.deleteTokenizer(handle);
-        }
-    }
+    void close();
 }

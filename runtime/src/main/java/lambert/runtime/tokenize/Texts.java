@@ -55,4 +55,18 @@ public final class Texts {
         }
         return -1;
     }
+
+    /**
+     * Refuses text {@code index} of a request if it has an unpaired UTF-16 surrogate, which is not valid Unicode (and
+     * on which the native tokenizer library would abort the process).
+     *
+     * @throws IllegalArgumentException naming the text and the index of the surrogate
+     */
+    static void requireUnicode(String text, int index) {
+        int bad = firstUnpairedSurrogate(text);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("text " + index + " has an unpaired UTF-16 surrogate at index " + bad
+                    + "; it is not valid Unicode");
+        }
+    }
 }

@@ -47,7 +47,7 @@ class TextsTest {
         Files.writeString(reference, json.replace("\"strip_accents\": null", "\"strip_accents\": false"));
         Set<String> disagreements = new TreeSet<>();
         int checked = 0;
-        try (TextTokenizer tokenizer = TextTokenizer.load(reference, 8)) {
+        try (NativeTokenizer tokenizer = NativeTokenizer.load(reference, 8)) {
             List<String> batch = new ArrayList<>();
             for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
                 int plane = cp >> 16;

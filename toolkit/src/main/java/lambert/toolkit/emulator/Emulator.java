@@ -15,7 +15,9 @@ import lambert.toolkit.packaging.FunctionJson;
 
 /**
  * Runs a function package the way Lambda runs it: a sandbox per execution environment, the Runtime
- * API served on loopback, the official runtime interface client in a separate JVM. Prints Lambda's
+ * API served on loopback, the official runtime interface client in a separate JVM, or, for a package on an OS-only
+ * runtime ({@code provided.al2023}: {@code function.json} says so, or the zip has a {@code bootstrap} at its root),
+ * the package's own {@code bootstrap}. Prints Lambda's
  * own lines ({@code START}, the function's log, {@code END}, {@code REPORT}) to a sink, enforces the
  * init limit (10 s on demand) and the function timeout, and starts a new environment after a timeout.
  * INIT runs on the CPU its {@link InitializationType} gives (at least one full vCPU on demand), the
@@ -44,6 +46,7 @@ public final class Emulator implements AutoCloseable {
     private double pendingInitMs = -1;
     private final Map<String, Report> reports = new java.util.concurrent.ConcurrentHashMap<>();
     private boolean unwritableTmp;
+    private volatile lambert.lambda.InitPhases initPhases;
 
     /**
      * @param zip the function package
@@ -107,6 +110,24 @@ public final class Emulator implements AutoCloseable {
                 RuntimeJars.locate(), InitializationType.ON_DEMAND, emulation);
     }
 
+    /**
+     * Lambda's identifier of the runtime the current environment runs ({@code java21}, {@code provided.al2023}):
+     * {@code function.json}'s, else {@code provided.al2023} for a zip with a {@code bootstrap} at its root, else
+     * lambert's default; null before {@link #start()}.
+     */
+    public String runtime() {
+        return sandbox == null ? null : sandbox.runtime().id();
+    }
+
+    /**
+     * Where the current environment's INIT went, as lambert's handler logged it ({@link lambert.lambda.InitPhases});
+     * empty before the line is read, and for a function that does not log it (another handler, a custom runtime).
+     * Read it after the first answer: the line is relayed from the function's output on a thread of its own.
+     */
+    public java.util.Optional<lambert.lambda.InitPhases> initPhases() {
+        return java.util.Optional.ofNullable(initPhases);
+    }
+
     /** Where the function's JVM runs. */
     public Emulation emulation() {
         return emulation;
@@ -119,6 +140,12 @@ public final class Emulator implements AutoCloseable {
         sandbox = box;
         sandbox.unwritableTmp(unwritableTmp);
         sandbox.initializationType(initializationType);
+        java.util.Optional<String> invalid = sandbox.invalidEntrypoint();
+        if (invalid.isPresent()) {
+            sink.accept("INIT_REPORT Init Duration: 0.00 ms\tPhase: init\tStatus: error\tError Type: "
+                    + "Runtime.InvalidEntrypoint");
+            throw new InitFailedException("Runtime.InvalidEntrypoint", invalid.get());
+        }
         api = new RuntimeApiServer(new RuntimeApiServer.Listener() {
             @Override
             public void delivered(String requestId) {
@@ -138,21 +165,28 @@ public final class Emulator implements AutoCloseable {
         long start = System.nanoTime();
         Process process = sandbox.start(handler, memoryMb, environment, api.address());
         this.process = process;
-        log = FunctionLog.start(process, sink);
+        long launched = sandbox.launchNanos(); // INIT starts with the function's process, not the sandbox's set-up
+        initPhases = null;
+        log = FunctionLog.start(process, line -> {
+            if (initPhases == null) {
+                lambert.lambda.InitPhases.fromLogLine(line).ifPresent(phases -> initPhases = phases);
+            }
+            sink.accept(line);
+        });
         long lambdaInitLimitMs = initializationType.initLimitMs(timeoutSeconds / emulation.slowdown());
         long initLimitMs = lambdaInitLimitMs * emulation.slowdown();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(initLimitMs);
         while (true) {
             if (api.initError().isDone()) {
                 RuntimeApiServer.Outcome error = api.initError().join();
-                double initMs = (error.receivedNanos() - start) / 1e6;
+                double initMs = (error.receivedNanos() - launched) / 1e6;
                 drainLog();
                 sink.accept(String.format(java.util.Locale.ROOT, "INIT_REPORT Init Duration: %.2f ms\tPhase: init\t"
                         + "Status: error\tError Type: %s", initMs, error.errorType()));
                 throw new InitFailedException(error.errorType(), new String(error.body(), StandardCharsets.UTF_8));
             }
             if (api.firstPoll().isDone()) {
-                pendingInitMs = (api.firstPoll().join() - start) / 1e6;
+                pendingInitMs = (api.firstPoll().join() - launched) / 1e6;
                 return;
             }
             if (!process.isAlive()) {

@@ -13,8 +13,10 @@ import lambert.base.io.Trees;
 /**
  * One Lambda execution environment on this machine: the package unpacked into a fresh task root
  * (read-only for the function), a writable {@code /tmp}-like folder, the runtime's own jars in a
- * runtime folder, and a JVM running the official runtime interface client with Lambda's environment
- * variables, a heap sized from the memory setting, and, where the machine allows it, a cgroup CPU
+ * runtime folder, and the function's process with Lambda's environment variables: for a Java runtime a JVM running
+ * the official runtime interface client with a heap sized from the memory setting, for an OS-only runtime
+ * ({@link FunctionRuntime}) the package's own {@code bootstrap}, run from the task root; and, where the machine allows
+ * it, a cgroup CPU
  * quota ({@link CpuQuota}): during INIT what the {@link InitializationType} gives, from the first
  * {@code invocation/next} on memory/1769 vCPU. As root the function runs as {@code nobody}, so the task root really is
  * read-only to it, as on Lambda. A package of another architecture, or a stand-in CPU, runs under qemu-user with a
@@ -28,32 +30,48 @@ final class Sandbox implements AutoCloseable {
     private final Path tmp;
     private final Path runtimeDir;
     private final Emulation emulation;
+    private final FunctionRuntime runtime;
     private CpuQuota quota;
     private Process process;
+    private long launchNanos;
     private boolean readOnly;
     private boolean unwritableTmp;
     private InitializationType initializationType = InitializationType.ON_DEMAND;
 
-    private Sandbox(Path root, Emulation emulation) {
+    private Sandbox(Path root, Emulation emulation, FunctionRuntime runtime) {
         this.root = root;
         this.emulation = emulation;
+        this.runtime = runtime;
         this.taskRoot = root.resolve("task");
         this.tmp = root.resolve("tmp");
         this.runtimeDir = root.resolve("runtime");
     }
 
-    /** Unpacks {@code zip} into a new sandbox; an entry that would land outside the task root is refused. */
+    /**
+     * Unpacks {@code zip} into a new sandbox; an entry that would land outside the task root is refused. The runtime
+     * interface client's jars are copied in for a Java runtime only.
+     *
+     * @throws lambert.toolkit.BadInputException if the package's runtime is OS-only and {@code emulation} runs
+     *     under qemu (a {@code bootstrap} runs on this machine's CPU only)
+     */
     static Sandbox create(Path zip, List<Path> runtimeJars, Emulation emulation) throws IOException {
-        Sandbox sandbox = new Sandbox(Files.createTempDirectory("lambert-emulate-"), emulation);
+        FunctionRuntime runtime = FunctionRuntime.of(zip);
+        if (runtime.osOnly() && emulation.emulated()) {
+            throw new lambert.toolkit.BadInputException(zip + " runs on " + runtime.id() + ", whose bootstrap the "
+                    + "emulator starts on this machine's CPU only, not under qemu (" + emulation.describe() + ")");
+        }
+        Sandbox sandbox = new Sandbox(Files.createTempDirectory("lambert-emulate-"), emulation, runtime);
         try {
             Files.createDirectories(sandbox.taskRoot);
             Files.createDirectories(sandbox.tmp);
             Files.createDirectories(sandbox.runtimeDir.resolve("lib"));
             Unzip.into(zip, sandbox.taskRoot);
-            for (Path jar : runtimeJars) {
-                Files.copy(jar, sandbox.runtimeDir.resolve("lib").resolve(jar.getFileName()));
+            if (!runtime.osOnly()) {
+                for (Path jar : runtimeJars) {
+                    Files.copy(jar, sandbox.runtimeDir.resolve("lib").resolve(jar.getFileName()));
+                }
+                RuntimeJars.copyJni(runtimeJars, emulation.architecture(), sandbox.jniLibrary());
             }
-            RuntimeJars.copyJni(runtimeJars, emulation.architecture(), sandbox.jniLibrary());
             return sandbox;
         } catch (IOException | RuntimeException e) {
             sandbox.close();
@@ -83,13 +101,53 @@ final class Sandbox implements AutoCloseable {
         }
     }
 
+    /**
+     * When the function's process was launched ({@link System#nanoTime()}), after the sandbox's own set-up (the task
+     * root made read-only, the cgroup made): where Lambda's Init Duration starts.
+     */
+    long launchNanos() {
+        return launchNanos;
+    }
+
+    /** The runtime that starts the function. */
+    FunctionRuntime runtime() {
+        return runtime;
+    }
+
+    /**
+     * Why the function cannot be started, as Lambda's init error says it ({@code Runtime.InvalidEntrypoint}): an
+     * OS-only runtime whose package has no {@code bootstrap} at its root, or one that is not an executable file.
+     * Empty for a Java runtime.
+     */
+    java.util.Optional<String> invalidEntrypoint() throws IOException {
+        if (!runtime.osOnly()) {
+            return java.util.Optional.empty();
+        }
+        Path bootstrap = taskRoot.resolve(FunctionRuntime.BOOTSTRAP);
+        if (!Files.exists(bootstrap, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return java.util.Optional.of("the package has no " + FunctionRuntime.BOOTSTRAP + " at its root, which "
+                    + runtime.id() + " runs to start the function (Lambda: \"Couldn't find valid bootstrap(s)\")");
+        }
+        if (!Files.isRegularFile(bootstrap)) {
+            return java.util.Optional.of(FunctionRuntime.BOOTSTRAP + " at the package's root is not a file: "
+                    + runtime.id() + " runs it as a program");
+        }
+        var mode = Files.getPosixFilePermissions(bootstrap);
+        if (!mode.contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE)) {
+            return java.util.Optional.of(FunctionRuntime.BOOTSTRAP + " at the package's root is not executable "
+                    + "(mode in the zip without execute bits, found " + PosixFilePermissions.toString(mode) + "): "
+                    + runtime.id() + " runs it as a program; chmod 755 it before zipping (zip keeps the mode)");
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The unpacked package ({@code LAMBDA_TASK_ROOT}). */
     Path taskRoot() {
         return taskRoot;
     }
 
     /**
-     * Starts the function's JVM.
+     * Starts the function: its JVM, or for an OS-only runtime its {@code bootstrap}.
      *
      * @param handler the handler string
      * @param memoryMb the memory setting
@@ -102,7 +160,8 @@ final class Sandbox implements AutoCloseable {
         boolean dropToNobody = asRoot && Files.isExecutable(Path.of("/usr/bin/setpriv"));
         makeReadOnly(dropToNobody);
         quota = emulation.emulated() ? null : CpuQuota.forMemory(memoryMb, initializationType);
-        List<String> java = emulation.command(List.of(
+        List<String> command = runtime.osOnly() ? List.of(taskRoot.resolve(FunctionRuntime.BOOTSTRAP).toString())
+                : emulation.command(List.of(
                 "-XX:MaxHeapSize=" + (memoryMb * 85L / 100) + "m", "-XX:+UseSerialGC", "-Xshare:auto",
                 "-Djava.io.tmpdir=" + tmp, "-D" + RuntimeJars.JNI_PROPERTY + "=" + jniLibrary(),
                 "-cp", runtimeDir.resolve("lib") + "/*:" + taskRoot + ":" + taskRoot.resolve("lib") + "/*",
@@ -111,7 +170,7 @@ final class Sandbox implements AutoCloseable {
         if (dropToNobody) {
             script.append("/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups ");
         }
-        for (String arg : java) {
+        for (String arg : command) {
             script.append('\'').append(arg.replace("'", "'\\''")).append("' ");
         }
         ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", script.toString());
@@ -119,14 +178,23 @@ final class Sandbox implements AutoCloseable {
         pb.environment().putAll(environment(handler, memoryMb, functionEnv, runtimeApi));
         pb.redirectErrorStream(true);
         pb.directory(taskRoot.toFile());
+        launchNanos = System.nanoTime();
         process = pb.start();
         return process;
     }
 
+    /**
+     * The variables Lambda defines for every runtime (AWS's "Defined runtime environment variables"), with this
+     * sandbox's folders standing in for {@code /var/task} and {@code /var/runtime}; {@code AWS_EXECUTION_ENV} only on a
+     * Java runtime, as Lambda leaves it out on OS-only ones. The function's own variables come last.
+     */
     private Map<String, String> environment(String handler, int memoryMb, Map<String, String> functionEnv,
             String runtimeApi) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
+        env.put("LD_LIBRARY_PATH", String.join(":", "/lib64", "/usr/lib64", runtimeDir.toString(),
+                runtimeDir.resolve("lib").toString(), taskRoot.toString(), taskRoot.resolve("lib").toString(),
+                "/opt/lib"));
         env.put("LANG", "en_US.UTF-8");
         env.put("TZ", ":UTC");
         env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
@@ -140,7 +208,9 @@ final class Sandbox implements AutoCloseable {
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", initializationType.lambdaName());
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_DEFAULT_REGION", "us-east-1");
-        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java" + Runtime.version().feature());
+        if (runtime.executionEnv() != null) {
+            env.put("AWS_EXECUTION_ENV", runtime.executionEnv());
+        }
         env.put("_HANDLER", handler);
         env.putAll(functionEnv);
         return env;
@@ -149,8 +219,9 @@ final class Sandbox implements AutoCloseable {
     private void makeReadOnly(boolean enforced) throws IOException {
         try (Stream<Path> paths = Files.walk(taskRoot)) {
             for (Path p : (Iterable<Path>) paths::iterator) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p)
-                        ? "r-xr-xr-x" : "r--r--r--"));
+                boolean searchable = Files.isDirectory(p) || Files.getPosixFilePermissions(p).contains(
+                        java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(searchable ? "r-xr-xr-x" : "r--r--r--"));
             }
         }
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -177,15 +248,30 @@ final class Sandbox implements AutoCloseable {
         return readOnly;
     }
 
-    /** The function process's peak resident memory in MB (VmHWM), or -1 if it cannot be read. */
+    /**
+     * The function's peak resident memory in MB, or -1 if it cannot be read: the peak (VmHWM) of its process, plus
+     * those of the processes it started (a {@code bootstrap} that starts its runtime without {@code exec}), an upper
+     * bound of their peak together.
+     */
     long maxMemoryUsedMb() {
         if (process == null) {
             return -1;
         }
+        long kb = peakKb(process.pid());
+        if (kb < 0) {
+            return -1;
+        }
+        for (ProcessHandle child : (Iterable<ProcessHandle>) process.descendants()::iterator) {
+            kb += Math.max(0, peakKb(child.pid()));
+        }
+        return (kb + 1023) / 1024;
+    }
+
+    private static long peakKb(long pid) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmHWM:")) {
-                    return (Long.parseLong(line.replaceAll("[^0-9]", "")) + 1023) / 1024;
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
         } catch (IOException | NumberFormatException e) {
@@ -197,6 +283,7 @@ final class Sandbox implements AutoCloseable {
     @Override
     public void close() {
         if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             try {
                 process.waitFor();

@@ -89,13 +89,18 @@ public enum CpuArch {
 
     /**
      * The architecture a function zip was packaged for, read from the ELF header of its
-     * {@code native/libonnxruntime.so} (what the function will load), not from {@code function.json}.
+     * {@code native/libonnxruntime.so} (what the function will load), not from {@code function.json}. A
+     * custom-runtime package without one (a {@code bootstrap} at its root) is taken to be this machine's
+     * architecture: its bootstrap, a script or a program, runs on this machine's CPU.
      *
-     * @throws IOException if the zip cannot be read or is not a lambert package
+     * @throws IOException if the zip cannot be read or is neither a lambert package nor a custom-runtime one
      */
     public static CpuArch ofPackage(Path zip) throws IOException {
         try (ZipFile file = new ZipFile(zip.toFile())) {
             ZipEntry entry = file.getEntry("native/libonnxruntime.so");
+            if (entry == null && file.getEntry("bootstrap") != null) {
+                return host();
+            }
             if (entry == null) {
                 throw new IOException(zip + " has no native/libonnxruntime.so: not a package made by lambert package");
             }

@@ -43,6 +43,17 @@ final class JarRules {
 
     /** Native libraries to take out of a jar into {@code native/}: entry name, then file name. */
     static List<String[]> natives(String jar, CpuArch arch) {
+        return natives(jar, arch, true);
+    }
+
+    /**
+     * Native libraries to take out of a jar into {@code native/}, the tokenizer's only when {@code nativeTokenizer}
+     * (the bundle's tokenizer is not one the pure-Java {@code WordPieceTokenizer} reproduces).
+     */
+    static List<String[]> natives(String jar, CpuArch arch, boolean nativeTokenizer) {
+        if (jar.startsWith("tokenizers-") && !nativeTokenizer) {
+            return List.of();
+        }
         if (jar.startsWith("onnxruntime-")) {
             String dir = "ai/onnxruntime/native/" + arch.onnxRuntimeDir() + "/";
             return List.of(new String[] {dir + "libonnxruntime.so", "libonnxruntime.so"},

@@ -17,11 +17,13 @@ import lambert.runtime.bundle.Checksums;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.bundle.Version;
+import lambert.runtime.tokenize.WordPieceTokenizer;
 
 /**
  * Builds the function zip: {@code lib/*.jar} (the {@code lambda} module and its runtime dependencies,
- * rewritten without what the function never loads), {@code native/} (ONNX Runtime's and the
- * tokenizer's libraries for one architecture, unpacked), {@code model/} (the bundle, with a
+ * rewritten without what the function never loads), {@code native/} (ONNX Runtime's libraries for one
+ * architecture, unpacked, and the Hugging Face tokenizer's unless the pure-Java {@code WordPieceTokenizer}
+ * reproduces the bundle's tokenizer), {@code model/} (the bundle, with a
  * complete manifest). Deterministic, written to a temp file and moved into place. What each native
  * library needs from the OS is read from its ELF version needs and recorded in {@code function.json};
  * a runtime whose OS cannot load them is refused before anything is loaded or written.
@@ -52,7 +54,9 @@ public final class Packager {
     public static PackageReport build(ModelBundle bundle, CpuArch arch, String runtime, Path out)
             throws IOException {
         Map<String, Path> jars = FunctionJars.locate();
-        List<NativeRequirement> natives = nativeRequirements(jars, arch);
+        // A tokenizer the pure-Java one reproduces needs no libtokenizers.so (15 MB, and glibc 2.34).
+        boolean nativeTokenizer = !WordPieceTokenizer.supports(bundle.tokenizerPath());
+        List<NativeRequirement> natives = nativeRequirements(jars, arch, nativeTokenizer);
         LambdaRuntime checked = LambdaRuntime.check(runtime, natives);
         Manifest complete;
         try (Model model = Model.open(bundle, ModelOptions.defaults())) {
@@ -76,7 +80,7 @@ public final class Packager {
                 naiveZip += pruned.length;
                 naiveUnzipped += pruned.length;
             }
-            for (String[] lib : JarRules.natives(name, arch)) {
+            for (String[] lib : JarRules.natives(name, arch, nativeTokenizer)) {
                 items.add(ZipWriter.entry("native/" + lib[1], source, lib[0]));
             }
         }
@@ -155,14 +159,20 @@ public final class Packager {
         return natives;
     }
 
-    /** What each native library the package takes out of the jars needs from the OS, by file name. */
+    /** What each native library the package can take out of the jars needs from the OS, by file name. */
     static List<NativeRequirement> nativeRequirements(Map<String, Path> jars, CpuArch arch) throws IOException {
+        return nativeRequirements(jars, arch, true);
+    }
+
+    /** Like {@link #nativeRequirements(Map, CpuArch)}, without the tokenizer's library unless {@code nativeTokenizer}. */
+    static List<NativeRequirement> nativeRequirements(Map<String, Path> jars, CpuArch arch, boolean nativeTokenizer)
+            throws IOException {
         List<NativeRequirement> natives = new ArrayList<>();
         for (Map.Entry<String, Path> jar : jars.entrySet()) {
             if (!JarRules.ship(jar.getKey())) {
                 continue;
             }
-            for (String[] lib : JarRules.natives(jar.getKey(), arch)) {
+            for (String[] lib : JarRules.natives(jar.getKey(), arch, nativeTokenizer)) {
                 String file = "native/" + lib[1];
                 natives.add(NativeRequirement.of(file, ElfVersionNeeds.read(file, ZipWriter.read(jar.getValue(),
                         lib[0]))));

@@ -14,7 +14,7 @@ import java.util.TreeMap;
 import lambert.onnx.checkpoint.CheckpointException;
 import lambert.base.json.Json;
 import lambert.runtime.testing.TestModels;
-import lambert.runtime.tokenize.TextTokenizer;
+import lambert.runtime.tokenize.NativeTokenizer;
 import lambert.runtime.tokenize.Tokens;
 import lambert.toolkit.verify.VerifyTexts;
 import org.junit.jupiter.api.Test;
@@ -53,8 +53,8 @@ class WordPieceTokenizerJsonTest {
         Path built = builtFromMiniLmVocabulary(true);
         List<String> texts = new ArrayList<>(VerifyTexts.builtIn());
         texts.addAll(TRICKY);
-        try (TextTokenizer reference = TextTokenizer.load(TestModels.tokenizer(), 512);
-                TextTokenizer ours = TextTokenizer.load(built, 512)) {
+        try (NativeTokenizer reference = NativeTokenizer.load(TestModels.tokenizer(), 512);
+                NativeTokenizer ours = NativeTokenizer.load(built, 512)) {
             for (String text : texts) {
                 Tokens a = reference.encode(text);
                 Tokens b = ours.encode(text);
@@ -72,7 +72,7 @@ class WordPieceTokenizerJsonTest {
     void build_pairsGetTheSameIdsAndTypeIdOneForTheSecondText() throws Exception {
         Path built = builtFromMiniLmVocabulary(true);
         TokenizersLibrary lib = TokenizersLibrary.LIB;
-        try (TextTokenizer ignored = TextTokenizer.load(built, 512)) { // loads the native library
+        try (NativeTokenizer ignored = NativeTokenizer.load(built, 512)) { // loads the native library
             long reference = lib.createTokenizerFromString(Files.readString(TestModels.tokenizer()));
             long ours = lib.createTokenizerFromString(Files.readString(built));
             try {
@@ -113,7 +113,7 @@ class WordPieceTokenizerJsonTest {
         Files.writeString(dir.resolve("tokenizer_config.json"), "{\"do_lower_case\": false}");
         Path out = dir.resolve("tokenizer.json");
         Files.write(out, WordPieceTokenizerJson.build(dir));
-        try (TextTokenizer t = TextTokenizer.load(out, 64)) {
+        try (NativeTokenizer t = NativeTokenizer.load(out, 64)) {
             assertThat(t.encode("Hello hellos café").ids()).containsExactly(2, 5, 6, 9, 7, 3);
         }
     }
@@ -127,7 +127,7 @@ class WordPieceTokenizerJsonTest {
                 + "\"pad_token\": \"<pad>\", \"mask_token\": \"<mask>\"}");
         Path out = dir.resolve("tokenizer.json");
         Files.write(out, WordPieceTokenizerJson.build(dir));
-        try (TextTokenizer t = TextTokenizer.load(out, 64)) {
+        try (NativeTokenizer t = NativeTokenizer.load(out, 64)) {
             Tokens tokens = t.encode("word unknown");
             assertThat(tokens.ids()).containsExactly(2, 5, 1, 3);
             assertThat(tokens.special()).containsExactly(true, false, false, true);

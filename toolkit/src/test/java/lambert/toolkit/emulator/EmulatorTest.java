@@ -22,11 +22,14 @@ import lambert.base.json.Json;
 import lambert.runtime.testing.TestModels;
 import lambert.toolkit.packaging.CpuArch;
 import lambert.toolkit.packaging.FunctionConfig;
+import lambert.toolkit.packaging.NativeRequirement;
 import lambert.toolkit.packaging.PackageReport;
 import lambert.toolkit.packaging.Packager;
 import lambert.toolkit.verify.Answers;
 import lambert.toolkit.verify.PackageAnswers;
 import lambert.toolkit.verify.Thresholds;
+import lambert.runtime.tokenize.NativeTokenizer;
+import lambert.runtime.tokenize.TextTokenizer;
 import lambert.toolkit.verify.Verifier;
 import lambert.toolkit.verify.VerifyReport;
 import lambert.toolkit.verify.VerifyTexts;
@@ -72,22 +75,26 @@ class EmulatorTest {
         try (ZipFile zip = new ZipFile(report.zip().toFile())) {
             List<String> names = Collections.list(zip.entries()).stream().map(ZipEntry::getName).toList();
             assertThat(names).contains("native/libonnxruntime.so", "native/libonnxruntime4j_jni.so",
-                    "native/libtokenizers.so", "model/model.onnx", "model/tokenizer.json", "model/lambert.json");
+                    "model/model.onnx", "model/tokenizer.json", "model/lambert.json");
+            // MiniLM's tokenizer is BERT WordPiece, which the pure-Java tokenizer reproduces: no libtokenizers.so
+            assertThat(names).doesNotContain("native/libtokenizers.so");
             assertThat(names).noneMatch(n -> n.contains("dylib") || n.contains(".dll") || n.contains("dSYM"));
             assertThat(names).noneMatch(n -> n.startsWith("lib/picocli") || n.startsWith("lib/lambert-cli")
                     || n.startsWith("lib/lambert-onnx") || n.startsWith("lib/lambert-toolkit")
                     || n.startsWith("lib/protobuf") || n.startsWith("lib/jfreechart")
                     || n.startsWith("lib/commons-compress") || n.startsWith("lib/url-connection-client")
                     || n.startsWith("lib/aws-lambda-java-runtime-interface"));
-            // Of lambert's own modules, only runtime and lambda reach the function.
-            assertThat(names.stream().filter(n -> n.startsWith("lib/lambert-")))
-                    .isNotEmpty().allMatch(n -> n.startsWith("lib/lambert-runtime") || n.startsWith("lib/lambert-lambda"));
+            // Of lambert's own modules, only runtime and lambda reach the function, with base, which runtime depends on.
+            assertThat(names.stream().filter(n -> n.startsWith("lib/lambert-")).map(n -> n.replaceAll("-\\d.*", "")))
+                    .containsExactlyInAnyOrder("lib/lambert-base", "lib/lambert-runtime", "lib/lambert-lambda");
             try (ZipFile ort = jarInside(zip, "lib/onnxruntime-")) {
                 assertThat(Collections.list(ort.entries())).noneMatch(e -> e.getName().startsWith("ai/onnxruntime/native"));
             }
         }
         Map<?, ?> config = (Map<?, ?>) Json.parse(Files.readAllBytes(report.config()));
         assertThat(config.get("handler")).isEqualTo("lambert.lambda.Handler::handleRequest");
+        assertThat(((List<?>) config.get("native_libraries")).stream().map(l -> String.valueOf(((Map<?, ?>) l).get("file"))).toList())
+                .containsExactly("native/libonnxruntime.so", "native/libonnxruntime4j_jni.so");
         assertThat(config.get("code_sha256")).isEqualTo(report.sha256());
         // short enough for the handler's 504 to come before API Gateway's at 29 s (LimitsAndDeadlineTest)
         assertThat(config.get("timeout_s")).isEqualTo((long) lambert.lambda.Handler.SUGGESTED_TIMEOUT_SECONDS);
@@ -190,8 +197,8 @@ class EmulatorTest {
         PackageReport arm = Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.ARM64,
                 dir.resolve("arm/function.zip"));
         try (ZipFile zip = new ZipFile(arm.zip().toFile())) {
-            for (String lib : List.of("native/libonnxruntime.so", "native/libonnxruntime4j_jni.so",
-                    "native/libtokenizers.so")) {
+            assertThat(zip.getEntry("native/libtokenizers.so")).isNull();
+            for (String lib : List.of("native/libonnxruntime.so", "native/libonnxruntime4j_jni.so")) {
                 byte[] header = new byte[20];
                 try (InputStream in = zip.getInputStream(zip.getEntry(lib))) {
                     assertThat(in.readNBytes(header, 0, 20)).isEqualTo(20);
@@ -218,6 +225,53 @@ class EmulatorTest {
             assertThat(Thresholds.platform(true).failures(r)).isEmpty();
             assertThat(zip.describe()).contains("x86_64 on this machine's CPU");
         }
+    }
+
+    /**
+     * The package tokenizes in Java (it has no libtokenizers.so); the bundle, opened here with the Hugging Face library
+     * ({@code LAMBERT_TOKENIZER=native}), is the reference: the same model on the same tokens gives the same vectors.
+     */
+    @Test
+    void emulate_packageWithoutTheTokenizerLibraryAnswersAsTheLibraryTokenizedBundle() throws Exception {
+        Model model;
+        System.setProperty(TextTokenizer.SWITCH, "native");
+        try {
+            model = Model.open(TestModels.minilmInt8(), ModelOptions.defaults());
+        } finally {
+            System.clearProperty(TextTokenizer.SWITCH);
+        }
+        try (model; Answers bundle = Answers.of(model);
+                Answers zip = new PackageAnswers(report.zip(), new Emulator(report.zip(), FunctionConfig.HANDLER,
+                        Map.of(), 1769, 30, l -> { }, RuntimeJars.locate()))) {
+            assertThat(model.tokenizer()).isInstanceOf(NativeTokenizer.class);
+            VerifyReport r = Verifier.compare(bundle, zip, VerifyTexts.spread(24), 8);
+            assertThat(r.texts()).isEqualTo(24);
+            assertThat(r.minCosine()).isGreaterThan(0.99999);
+            assertThat(Thresholds.platform(true).failures(r)).isEmpty();
+        }
+    }
+
+    /** A tokenizer the Java one does not reproduce ([MASK] with lstrip) keeps the library in the package. */
+    @Test
+    void package_keepsTheTokenizerLibraryForATokenizerTheJavaOneDoesNotReproduce() throws Exception {
+        Path folder = dir.resolve("lstrip-model");
+        Files.createDirectories(folder);
+        try (var files = Files.list(TestModels.minilmInt8())) {
+            for (Path f : files.toList()) {
+                Files.copy(f, folder.resolve(f.getFileName()));
+            }
+        }
+        String json = Files.readString(folder.resolve("tokenizer.json"));
+        int mask = json.indexOf("\"content\": \"[MASK]\"");
+        int lstrip = json.indexOf("\"lstrip\": false", mask);
+        assertThat(mask).isPositive();
+        Files.writeString(folder.resolve("tokenizer.json"), json.substring(0, lstrip) + "\"lstrip\": true"
+                + json.substring(lstrip + "\"lstrip\": false".length()));
+        PackageReport kept = Packager.build(ModelBundle.open(folder), CpuArch.X86_64, dir.resolve("kept/function.zip"));
+        try (ZipFile zip = new ZipFile(kept.zip().toFile())) {
+            assertThat(zip.getEntry("native/libtokenizers.so")).isNotNull();
+        }
+        assertThat(kept.nativeLibraries()).extracting(NativeRequirement::file).contains("native/libtokenizers.so");
     }
 
     @Test

@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,8 @@ import java.util.zip.ZipOutputStream;
  * A Lambda handler for the emulator's tests, packaged alone in a zip by {@link #zip(Path)}, for what the real
  * model cannot show whatever the machine's speed. It reads, from inside the function, the CFS quota of the cgroup
  * the kernel put it in, once in its static initialiser (the INIT phase) and again in each invocation, and answers
- * both with the group's {@code cpu.shares} and {@code AWS_LAMBDA_INITIALIZATION_TYPE}. {@code PROBE_INIT_SLEEP_MS}
+ * both with the group's {@code cpu.shares}, {@code AWS_LAMBDA_INITIALIZATION_TYPE} and the documented Lambda
+ * variables it sees ({@link BootstrapLoop#VARIABLES}). {@code PROBE_INIT_SLEEP_MS}
  * makes INIT sleep that long, an event with {@code "sleep_ms": N} the invocation. It reads the kernel's files only
  * ({@code /proc/self/cgroup}, {@code /sys/fs/cgroup/cpu}), none of lambert's code, and needs nothing but the
  * runtime's own jars.
@@ -44,29 +44,13 @@ public final class ProbeHandler implements RequestStreamHandler {
             sleep(Long.parseLong(sleep.group(1)));
         }
         output.write(("{\"init\": \"" + AT_INIT + "\", \"invoke\": \"" + quota() + "\", \"shares\": \""
-                + cgroupFile("cpu.shares") + "\", \"type\": \"" + System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE")
-                + "\"}").getBytes(StandardCharsets.UTF_8));
+                + Cgroup.file("cpu.shares") + "\", \"type\": \"" + System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE")
+                + "\", \"env\": " + BootstrapLoop.variables() + "}").getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code quota/period} in microseconds of this process's cpu cgroup, as the kernel holds them. */
     static String quota() {
-        return cgroupFile("cpu.cfs_quota_us") + "/" + cgroupFile("cpu.cfs_period_us");
-    }
-
-    /** A file of this process's cpu cgroup, trimmed, as the kernel holds it. */
-    private static String cgroupFile(String name) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
-                // hierarchy-ID:controller-list:path, e.g. "1:cpu:/lambert-42-1234" or "4:cpu,cpuacct:/x"
-                String[] parts = line.split(":", 3);
-                if (parts.length == 3 && List.of(parts[1].split(",")).contains("cpu")) {
-                    return Files.readString(Path.of("/sys/fs/cgroup/cpu" + parts[2], name)).trim();
-                }
-            }
-            return "no cpu cgroup";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Cgroup.quota();
     }
 
     private static void sleep(long millis) {
@@ -77,18 +61,21 @@ public final class ProbeHandler implements RequestStreamHandler {
         }
     }
 
-    /** Writes {@code dir/probe.zip}, a function package holding only this class, once; returns it. */
+    /** Writes {@code dir/probe.zip}, a function package holding only this class and the ones it uses, once; returns it. */
     static Path zip(Path dir) throws IOException {
         Path zip = dir.resolve("probe.zip");
         if (Files.exists(zip)) {
             return zip;
         }
-        String name = ProbeHandler.class.getName().replace('.', '/') + ".class";
-        try (InputStream in = ProbeHandler.class.getClassLoader().getResourceAsStream(name);
-                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-            out.putNextEntry(new ZipEntry(name));
-            in.transferTo(out);
-            out.closeEntry();
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            for (Class<?> type : List.of(ProbeHandler.class, Cgroup.class, BootstrapLoop.class)) {
+                String name = type.getName().replace('.', '/') + ".class";
+                try (InputStream in = ProbeHandler.class.getClassLoader().getResourceAsStream(name)) {
+                    out.putNextEntry(new ZipEntry(name));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
         }
         return zip;
     }

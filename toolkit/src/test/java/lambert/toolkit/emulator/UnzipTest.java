@@ -80,4 +80,24 @@ class UnzipTest {
         }
         assertThat(Path.of("/tmp/escaped.txt")).doesNotExist();
     }
+
+    @Test
+    void into_executableModeIsKeptAndOthersAreNot() throws Exception {
+        Path zip = dir.resolve("modes.zip");
+        try (var out = new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(Files.newOutputStream(zip))) {
+            for (var e : java.util.Map.of("bootstrap", 0100755, "bin/tool", 0100700, "data.txt", 0100644).entrySet()) {
+                var entry = new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(e.getKey());
+                entry.setUnixMode(e.getValue());
+                out.putArchiveEntry(entry);
+                out.write('x');
+                out.closeArchiveEntry();
+            }
+        }
+        Path root = dir.resolve("root");
+        Unzip.into(zip, root);
+        assertThat(Files.isExecutable(root.resolve("bootstrap"))).isTrue();
+        assertThat(Files.isExecutable(root.resolve("bin/tool"))).isTrue();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                root.resolve("data.txt")))).doesNotContain("x");
+    }
 }
