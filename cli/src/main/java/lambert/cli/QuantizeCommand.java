@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import lambert.onnx.io.ModelFiles;
-import lambert.base.io.PartialFiles;
 import lambert.base.json.Json;
 import lambert.onnx.quantize.QuantizeException;
 import lambert.onnx.quantize.QuantizeOptions;
@@ -108,28 +107,23 @@ final class QuantizeCommand implements Callable<Integer> {
         } catch (QuantizeException e) {
             throw new UsageException(source.modelPath() + ": " + e.getMessage());
         }
-        try (PartialFiles partials = PartialFiles.open("lambert-quantize")) {
-            Path temp = partials.create(Path.of(System.getProperty("java.io.tmpdir")), "lambert-quantized", ".onnx");
-            ModelFiles.write(result.model(), temp);
-            String description = result.description();
-            ModelBundle written = DerivedBundle.write(out, manifest.quantized(manifest.name() + "-q8", description),
-                    temp, source, force.force());
-            if (!json) {
-                t.progress("comparing with the original");
-            }
-            VerifyReport check;
-            try (Model original = Model.open(source, ModelOptions.defaults());
-                    Model candidate = Model.open(written, ModelOptions.defaults())) {
-                check = Verifier.compare(original, candidate, VerifyTexts.builtIn().subList(0, 200), 1);
-            }
-            t.clearProgress();
-            long before = Files.size(source.modelPath());
-            long after = Files.size(written.modelPath());
-            if (json) {
-                printJson(t, written, result, before, after, check);
-            } else {
-                print(t, written, result, before, after, check);
-            }
+        ModelBundle written = DerivedBundle.write(out, manifest.quantized(manifest.name() + "-q8",
+                result.description()), result.model(), source, force.force());
+        if (!json) {
+            t.progress("comparing with the original");
+        }
+        VerifyReport check;
+        try (Model original = Model.open(source, ModelOptions.defaults());
+                Model candidate = Model.open(written, ModelOptions.defaults())) {
+            check = Verifier.compare(original, candidate, VerifyTexts.builtIn().subList(0, 200), 1);
+        }
+        t.clearProgress();
+        long before = Files.size(source.modelPath());
+        long after = Files.size(written.modelPath());
+        if (json) {
+            printJson(t, written, result, before, after, check);
+        } else {
+            print(t, written, result, before, after, check);
         }
         return ExitCodes.OK;
     }
