@@ -12,8 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 import lambert.onnx.io.ModelFiles;
 import lambert.onnx.optimize.Optimizer;
+import lambert.onnx.proto.Onnx;
 import lambert.onnx.quantize.QuantizeOptions;
 import lambert.onnx.quantize.Quantizer;
+import lambert.onnx.quantize.SharedInputFusion;
 import lambert.runtime.Model;
 import lambert.runtime.ModelOptions;
 import lambert.runtime.bundle.ModelBundle;
@@ -22,6 +24,7 @@ import lambert.runtime.session.Optimization;
 import lambert.runtime.task.Parameters;
 import lambert.toolkit.models.DerivedBundle;
 import lambert.toolkit.models.ModelResolver;
+import lambert.toolkit.verify.ProseTexts;
 import lambert.toolkit.verify.Verifier;
 import lambert.toolkit.verify.VerifyReport;
 import lambert.toolkit.verify.VerifyTexts;
@@ -30,8 +33,10 @@ import lambert.toolkit.verify.VerifyTexts;
  * lambert's int8 all-MiniLM-L6-v2 against the int8 export shipped on Maven Central (made with ONNX
  * Runtime's Python quantiser) and the fp32 original, in one run, on the same texts: lambert's dynamic int8
  * ({@code --method contrib}, activations per tensor) and its blockwise int8 ({@code --method blockwise},
- * {@code MatMulNBits}, one variant per argument {@code BLOCK[:ACCURACY_LEVEL]}, default {@code 32:4}). For
- * each: size, mean and minimum cosine against fp32 on the 1,100 verify texts, warm single-text latency at
+ * {@code MatMulNBits}, one variant per argument {@code BLOCK[:ACCURACY_LEVEL[:fused]]}, default {@code 32:4};
+ * {@code fused} first makes each layer's query, key and value projections one MatMul). For
+ * each: size, mean and minimum cosine against fp32 on the 1,100 verify texts and on 600 sentences of real prose
+ * never tuned on ({@link ProseTexts}), warm single-text latency at
  * 1 thread (p50 of 500 calls after 300) and throughput on 256 mixed texts at 2 threads in micro-batches of
  * up to 32 texts (models whose answers depend on the batch run one text per call, on both threads), both in
  * five interleaved rounds; plus ONNX Runtime session creation (best of 7) of each model optimised offline
@@ -49,37 +54,45 @@ public final class Int8Comparison {
     public static void main(String[] args) throws Exception {
         ModelResolver resolver = new ModelResolver(ModelResolver.defaultHome());
         Path fp32 = resolver.resolve("minilm");
-        Path shipped = resolver.resolve("minilm-int8");
+        Path shipped = resolver.resolve("minilm-int8-export");
         Path work = Files.createTempDirectory("lambert-int8");
         Map<String, Path> models = new LinkedHashMap<>();
         models.put("fp32 original", fp32);
         models.put("shipped int8 export (ONNX Runtime's Python quantiser)", shipped);
         models.put("lambert int8 contrib (per-channel, activations per tensor)",
-                quantize(fp32, work.resolve("lambert-q8"), QuantizeOptions.defaults()));
+                quantize(fp32, work.resolve("lambert-q8"), QuantizeOptions.defaults(), false));
         for (String variant : args.length == 0 ? new String[] {"32:4"} : args) {
             String[] parts = variant.split(":");
             int block = Integer.parseInt(parts[0]);
             int level = parts.length > 1 ? Integer.parseInt(parts[1]) : QuantizeOptions.DEFAULT_ACCURACY_LEVEL;
-            models.put("lambert int8 blockwise (block " + block + ", accuracy level " + level + ")",
-                    quantize(fp32, work.resolve("lambert-blockwise-" + block + "-" + level),
-                            new QuantizeOptions(true, true, QuantizeOptions.Method.BLOCKWISE, block, level)));
+            boolean fused = parts.length > 2 && parts[2].equals("fused");
+            models.put("lambert int8 blockwise (block " + block + ", accuracy level " + level
+                    + (fused ? ", query/key/value fused" : "") + ")",
+                    quantize(fp32, work.resolve("lambert-blockwise-" + variant.replace(':', '-')),
+                            new QuantizeOptions(true, true, QuantizeOptions.Method.BLOCKWISE, block, level), fused));
         }
         List<String> texts = VerifyTexts.builtIn();
         List<String> mixed = MixedTexts.generate(256, 42);
-        System.out.println("| model | size (MB) | mean cosine vs fp32 | min cosine | warm p50, 1 thread (ms) "
+        List<String> prose = ProseTexts.commonsJavadoc();
+        System.out.println("| model | size (MB) | mean cosine vs fp32, 1,100 verify texts | min cosine | mean cosine, "
+                + "600 prose sentences | min cosine | warm p50, 1 thread (ms) "
                 + "| throughput, 2 threads, batches of 32 (texts/s) |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         List<double[]> rows = new ArrayList<>();
         List<String> names = new ArrayList<>(models.keySet());
         try (Model reference = Model.open(fp32, ModelOptions.defaults())) {
             for (Path bundle : models.values()) {
-                double[] row = new double[5];
+                double[] row = new double[7];
                 row[0] = Files.size(bundle.resolve("model.onnx")) / 1048576.0;
                 try (Model model = Model.open(bundle, ModelOptions.defaults())) {
                     VerifyReport r = Verifier.compare(reference, model, texts, 1);
                     row[1] = r.meanCosine();
                     row[2] = r.minCosine();
+                    VerifyReport p = Verifier.compare(reference, model, prose, 1);
+                    row[5] = p.meanCosine();
+                    row[6] = p.minCosine();
                 }
+                System.err.printf(Locale.ROOT, "accuracy of %s done%n", bundle);
                 rows.add(row);
             }
         }
@@ -122,8 +135,8 @@ public final class Int8Comparison {
                 double[] row = rows.get(i);
                 row[3] = sorted.get(sorted.size() / 2) / 1e6;
                 row[4] = 5 * mixed.size() / seconds[i];
-                System.out.printf(Locale.ROOT, "| %s | %.1f | %.5f | %.5f | %.3f | %.0f |%n", names.get(i), row[0],
-                        row[1], row[2], row[3], row[4]);
+                System.out.printf(Locale.ROOT, "| %s | %.1f | %.5f | %.5f | %.5f | %.5f | %.3f | %.0f |%n", names.get(i),
+                        row[0], row[1], row[2], row[5], row[6], row[3], row[4]);
             }
         } finally {
             oneThread.forEach(Model::close);
@@ -183,14 +196,13 @@ public final class Int8Comparison {
         return best;
     }
 
-    private static Path quantize(Path fp32, Path out, QuantizeOptions options) throws Exception {
-        Quantizer.Result result = Quantizer.quantize(ModelFiles.read(fp32.resolve("model.onnx")), options);
-        Path onnx = Files.createTempFile("lambert-q8", ".onnx");
-        ModelFiles.write(result.model(), onnx);
+    /** {@code fused}: attention's query, key and value projections made one MatMul first ({@link SharedInputFusion}). */
+    private static Path quantize(Path fp32, Path out, QuantizeOptions options, boolean fused) throws Exception {
+        Onnx.Model model = ModelFiles.read(fp32.resolve("model.onnx"));
+        Quantizer.Result result = Quantizer.quantize(fused ? SharedInputFusion.fuse(model).model() : model, options);
         ModelBundle source = ModelBundle.open(fp32);
         DerivedBundle.write(out, DerivedBundle.manifestOf(source).quantized("all-MiniLM-L6-v2-q8",
-                result.description()), onnx, source, true);
-        Files.delete(onnx);
+                result.description()), result.model(), source, true);
         return out;
     }
 }

@@ -307,7 +307,7 @@ public final class Quantizer {
      * The {@code Add} that only adds a constant 1-D float bias of {@code n} to {@code matmul}'s output, when that
      * Add is the output's only reader and the output is not a graph output; null otherwise.
      */
-    private static Onnx.Node biasAdd(Onnx.Node matmul, long n, Map<String, List<Onnx.Node>> consumers,
+    static Onnx.Node biasAdd(Onnx.Node matmul, long n, Map<String, List<Onnx.Node>> consumers,
             Map<String, Onnx.Tensor> initializers, Set<String> graphOutputs) {
         String product = matmul.getOutput(0);
         List<Onnx.Node> readers = consumers.getOrDefault(product, List.of());
@@ -485,7 +485,7 @@ public final class Quantizer {
         return new Quantized(q, scales);
     }
 
-    private static boolean isFloatMatrix(Onnx.Tensor t) {
+    static boolean isFloatMatrix(Onnx.Tensor t) {
         return t != null && t.getDataType() == Onnx.Tensor.DataType.FLOAT_VALUE && t.getDimsCount() == 2
                 && t.getDataLocation() != Onnx.Tensor.DataLocation.EXTERNAL;
     }
@@ -504,13 +504,13 @@ public final class Quantizer {
         return out;
     }
 
-    private static Onnx.Tensor floats(String name, float[] values, long... dims) {
+    static Onnx.Tensor floats(String name, float[] values, long... dims) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
         return GraphBuilder.tensor(name, Onnx.Tensor.DataType.FLOAT, bytes.array(), dims);
     }
 
-    private static Onnx.Tensor longs(String name, long[] values, long... dims) {
+    static Onnx.Tensor longs(String name, long[] values, long... dims) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asLongBuffer().put(values);
         return GraphBuilder.tensor(name, Onnx.Tensor.DataType.INT64, bytes.array(), dims);
