@@ -71,32 +71,20 @@ public final class Int8Comparison {
                     quantize(fp32, work.resolve("lambert-blockwise-" + variant.replace(':', '-')),
                             new QuantizeOptions(true, true, QuantizeOptions.Method.BLOCKWISE, block, level), fused));
         }
-        List<String> texts = VerifyTexts.builtIn();
+        // -Dint8.verifyTexts=false skips the 1,100 verify texts (the slow part on a loaded machine: fp32 on texts
+        // up to 512 tokens); -Dint8.sessions=false skips the session-creation table.
+        List<String> texts = Boolean.parseBoolean(System.getProperty("int8.verifyTexts", "true"))
+                ? VerifyTexts.builtIn() : List.of();
         List<String> mixed = MixedTexts.generate(256, 42);
         List<String> prose = ProseTexts.commonsJavadoc();
-        System.out.println("| model | size (MB) | mean cosine vs fp32, 1,100 verify texts | min cosine | mean cosine, "
-                + "600 prose sentences | min cosine | warm p50, 1 thread (ms) "
-                + "| throughput, 2 threads, batches of 32 (texts/s) |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
         List<double[]> rows = new ArrayList<>();
         List<String> names = new ArrayList<>(models.keySet());
-        try (Model reference = Model.open(fp32, ModelOptions.defaults())) {
-            for (Path bundle : models.values()) {
-                double[] row = new double[7];
-                row[0] = Files.size(bundle.resolve("model.onnx")) / 1048576.0;
-                try (Model model = Model.open(bundle, ModelOptions.defaults())) {
-                    VerifyReport r = Verifier.compare(reference, model, texts, 1);
-                    row[1] = r.meanCosine();
-                    row[2] = r.minCosine();
-                    VerifyReport p = Verifier.compare(reference, model, prose, 1);
-                    row[5] = p.meanCosine();
-                    row[6] = p.minCosine();
-                }
-                System.err.printf(Locale.ROOT, "accuracy of %s done%n", bundle);
-                rows.add(row);
-            }
+        for (Path bundle : models.values()) {
+            double[] row = new double[7];
+            row[0] = Files.size(bundle.resolve("model.onnx")) / 1048576.0;
+            rows.add(row);
         }
-        // Latency and throughput: all models open at once, measured in interleaved rounds so that
+        // Latency and throughput first: all models open at once, measured in interleaved rounds so that
         // drift in this noisy machine hits each of them alike.
         List<Model> oneThread = new ArrayList<>();
         List<Model> twoThreads = new ArrayList<>();
@@ -128,25 +116,54 @@ public final class Int8Comparison {
                     twoThreads.get(i).predict(mixed, Parameters.defaults());
                     seconds[i] += (System.nanoTime() - s) / 1e9;
                 }
+                System.err.printf(Locale.ROOT, "speed round %d done%n", round + 1);
             }
             for (int i = 0; i < models.size(); i++) {
                 List<Long> sorted = new ArrayList<>(nanos.get(i));
                 sorted.sort(null);
-                double[] row = rows.get(i);
-                row[3] = sorted.get(sorted.size() / 2) / 1e6;
-                row[4] = 5 * mixed.size() / seconds[i];
-                System.out.printf(Locale.ROOT, "| %s | %.1f | %.5f | %.5f | %.5f | %.5f | %.3f | %.0f |%n", names.get(i),
-                        row[0], row[1], row[2], row[5], row[6], row[3], row[4]);
+                rows.get(i)[3] = sorted.get(sorted.size() / 2) / 1e6;
+                rows.get(i)[4] = 5 * mixed.size() / seconds[i];
+                System.err.printf(Locale.ROOT, "%s: warm p50 %.3f ms, %.0f texts/s%n", names.get(i), rows.get(i)[3],
+                        rows.get(i)[4]);
             }
         } finally {
             oneThread.forEach(Model::close);
             twoThreads.forEach(Model::close);
+        }
+        try (Model reference = Model.open(fp32, ModelOptions.defaults())) {
+            for (int i = 0; i < models.size(); i++) {
+                double[] row = rows.get(i);
+                try (Model model = Model.open(models.get(names.get(i)), ModelOptions.defaults())) {
+                    if (!texts.isEmpty()) {
+                        VerifyReport r = Verifier.compare(reference, model, texts, 1);
+                        row[1] = r.meanCosine();
+                        row[2] = r.minCosine();
+                    }
+                    VerifyReport p = Verifier.compare(reference, model, prose, 1);
+                    row[5] = p.meanCosine();
+                    row[6] = p.minCosine();
+                }
+                System.err.printf(Locale.ROOT, "accuracy of %s done%n", names.get(i));
+            }
+        }
+        System.out.println("| model | size (MB) | mean cosine vs fp32, 1,100 verify texts | min cosine | mean cosine, "
+                + "600 prose sentences | min cosine | warm p50, 1 thread (ms) "
+                + "| throughput, 2 threads, batches of 32 (texts/s) |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (int i = 0; i < models.size(); i++) {
+            double[] row = rows.get(i);
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %s | %s | %.5f | %.5f | %.3f | %.0f |%n", names.get(i),
+                    row[0], texts.isEmpty() ? "-" : String.format(Locale.ROOT, "%.5f", row[1]),
+                    texts.isEmpty() ? "-" : String.format(Locale.ROOT, "%.5f", row[2]), row[5], row[6], row[3], row[4]);
         }
         System.out.println();
         for (int i = 2; i < names.size(); i++) {
             System.out.printf(Locale.ROOT, "%s / shipped int8: latency %.2f, throughput %.2f; / fp32: latency %.2f, "
                     + "throughput %.2f%n", names.get(i), rows.get(i)[3] / rows.get(1)[3], rows.get(i)[4] / rows.get(1)[4],
                     rows.get(i)[3] / rows.get(0)[3], rows.get(i)[4] / rows.get(0)[4]);
+        }
+        if (!Boolean.parseBoolean(System.getProperty("int8.sessions", "true"))) {
+            return;
         }
         System.out.println();
         System.out.println("| model | session, raw file, full optimisation (ms) | session, optimised .onnx, none (ms) "

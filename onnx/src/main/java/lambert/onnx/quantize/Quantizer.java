@@ -98,14 +98,8 @@ public final class Quantizer {
         int matmuls = 0;
         int tables = 0;
         List<Layer> layers = new ArrayList<>();
-        Map<String, List<Onnx.Node>> consumers = new HashMap<>();
-        for (Onnx.Node node : graph.getNodeList()) {
-            for (String input : node.getInputList()) {
-                consumers.computeIfAbsent(input, x -> new ArrayList<>()).add(node);
-            }
-        }
-        Set<String> graphOutputs = new HashSet<>();
-        graph.getOutputList().forEach(o -> graphOutputs.add(o.getName()));
+        Map<String, List<Onnx.Node>> consumers = consumers(graph);
+        Set<String> graphOutputs = outputNames(graph);
         Set<String> foldedAdds = new HashSet<>();
         for (Onnx.Node node : graph.getNodeList()) {
             if (node.getOpType().equals("Add") && foldedAdds.contains(node.getOutput(0))) {
@@ -307,6 +301,24 @@ public final class Quantizer {
      * The {@code Add} that only adds a constant 1-D float bias of {@code n} to {@code matmul}'s output, when that
      * Add is the output's only reader and the output is not a graph output; null otherwise.
      */
+    /** Each value's readers, in graph order. */
+    static Map<String, List<Onnx.Node>> consumers(Onnx.Graph graph) {
+        Map<String, List<Onnx.Node>> consumers = new HashMap<>();
+        for (Onnx.Node node : graph.getNodeList()) {
+            for (String input : node.getInputList()) {
+                consumers.computeIfAbsent(input, x -> new ArrayList<>()).add(node);
+            }
+        }
+        return consumers;
+    }
+
+    /** The names of the graph's outputs. */
+    static Set<String> outputNames(Onnx.Graph graph) {
+        Set<String> names = new HashSet<>();
+        graph.getOutputList().forEach(o -> names.add(o.getName()));
+        return names;
+    }
+
     static Onnx.Node biasAdd(Onnx.Node matmul, long n, Map<String, List<Onnx.Node>> consumers,
             Map<String, Onnx.Tensor> initializers, Set<String> graphOutputs) {
         String product = matmul.getOutput(0);

@@ -42,14 +42,8 @@ public final class SharedInputFusion {
         Onnx.Graph graph = model.getGraph();
         Map<String, Onnx.Tensor> initializers = new HashMap<>();
         graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
-        Map<String, List<Onnx.Node>> consumers = new HashMap<>();
-        for (Onnx.Node node : graph.getNodeList()) {
-            for (String input : node.getInputList()) {
-                consumers.computeIfAbsent(input, x -> new ArrayList<>()).add(node);
-            }
-        }
-        Set<String> graphOutputs = new HashSet<>();
-        graph.getOutputList().forEach(o -> graphOutputs.add(o.getName()));
+        Map<String, List<Onnx.Node>> consumers = Quantizer.consumers(graph);
+        Set<String> graphOutputs = Quantizer.outputNames(graph);
         Map<String, List<Member>> byInput = new LinkedHashMap<>();
         for (Onnx.Node node : graph.getNodeList()) {
             Onnx.Tensor weight = node.getInputCount() == 2 ? initializers.get(node.getInput(1)) : null;
