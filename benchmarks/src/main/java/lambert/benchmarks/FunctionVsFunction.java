@@ -41,7 +41,7 @@ public final class FunctionVsFunction {
         Path peer = Path.of(args[0]);
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int warm = args.length > 2 ? Integer.parseInt(args[2]) : 300;
-        Path bundle = new ModelResolver(ModelResolver.defaultHome()).resolve("minilm-int8");
+        Path bundle = new ModelResolver(ModelResolver.defaultHome()).resolve("minilm-int8-export");
         Path zip = Files.createTempDirectory("lambert-bench").resolve("function.zip");
         PackageReport pkg = Packager.build(ModelBundle.open(bundle), CpuArch.X86_64, zip);
         String peerHandler = FunctionJson.next(peer).string("handler", "index.handler");

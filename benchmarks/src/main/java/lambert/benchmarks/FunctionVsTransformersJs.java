@@ -44,7 +44,7 @@ public final class FunctionVsTransformersJs {
         Path peerDir = Path.of(args[0]);
         Path modelsRoot = Path.of(args[1]);
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        Path bundle = new ModelResolver(ModelResolver.defaultHome()).resolve("minilm-int8");
+        Path bundle = new ModelResolver(ModelResolver.defaultHome()).resolve("minilm-int8-export");
         Path zip = Files.createTempDirectory("lambert-bench").resolve("function.zip");
         PackageReport pkg = Packager.build(ModelBundle.open(bundle), CpuArch.X86_64, zip);
         List<double[]> lambert = new ArrayList<>();

@@ -151,11 +151,12 @@ final class QuickstartCommand implements Callable<Integer> {
 
     /** The model against the fp32 original, when it is a quantised built-in; null otherwise. */
     private VerifyReport verify(Terminal t, Path bundle) throws IOException {
-        if (verifyTexts <= 0 || !model.equals(BuiltinModel.MINILM_INT8.name())) {
+        BuiltinModel builtin = BuiltinModel.named(model);
+        if (verifyTexts <= 0 || builtin == null || builtin.original() == null) {
             return null;
         }
         t.progress("comparing " + model + " with the fp32 original");
-        Path reference = new ModelResolver(ModelResolver.defaultHome()).resolve(BuiltinModel.MINILM.name());
+        Path reference = new ModelResolver(ModelResolver.defaultHome()).resolve(builtin.original().name());
         List<String> texts = VerifyTexts.builtIn();
         try (Model fp32 = Model.open(reference, engine.modelOptions());
                 Model candidate = Model.open(bundle, engine.modelOptions())) {

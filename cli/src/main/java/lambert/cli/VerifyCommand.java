@@ -130,20 +130,31 @@ final class VerifyCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
+            // A text alone against the same text among others: only in this process (a package would need one
+            // emulated invocation per text).
+            Verifier.BatchDrift drift = null;
+            if (!isPackage(candidate)) {
+                t.progress("answering " + BATCH_DRIFT_TEXTS + " texts alone and together");
+                drift = Verifier.batchDrift(cand, onlyTexts ? texts.subList(0, Math.min(BATCH_DRIFT_TEXTS,
+                        texts.size())) : VerifyTexts.spread(BATCH_DRIFT_TEXTS));
+            }
             t.clearProgress();
             List<String> failures = thresholds.failures(report);
             if (json) {
-                printJson(t, report, thresholds, failures, ref, cand);
+                printJson(t, report, thresholds, failures, ref, cand, drift);
             } else {
                 if (packages) {
                     t.line(t.bold("reference") + " " + ref.describe());
                     t.line(t.bold("candidate") + " " + cand.describe());
                 }
-                print(t, report, thresholds, failures);
+                print(t, report, thresholds, failures, drift);
             }
             return failures.isEmpty() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
         }
     }
+
+    /** Texts answered alone and together to measure how far the candidate's answers move with the batch. */
+    static final int BATCH_DRIFT_TEXTS = 32;
 
     /** Texts compared by default when a side is a package: emulated int8 takes about 0.25 s a text, fp32 14 s. */
     static final int PACKAGE_SAMPLE = 8;
@@ -182,7 +193,8 @@ final class VerifyCommand implements Callable<Integer> {
                 .override(maxAbsDiff, minMeanCosine, minCosine, minLabelAgreement);
     }
 
-    static void print(Terminal t, VerifyReport r, Thresholds thresholds, List<String> failures) {
+    static void print(Terminal t, VerifyReport r, Thresholds thresholds, List<String> failures,
+            Verifier.BatchDrift drift) {
         t.line(t.bold("verify") + String.format(Locale.ROOT, "  %d texts, task %s, profile %s", r.texts(),
                 r.task().id(), thresholds.name()));
         t.line(String.format(Locale.ROOT, "  abs diff   max %.3g, mean %.3g", r.maxAbsDiff(), r.meanAbsDiff()));
@@ -190,6 +202,12 @@ final class VerifyCommand implements Callable<Integer> {
             t.line(String.format(Locale.ROOT, "  cosine     mean %.5f, min %.5f", r.meanCosine(), r.minCosine()));
         } else {
             t.line(String.format(Locale.ROOT, "  labels     agreement %.4f", r.labelAgreement()));
+        }
+        if (drift != null) {
+            t.line(drift.batched()
+                    ? String.format(Locale.ROOT, "  batching   candidate alone vs batched, %d texts: max abs diff %.3g",
+                            drift.texts(), drift.maxAbsDiff())
+                    : "  batching   candidate answers one text per session call (its answers would depend on the batch)");
         }
         if (!r.worst().isEmpty()) {
             t.line("  worst texts " + t.dim(r.task() == Task.EMBED ? "(cosine)" : r.task() == Task.CLASSIFY
@@ -204,7 +222,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private static void printJson(Terminal t, VerifyReport r, Thresholds thresholds, List<String> failures,
-            Answers ref, Answers cand) throws IOException {
+            Answers ref, Answers cand, Verifier.BatchDrift drift) throws IOException {
         try (JsonGenerator g = Json.generator(t.stream())) {
             g.writeStartObject();
             g.writeBooleanField("pass", failures.isEmpty());
@@ -220,6 +238,14 @@ final class VerifyCommand implements Callable<Integer> {
                 g.writeNumberField("min_cosine", r.minCosine());
             } else {
                 g.writeNumberField("label_agreement", r.labelAgreement());
+            }
+            if (drift != null) {
+                g.writeObjectFieldStart("batching");
+                g.writeBooleanField("batched", drift.batched());
+                g.writeNumberField("texts", drift.texts());
+                g.writeNumberField("alone_vs_batched_max_abs_diff", drift.maxAbsDiff());
+                g.writeStringField("worst_text", drift.worstText());
+                g.writeEndObject();
             }
             g.writeArrayFieldStart("failures");
             for (String f : failures) {

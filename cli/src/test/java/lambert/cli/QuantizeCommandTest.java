@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import lambert.base.json.Json;
 import lambert.onnx.graph.GraphBuilder;
 import lambert.onnx.io.ModelFiles;
 import lambert.onnx.proto.Onnx;
@@ -53,6 +56,51 @@ class QuantizeCommandTest {
             assertThat(c.meanCosine()).isGreaterThanOrEqualTo(t.meanCosine());
             assertThat(c.minCosine()).isGreaterThanOrEqualTo(t.minCosine());
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void quantize_blockwiseJsonSaysWhatItChoseForEachLayer() throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine cli = Lambert.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        assertThat(cli.execute("quantize", "--model", TestModels.minilm().toString(), "--out",
+                dir.resolve("blockwise").toString(), "--method", "blockwise", "--block-size", "64", "--json"))
+                .isEqualTo(0);
+        Map<String, Object> json = (Map<String, Object>) Json.parse(out.toString().getBytes(StandardCharsets.UTF_8));
+        assertThat(json).containsEntry("method", "blockwise").containsEntry("block_size", 64L)
+                .containsEntry("accuracy_level", 4L).containsEntry("matmuls", 36L).containsEntry("embedding_tables", 1L);
+        List<Map<String, Object>> layers = (List<Map<String, Object>>) json.get("layers");
+        List<Map<String, Object>> quantised = layers.stream().filter(l -> (Boolean) l.get("quantized")).toList();
+        // 36 weight MatMuls (6 layers x query, key, value, attention output, intermediate, output) and the words
+        assertThat(quantised).hasSize(37);
+        assertThat(quantised).filteredOn(l -> l.get("op").equals("MatMul")).hasSize(36)
+                .allSatisfy(l -> assertThat((String) l.get("choice")).contains("MatMulNBits")
+                        .contains("blocks of 64"))
+                .extracting(l -> l.get("rows") + "x" + l.get("columns"))
+                .containsOnly("384x384", "384x1536", "1536x384");
+        assertThat(quantised).filteredOn(l -> l.get("op").equals("Gather")).singleElement()
+                .satisfies(l -> assertThat(l.get("rows")).isEqualTo(30522L));
+        // attention's two MatMuls per layer multiply activations: nothing constant to quantise
+        assertThat(layers).filteredOn(l -> l.get("op").equals("MatMul") && !(Boolean) l.get("quantized")).hasSize(12)
+                .allSatisfy(l -> assertThat((String) l.get("choice")).contains("no constant weight"));
+        assertThat((Double) json.get("mean_cosine")).isGreaterThan(0.99);
+        assertThat(ModelBundle.open(dir.resolve("blockwise")).manifest().batchInvariant()).isTrue();
+    }
+
+    @Test
+    void quantize_blockwiseSettingsAreCheckedBeforeAnyWork() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Lambert.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("quantize", "--model", TestModels.minilm().toString(), "--out",
+                dir.resolve("bad").toString(), "--method", "blockwise", "--block-size", "48"))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.execute("quantize", "--model", TestModels.minilm().toString(), "--out",
+                dir.resolve("bad").toString(), "--block-size", "64")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("block size: expected a power of two, at least 16, found 48")
+                .contains("--block-size and --accuracy-level apply to --method blockwise only, found --method contrib");
+        assertThat(Files.exists(dir.resolve("bad"))).isFalse();
     }
 
     @Test

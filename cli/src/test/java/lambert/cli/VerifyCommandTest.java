@@ -38,5 +38,10 @@ class VerifyCommandTest {
         assertThat(((Number) report.get("max_abs_diff")).doubleValue()).isGreaterThan(1e-3);
         assertThat((List<?>) report.get("worst")).hasSize(3);
         assertThat((String) ((Map<?, ?>) ((List<?>) report.get("worst")).get(0)).get("text")).isNotEmpty();
+        // an fp32 candidate batches, and a text alone answers as it does among the first 32 texts
+        Map<?, ?> batching = (Map<?, ?>) report.get("batching");
+        assertThat(batching.get("batched")).isEqualTo(true);
+        assertThat(batching.get("texts")).isEqualTo(32L);
+        assertThat(((Number) batching.get("alone_vs_batched_max_abs_diff")).doubleValue()).isLessThanOrEqualTo(1e-5);
     }
 }

@@ -2,6 +2,7 @@ package lambert.onnx.quantize;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -11,10 +12,12 @@ import lambert.onnx.graph.GraphBuilder;
 import lambert.onnx.proto.Onnx;
 
 /**
- * Dynamic int8 quantisation as a graph rewrite. Every {@code MatMul} whose second input is a constant
+ * Int8 weight quantisation as a graph rewrite. Every {@code MatMul} whose second input is a constant
  * 2-D float weight, and every {@code Gemm} that is such a MatMul plus a constant bias, becomes ONNX
  * Runtime's {@code com.microsoft.DynamicQuantizeMatMul}: int8 weights with
- * symmetric scales (per output column, or one per matrix) and activations quantised at run time. The
+ * symmetric scales (per output column, or one per matrix) and activations quantised at run time; or, with
+ * {@link QuantizeOptions.Method#BLOCKWISE}, {@code com.microsoft.MatMulNBits} with 8-bit weights and one scale
+ * per block of each column, whose activations are quantised per row so that batching changes no answer. The
  * word-embedding table, optionally, becomes int8 with one scale per row, read back with {@code Gather},
  * {@code Cast} and {@code Mul}, all standard ONNX. Names, inputs, outputs and the opset stay as they were.
  *
@@ -33,8 +36,34 @@ public final class Quantizer {
      * @param model the quantised model
      * @param matmuls how many MatMuls now run in int8
      * @param embeddingTables how many embedding tables are now int8
+     * @param description what was done, in words, for a bundle manifest's {@code quantization}; it contains
+     *     {@link #BATCH_INVARIANT} when a text's answer does not depend on its batch mates
+     * @param layers what was chosen for each MatMul, Gemm and embedding Gather, in graph order
      */
-    public record Result(Onnx.Model model, int matmuls, int embeddingTables) {}
+    public record Result(Onnx.Model model, int matmuls, int embeddingTables, String description, List<Layer> layers) {}
+
+    /**
+     * What the quantiser chose for one node.
+     *
+     * @param node the node's name (its output's when it has none)
+     * @param op the node's operator before the rewrite ({@code MatMul}, {@code Gemm}, {@code Gather})
+     * @param weight the constant weight's name, or empty when there is none
+     * @param rows the weight's rows as the node uses it (K for a MatMul, the vocabulary for a Gather), 0 if none
+     * @param columns the weight's columns (N for a MatMul, the width for a Gather), 0 if none
+     * @param quantized whether the node now runs in int8
+     * @param choice how it is quantised, or why it stays in float
+     */
+    public record Layer(String node, String op, String weight, long rows, long columns, boolean quantized,
+            String choice) {
+        static Layer of(String name, Onnx.Node node, Onnx.Tensor weight, boolean quantized, String choice) {
+            return weight == null ? new Layer(name, node.getOpType(), "", 0, 0, quantized, choice)
+                    : new Layer(name, node.getOpType(), weight.getName(), weight.getDims(0), weight.getDims(1),
+                            quantized, choice);
+        }
+    }
+
+    /** The words (the runtime's {@code Manifest.BATCH_INVARIANT}) that let a quantised bundle batch its texts. */
+    public static final String BATCH_INVARIANT = "batch-invariant";
 
     private Quantizer() {}
 
@@ -68,27 +97,51 @@ public final class Quantizer {
         Set<String> replaced = new HashSet<>();
         int matmuls = 0;
         int tables = 0;
+        List<Layer> layers = new ArrayList<>();
+        Map<String, List<Onnx.Node>> consumers = consumers(graph);
+        Set<String> graphOutputs = outputNames(graph);
+        Set<String> foldedAdds = new HashSet<>();
         for (Onnx.Node node : graph.getNodeList()) {
+            if (node.getOpType().equals("Add") && foldedAdds.contains(node.getOutput(0))) {
+                continue; // its bias went into the MatMulNBits before it
+            }
             Onnx.Tensor weight = node.getInputCount() == 2 ? initializers.get(node.getInput(1)) : null;
+            String name = node.getName().isEmpty() ? node.getOutput(0) : node.getName();
             if (node.getOpType().equals("MatMul") && node.getDomain().isEmpty() && isFloatMatrix(weight)
                     && uses.get(weight.getName()) == 1) {
-                addQuantizedMatMul(out, node, weight, null, options);
+                Onnx.Node add = options.method() == QuantizeOptions.Method.BLOCKWISE
+                        ? biasAdd(node, weight.getDims(1), consumers, initializers, graphOutputs) : null;
+                if (add != null) {
+                    String bias = add.getInput(add.getInput(0).equals(node.getOutput(0)) ? 1 : 0);
+                    addBlockwiseMatMul(out, node, weight, bias, add.getOutput(0), options);
+                    foldedAdds.add(add.getOutput(0));
+                } else {
+                    addQuantizedMatMul(out, node, weight, null, options);
+                }
                 replaced.add(weight.getName());
                 matmuls++;
+                layers.add(Layer.of(name, node, weight, true, scheme(options) + (add != null
+                        ? ", with the bias of " + (add.getName().isEmpty() ? add.getOutput(0) : add.getName()) : "")));
             } else if (isPlainGemm(node, initializers, uses)) {
                 Onnx.Tensor b = initializers.get(node.getInput(1));
                 Onnx.Tensor weights = attribute(node, "transB", 0) == 1 ? transpose(b) : b;
                 addQuantizedMatMul(out, node, weights, node.getInputCount() == 3 ? node.getInput(2) : null, options);
                 replaced.add(b.getName());
                 matmuls++;
+                layers.add(Layer.of(name, node, weights, true, scheme(options)));
             } else if (options.embeddings() && node.getOpType().equals("Gather") && node.getDomain().isEmpty()
                     && isFloatMatrix(weight = initializers.get(node.getInput(0))) && weight.getDims(0) >= 1000
                     && graphInputs.contains(node.getInput(1)) && uses.get(weight.getName()) == 1) {
                 addInt8Embedding(out, node, weight, defaultOpset);
                 replaced.add(weight.getName());
                 tables++;
+                layers.add(Layer.of(name, node, weight, true, "int8 rows, one scale per row (Gather, Cast, Mul)"));
             } else {
                 out.addNode(node);
+                Layer kept = keptFloat(name, node, initializers, uses, graphInputs, options);
+                if (kept != null) {
+                    layers.add(kept);
+                }
             }
         }
         if (matmuls == 0) {
@@ -104,7 +157,64 @@ public final class Quantizer {
         if (model.getOpsetImportList().stream().noneMatch(o -> o.getDomain().equals(MS_DOMAIN))) {
             result.addOpsetImport(Onnx.OperatorSetId.newBuilder().setDomain(MS_DOMAIN).setVersion(1));
         }
-        return new Result(result.build(), matmuls, tables);
+        return new Result(result.build(), matmuls, tables, describe(options, tables), List.copyOf(layers));
+    }
+
+    private static String scheme(QuantizeOptions options) {
+        return switch (options.method()) {
+            case CONTRIB -> "DynamicQuantizeMatMul, int8 weights " + (options.perChannel() ? "per column" : "per matrix")
+                    + ", activations per tensor";
+            case STANDARD -> "MatMulInteger, int8 weights " + (options.perChannel() ? "per column" : "per matrix")
+                    + ", activations per tensor";
+            case BLOCKWISE -> "MatMulNBits, 8-bit weights in blocks of " + options.blockSize() + ", accuracy level "
+                    + options.accuracyLevel() + (options.accuracyLevel() == 4 ? " (int8, activations per row)" : "");
+        };
+    }
+
+    /** A MatMul, Gemm or Gather on a float table that stays as it was, and why; null for any other node. */
+    private static Layer keptFloat(String name, Onnx.Node node, Map<String, Onnx.Tensor> initializers,
+            Map<String, Integer> uses, Set<String> graphInputs, QuantizeOptions options) {
+        if (!node.getDomain().isEmpty()) {
+            return null;
+        }
+        switch (node.getOpType()) {
+            case "MatMul", "Gemm" -> {
+                Onnx.Tensor w = node.getInputCount() >= 2 ? initializers.get(node.getInput(1)) : null;
+                if (w == null) {
+                    return Layer.of(name, node, null, false, "kept float: no constant weight (both inputs computed)");
+                }
+                if (!isFloatMatrix(w)) {
+                    return new Layer(name, node.getOpType(), w.getName(), 0, 0, false,
+                            "kept float: the weight is not a 2-D float constant");
+                }
+                return Layer.of(name, node, w, false, uses.get(w.getName()) > 1
+                        ? "kept float: the weight is shared by " + uses.get(w.getName()) + " nodes"
+                        : "kept float: a Gemm other than MatMul plus bias (transA, alpha or beta)");
+            }
+            case "Gather" -> {
+                Onnx.Tensor table = initializers.get(node.getInput(0));
+                if (!isFloatMatrix(table)) {
+                    return null;
+                }
+                String why = !options.embeddings() ? "kept float: embeddings not asked for"
+                        : table.getDims(0) < 1000 ? "kept float: a small table (" + table.getDims(0) + " rows)"
+                        : !graphInputs.contains(node.getInput(1)) ? "kept float: ids computed in the graph"
+                        : "kept float: the table is shared by " + uses.get(table.getName()) + " nodes";
+                return Layer.of(name, node, table, false, why);
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private static String describe(QuantizeOptions options, int tables) {
+        return (options.method() == QuantizeOptions.Method.BLOCKWISE
+                ? "int8 blockwise weights (block " + options.blockSize() + ", accuracy level "
+                        + options.accuracyLevel() + ", " + BATCH_INVARIANT + ")"
+                : "int8 dynamic, " + (options.perChannel() ? "per-channel" : "per-tensor") + " weights")
+                + (tables > 0 ? ", int8 embeddings" : "")
+                + (options.method() == QuantizeOptions.Method.STANDARD ? ", standard ops" : "") + " (lambert)";
     }
 
     /**
@@ -117,6 +227,10 @@ public final class Quantizer {
      */
     private static void addQuantizedMatMul(Onnx.Graph.Builder out, Onnx.Node node, Onnx.Tensor weights, String bias,
             QuantizeOptions options) {
+        if (options.method() == QuantizeOptions.Method.BLOCKWISE) {
+            addBlockwiseMatMul(out, node, weights, bias, node.getOutput(0), options);
+            return;
+        }
         Quantized q = quantizeColumns(weights, options.perChannel());
         String base = weights.getName();
         long columns = weights.getDims(1);
@@ -153,6 +267,112 @@ public final class Quantizer {
         if (bias != null) {
             out.addNode(node("Add", name + "_bias", List.of(product, bias), output));
         }
+    }
+
+    /**
+     * {@code com.microsoft.MatMulNBits} with 8-bit weights: B is the weight transposed to [N, blocks, blockSize]
+     * as unsigned bytes around the implicit zero point 128, one float scale per (column, block); a bias (a Gemm's,
+     * or that of the Add after a MatMul) as the operator's own bias input. The node keeps its name.
+     *
+     * @param output the value it writes: the node's output, or the folded Add's
+     */
+    private static void addBlockwiseMatMul(Onnx.Graph.Builder out, Onnx.Node node, Onnx.Tensor weights, String bias,
+            String output, QuantizeOptions options) {
+        int k = (int) weights.getDims(0);
+        int n = (int) weights.getDims(1);
+        Blocks q = quantizeBlocks(readFloats(weights), k, n, options.blockSize());
+        String base = weights.getName();
+        String name = node.getName().isEmpty() ? base : node.getName();
+        out.addInitializer(GraphBuilder.tensor(base + "_blocks", Onnx.Tensor.DataType.UINT8, q.values, n, q.blocks,
+                options.blockSize()));
+        out.addInitializer(floats(base + "_block_scale", q.scales, n, q.blocks));
+        Onnx.Node.Builder matmul = Onnx.Node.newBuilder().setOpType("MatMulNBits").setDomain(MS_DOMAIN).setName(name)
+                .addInput(node.getInput(0)).addInput(base + "_blocks").addInput(base + "_block_scale");
+        if (bias != null) {
+            // inputs 3 and 4 (zero points, g_idx) absent; 5 is the bias
+            matmul.addInput("").addInput("").addInput(bias);
+        }
+        out.addNode(matmul.addOutput(output).addAttribute(intAttribute("K", k)).addAttribute(intAttribute("N", n))
+                .addAttribute(intAttribute("bits", 8)).addAttribute(intAttribute("block_size", options.blockSize()))
+                .addAttribute(intAttribute("accuracy_level", options.accuracyLevel())));
+    }
+
+    /**
+     * The {@code Add} that only adds a constant 1-D float bias of {@code n} to {@code matmul}'s output, when that
+     * Add is the output's only reader and the output is not a graph output; null otherwise.
+     */
+    /** Each value's readers, in graph order. */
+    static Map<String, List<Onnx.Node>> consumers(Onnx.Graph graph) {
+        Map<String, List<Onnx.Node>> consumers = new HashMap<>();
+        for (Onnx.Node node : graph.getNodeList()) {
+            for (String input : node.getInputList()) {
+                consumers.computeIfAbsent(input, x -> new ArrayList<>()).add(node);
+            }
+        }
+        return consumers;
+    }
+
+    /** The names of the graph's outputs. */
+    static Set<String> outputNames(Onnx.Graph graph) {
+        Set<String> names = new HashSet<>();
+        graph.getOutputList().forEach(o -> names.add(o.getName()));
+        return names;
+    }
+
+    static Onnx.Node biasAdd(Onnx.Node matmul, long n, Map<String, List<Onnx.Node>> consumers,
+            Map<String, Onnx.Tensor> initializers, Set<String> graphOutputs) {
+        String product = matmul.getOutput(0);
+        List<Onnx.Node> readers = consumers.getOrDefault(product, List.of());
+        if (graphOutputs.contains(product) || readers.size() != 1) {
+            return null;
+        }
+        Onnx.Node add = readers.get(0);
+        if (!add.getOpType().equals("Add") || !add.getDomain().isEmpty() || add.getInputCount() != 2
+                || add.getInput(0).equals(add.getInput(1))) {
+            return null;
+        }
+        Onnx.Tensor bias = initializers.get(add.getInput(add.getInput(0).equals(product) ? 1 : 0));
+        return bias != null && bias.getDataType() == Onnx.Tensor.DataType.FLOAT_VALUE && bias.getDimsCount() == 1
+                && bias.getDims(0) == n && bias.getDataLocation() != Onnx.Tensor.DataLocation.EXTERNAL ? add : null;
+    }
+
+    private static Onnx.Attribute intAttribute(String name, long value) {
+        return Onnx.Attribute.newBuilder().setName(name).setType(Onnx.Attribute.Type.INT).setI(value).build();
+    }
+
+    /**
+     * 8-bit blocks of a [K, N] matrix in {@code MatMulNBits}' layout.
+     *
+     * @param values [N, blocks, blockSize] unsigned: round(w / scale) + 128, the padding past K at 128 (zero)
+     * @param scales [N, blocks]: the block's largest magnitude / 127 (1 for an all-zero block)
+     * @param blocks ceil(K / blockSize)
+     */
+    record Blocks(byte[] values, float[] scales, int blocks) {}
+
+    /** Symmetric 8-bit quantisation of each block of {@code blockSize} weights along K of each column of w [K, N]. */
+    static Blocks quantizeBlocks(float[] w, int k, int n, int blockSize) {
+        int blocks = (k + blockSize - 1) / blockSize;
+        byte[] values = new byte[n * blocks * blockSize];
+        float[] scales = new float[n * blocks];
+        for (int col = 0; col < n; col++) {
+            for (int b = 0; b < blocks; b++) {
+                int start = b * blockSize;
+                int end = Math.min(k, start + blockSize);
+                float max = 0;
+                for (int row = start; row < end; row++) {
+                    max = Math.max(max, Math.abs(w[row * n + col]));
+                }
+                float scale = max == 0 ? 1f : max / 127f;
+                scales[col * blocks + b] = scale;
+                int offset = (col * blocks + b) * blockSize;
+                for (int i = 0; i < blockSize; i++) {
+                    int row = start + i;
+                    int q = row < end ? Math.max(-127, Math.min(127, Math.round(w[row * n + col] / scale))) : 0;
+                    values[offset + i] = (byte) (q + 128);
+                }
+            }
+        }
+        return new Blocks(values, scales, blocks);
     }
 
     /**
@@ -277,7 +497,7 @@ public final class Quantizer {
         return new Quantized(q, scales);
     }
 
-    private static boolean isFloatMatrix(Onnx.Tensor t) {
+    static boolean isFloatMatrix(Onnx.Tensor t) {
         return t != null && t.getDataType() == Onnx.Tensor.DataType.FLOAT_VALUE && t.getDimsCount() == 2
                 && t.getDataLocation() != Onnx.Tensor.DataLocation.EXTERNAL;
     }
@@ -296,13 +516,13 @@ public final class Quantizer {
         return out;
     }
 
-    private static Onnx.Tensor floats(String name, float[] values, long... dims) {
+    static Onnx.Tensor floats(String name, float[] values, long... dims) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
         return GraphBuilder.tensor(name, Onnx.Tensor.DataType.FLOAT, bytes.array(), dims);
     }
 
-    private static Onnx.Tensor longs(String name, long[] values, long... dims) {
+    static Onnx.Tensor longs(String name, long[] values, long... dims) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asLongBuffer().put(values);
         return GraphBuilder.tensor(name, Onnx.Tensor.DataType.INT64, bytes.array(), dims);

@@ -80,10 +80,18 @@ public record Manifest(
      * quantised models: they quantise activations with one scale per tensor, computed over the whole
      * batch, so batch-mates (and their padding) move each other's answers (measured on the shipped
      * int8 all-MiniLM-L6-v2: cosine 0.978 between "hi" alone and "hi" next to a longer sentence).
+     * Quantisations whose activations are quantised per row (lambert's blockwise int8) say so with
+     * {@link #BATCH_INVARIANT} in their description, and batch like float models.
      */
     public boolean batchInvariant() {
-        return quantization == null || quantization.equals("none");
+        return quantization == null || quantization.equals("none") || quantization.contains(BATCH_INVARIANT);
     }
+
+    /**
+     * The words a quantisation's description carries when its answers do not depend on the batch (its
+     * activations are quantised per row, never per tensor).
+     */
+    public static final String BATCH_INVARIANT = "batch-invariant";
 
     /** A copy with the facts that only the loaded model can tell. */
     public Manifest withModelFacts(List<String> modelInputs, String modelOutput, int modelOutputSize) {

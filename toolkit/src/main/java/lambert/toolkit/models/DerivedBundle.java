@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import lambert.base.io.PartialFiles;
+import lambert.onnx.io.ModelFiles;
+import lambert.onnx.proto.Onnx;
 import lambert.runtime.Model;
 import lambert.runtime.ModelOptions;
 import lambert.runtime.bundle.BundleWriter;
@@ -42,5 +45,18 @@ public final class DerivedBundle {
         files.put("tokenizer.json", BundleWriter.file(source.tokenizerPath()));
         return BundleWriter.write(out, manifest.withOptimization(manifest.optimization(), "model.onnx")
                 .withTokenizer("tokenizer.json"), files, force);
+    }
+
+    /**
+     * Writes the in-memory {@code model} (through a temporary file under {@code java.io.tmpdir}, removed
+     * afterwards) and the source's tokenizer as a new bundle with {@code manifest}.
+     */
+    public static ModelBundle write(Path out, Manifest manifest, Onnx.Model model, ModelBundle source, boolean force)
+            throws IOException {
+        try (PartialFiles partials = PartialFiles.open("lambert-derived")) {
+            Path temp = partials.create(Path.of(System.getProperty("java.io.tmpdir")), "lambert-derived", ".onnx");
+            ModelFiles.write(model, temp);
+            return write(out, manifest, temp, source, force);
+        }
     }
 }

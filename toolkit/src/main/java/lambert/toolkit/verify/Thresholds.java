@@ -53,7 +53,7 @@ public record Thresholds(String name, Double maxAbsDiff, Double minMeanCosine, D
      * @throws lambert.toolkit.BadInputException naming the field {@code profile} if it is none of these
      */
     public static Thresholds forProfile(String profile, Manifest reference, Manifest candidate, boolean packages) {
-        boolean quantised = !candidate.batchInvariant();
+        boolean quantised = !candidate.quantization().equals("none");
         if (profile == null) {
             return !reference.quantization().equals(candidate.quantization()) ? quantised()
                     : packages ? platform(quantised) : converted();

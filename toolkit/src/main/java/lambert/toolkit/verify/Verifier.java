@@ -90,6 +90,35 @@ public final class Verifier {
                         measured.size())));
     }
 
+    /**
+     * How far a model's answers move with their batch mates.
+     *
+     * @param texts how many texts were compared
+     * @param batched whether the model batches texts at all; a model whose answers would depend on the batch
+     *     (per-tensor int8) answers one text per session call, and its difference is 0 by construction
+     * @param maxAbsDiff the largest difference of one value between a text answered alone and inside the batch
+     * @param worstText the text with that difference, or empty when there is none
+     */
+    public record BatchDrift(int texts, boolean batched, double maxAbsDiff, String worstText) {}
+
+    /**
+     * Answers {@code texts} together (micro-batched as the model's options say) and then each alone, and measures
+     * the largest difference: 0 up to float rounding for a model whose activations are never quantised per batch.
+     */
+    public static BatchDrift batchDrift(Answers model, List<String> texts) throws IOException {
+        List<Prediction> together = model.predict(texts);
+        double worst = 0;
+        String worstText = "";
+        for (int i = 0; i < texts.size(); i++) {
+            double diff = compare(model.predict(List.of(texts.get(i))).get(0), together.get(i)).maxAbs;
+            if (diff > worst) {
+                worst = diff;
+                worstText = texts.get(i);
+            }
+        }
+        return new BatchDrift(texts.size(), model.manifest().batchInvariant(), worst, worstText);
+    }
+
     /** The differences for one text. */
     private static final class Comparison {
         double maxAbs;
