@@ -39,6 +39,8 @@ final class CustomRuntime {
     static final List<String> MODULES = List.of("java.base", "java.logging");
     /** Files of the image the function never runs: the key tool, the launcher of executable jars, jrt-fs for javac. */
     static final List<String> DROPPED = List.of("bin/keytool", "lib/jexec", "lib/jrt-fs.jar");
+    /** The ahead-of-time cache in the package. */
+    static final String AOT_CACHE = "aot/function.aot";
     /** Where Lambda unpacks the function, which the class path and the cache's paths name. */
     static final String TASK_ROOT = "/var/task";
 
@@ -193,21 +195,39 @@ final class CustomRuntime {
     /**
      * The {@code bootstrap}: a POSIX shell script that {@code exec}s the image's {@code java} (so that the JVM is the
      * runtime process and gets Lambda's signals) with {@link FunctionConfig#JAVA_TOOL_OPTIONS}, a heap of 85% of the
-     * memory setting, no {@code hsperfdata} file, native access for ONNX Runtime's {@code System.load}, and the jars
-     * in {@code lib/} in this order under {@code $LAMBDA_TASK_ROOT} ({@code /var/task} on Lambda).
+     * memory setting, no {@code hsperfdata} file, native access for ONNX Runtime's {@code System.load}, the
+     * ahead-of-time cache {@value #AOT_CACHE} when it is there and every jar has the size it had when the cache was
+     * trained, and the jars in {@code lib/} in name order under {@code $LAMBDA_TASK_ROOT} ({@code /var/task} on Lambda).
+     * The size check is lambert's own: JDK 25.0.3 does not notice a changed jar and would run the cached classes
+     * (JDK-8377932, fixed in 25.0.4). When the cache is left out, {@code -Dlambert.aot} says why, and the loop's first
+     * log line repeats it.
+     *
+     * @param jars each jar of {@code lib/} with its size in bytes
      */
-    static String bootstrap(List<String> jars) {
+    static String bootstrap(Map<String, Long> jars) {
+        java.util.TreeMap<String, Long> sorted = new java.util.TreeMap<>(jars);
         StringBuilder cp = new StringBuilder();
-        for (String jar : jars) {
-            cp.append(cp.length() == 0 ? "" : ":").append("$root/lib/").append(jar);
+        StringBuilder checks = new StringBuilder();
+        for (Map.Entry<String, Long> jar : sorted.entrySet()) {
+            cp.append(cp.length() == 0 ? "" : ":").append("$root/lib/").append(jar.getKey());
+            checks.append("same lib/").append(jar.getKey()).append(' ').append(jar.getValue()).append('\n');
         }
         return "#!/bin/sh\n"
                 + "# lambert's custom runtime (" + LambdaRuntime.PROVIDED_AL2023.id() + "): the JDK image in jre/ runs\n"
                 + "# lambert's Runtime API loop with the function's jars. Written by lambert package.\n"
                 + "root=${LAMBDA_TASK_ROOT:-" + TASK_ROOT + "}\n"
                 + "mem=${AWS_LAMBDA_FUNCTION_MEMORY_SIZE:-" + Packager.SUGGESTED_MEMORY_MB + "}\n"
+                + "aot=\"-XX:AOTCache=$root/" + AOT_CACHE + "\"\n"
+                + "why=\n"
+                + "[ -r \"$root/" + AOT_CACHE + "\" ] || { aot=; why=\"the package has no " + AOT_CACHE + "\"; }\n"
+                + "# the cache holds these jars' classes: a jar of another size would be run from the cache\n"
+                + "same() {\n"
+                + "  [ -z \"$aot\" ] || [ \"$(wc -c < \"$root/$1\" 2>/dev/null)\" = \"$2\" ] ||"
+                + " { aot=; why=\"$1 is not the jar the cache was trained with ($2 bytes)\"; }\n"
+                + "}\n"
+                + checks
                 + "exec \"$root/jre/bin/java\" " + FunctionConfig.JAVA_TOOL_OPTIONS + " -Xmx$((mem * 85 / 100))m "
-                + "-XX:-UsePerfData --enable-native-access=ALL-UNNAMED \\\n"
+                + "-XX:-UsePerfData --enable-native-access=ALL-UNNAMED ${aot:+\"$aot\"} \"-Dlambert.aot=$why\" \\\n"
                 + "  -cp \"" + cp + "\" \\\n"
                 + "  " + MAIN_CLASS + "\n";
     }

@@ -112,11 +112,17 @@ public final class Packager {
         try (PartialFiles partials = PartialFiles.open("lambert-package")) {
             if (custom) {
                 Path work = partials.folderNextTo(target);
-                List<String> libs = items.stream().map(ZipWriter.Item::name).filter(n -> n.startsWith("lib/"))
-                        .map(n -> n.substring("lib/".length())).sorted().toList();
+                Map<String, Long> libs = new java.util.TreeMap<>();
+                items.stream().filter(i -> i.name().startsWith("lib/"))
+                        .forEach(i -> libs.put(i.name().substring("lib/".length()), i.size()));
                 items.addAll(ZipWriter.tree("jre/", CustomRuntime.link(jdk, work.resolve("jre"))));
                 items.add(ZipWriter.bytes("bootstrap", CustomRuntime.bootstrap(libs)
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8)).executable());
+                items.add(ZipWriter.bytes(AotTraining.EVENTS_ENTRY, AotTraining.eventsText()));
+                Path staged = work.resolve("untrained.zip");
+                Files.createFile(staged);
+                ZipWriter.write(items, staged);
+                items.add(ZipWriter.file(CustomRuntime.AOT_CACHE, AotTraining.cached(staged)));
             }
             Path temp = partials.nextTo(target);
             List<long[]> sizes = ZipWriter.write(items, temp);
