@@ -209,7 +209,7 @@ final class Sandbox implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
         env.put("LD_LIBRARY_PATH", String.join(":", "/lib64", "/usr/lib64", runtimeDir.toString(),
-                runtimeDir.resolve("lib").toString(), taskRoot.toString(), taskRoot.resolve("lib").toString(),
+                runtimeDir.resolve("lib").toString(), visibleTaskRoot.toString(), visibleTaskRoot.resolve("lib").toString(),
                 "/opt/lib"));
         env.put("LANG", "en_US.UTF-8");
         env.put("TZ", ":UTC");

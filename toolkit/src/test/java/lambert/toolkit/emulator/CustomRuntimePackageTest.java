@@ -167,6 +167,100 @@ class CustomRuntimePackageTest {
             assertThat(emulator.invoke("{\"text\": \"still serving\"}".getBytes(StandardCharsets.UTF_8)).status())
                     .isEqualTo("success");
         }
-        assertThat(lines).anyMatch(l -> l.contains("\"message\":\"lambert custom runtime started\""));
+        assertThat(lines).anyMatch(l -> l.contains("\"message\":\"lambert custom runtime started\"")
+                && l.contains("\"aotCache\":\"used\""));
+    }
+
+    @Test
+    void package_bootstrap_checksEveryJarsSizeAsInTheZip() throws Exception {
+        try (ZipFile zip = new ZipFile(report.zip().toFile())) {
+            assertThat(zip.getEntry("aot/function.aot").getSize()).isPositive();
+            assertThat(new String(zip.getInputStream(zip.getEntry("aot/training-events.txt")).readAllBytes(),
+                    StandardCharsets.UTF_8)).contains("{\"text\": \"Hey, how are you?\"}");
+            String bootstrap = new String(zip.getInputStream(zip.getEntry("bootstrap")).readAllBytes(),
+                    StandardCharsets.UTF_8);
+            List<String> expected = Collections.list(zip.entries()).stream()
+                    .filter(e -> e.getName().startsWith("lib/") && e.getName().endsWith(".jar"))
+                    .map(e -> "same " + e.getName() + " " + e.getSize()).sorted().toList();
+            assertThat(bootstrap.lines().filter(l -> l.startsWith("same "))).containsExactlyElementsOf(expected);
+            assertThat(bootstrap).contains("${aot:+\"$aot\"}", "-XX:AOTCache=$root/aot/function.aot");
+        }
+    }
+
+    @Test
+    void emulate_jarChangedAfterTraining_answersWithoutTheCacheAndSaysWhy() throws Exception {
+        Path changed = dir.resolve("changed/function.zip");
+        Files.createDirectories(changed.getParent());
+        String jar;
+        byte[] bigger;
+        try (ZipFile zip = new ZipFile(report.zip().toFile())) {
+            ZipEntry entry = Collections.list(zip.entries()).stream()
+                    .filter(e -> e.getName().startsWith("lib/slf4j-nop-")).findFirst().orElseThrow();
+            jar = entry.getName();
+            bigger = withExtraEntry(zip.getInputStream(entry).readAllBytes());
+        }
+        copyReplacing(report.zip(), changed, jar, bigger);
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        try (Emulator emulator = Emulator.forPackage(changed, Emulation.host(), lines::add)) {
+            Report r = emulator.invoke("{\"text\": \"hi\"}".getBytes(StandardCharsets.UTF_8));
+            assertThat(r.status()).isEqualTo("success");
+        }
+        assertThat(lines).anyMatch(l -> l.contains("\"aotCache\":\"not used: " + jar
+                + " is not the jar the cache was trained with"));
+    }
+
+    @Test
+    void emulate_cacheOfAnotherJvm_refusedByTheJvmAndTheFunctionStillAnswers() throws Exception {
+        Path garbage = dir.resolve("garbage/function.zip");
+        Files.createDirectories(garbage.getParent());
+        copyReplacing(report.zip(), garbage, "aot/function.aot",
+                "not an AOT cache".repeat(1000).getBytes(StandardCharsets.UTF_8));
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        try (Emulator emulator = Emulator.forPackage(garbage, Emulation.host(), lines::add)) {
+            Report r = emulator.invoke("{\"text\": \"hi\"}".getBytes(StandardCharsets.UTF_8));
+            assertThat(r.status()).isEqualTo("success");
+        }
+        assertThat(lines).anyMatch(l -> l.contains("[aot]"));
+        assertThat(lines).anyMatch(l -> l.contains("\"aotCache\":\"not used\""));
+    }
+
+    /** A jar's bytes with one more entry: a valid jar of another size. */
+    private static byte[] withExtraEntry(byte[] jar) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(jar));
+                java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                zip.putNextEntry(new ZipEntry(e.getName()));
+                in.transferTo(zip);
+                zip.closeEntry();
+            }
+            zip.putNextEntry(new ZipEntry("META-INF/changed-after-training.txt"));
+            zip.write("changed".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return out.toByteArray();
+    }
+
+    /** A copy of {@code from} with {@code name}'s content replaced, every entry keeping its Unix mode and time. */
+    private static void copyReplacing(Path from, Path to, String name, byte[] content) throws IOException {
+        try (org.apache.commons.compress.archivers.zip.ZipFile source =
+                        org.apache.commons.compress.archivers.zip.ZipFile.builder().setFile(from.toFile()).get();
+                org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream out =
+                        new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(to.toFile())) {
+            for (ZipArchiveEntry e : Collections.list(source.getEntries())) {
+                ZipArchiveEntry copy = new ZipArchiveEntry(e.getName());
+                copy.setUnixMode(e.getUnixMode());
+                copy.setTime(e.getTime());
+                out.putArchiveEntry(copy);
+                if (e.getName().equals(name)) {
+                    out.write(content);
+                } else {
+                    try (var in = source.getInputStream(e)) {
+                        in.transferTo(out);
+                    }
+                }
+                out.closeArchiveEntry();
+            }
+        }
     }
 }
