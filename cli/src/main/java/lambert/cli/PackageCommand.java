@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lambert package}: a bundle to a function zip that AWS Lambda's managed Java runtime runs as
- * it is, plus {@code function.json} and a size report.
+ * it is (or, with {@code --runtime provided.al2023}, the OS-only runtime, with its own JDK), plus
+ * {@code function.json} and a size report.
  *
  * <pre>{@code
  * lambert package --model minilm-int8 --arch x86_64 --out build/function.zip
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "package", mixinStandardHelpOptions = true,
         description = {"Packages a model as an AWS Lambda function zip for a managed Java runtime on Amazon Linux 2023 "
-                + "(java21, java25, java17.al2023): its native libraries need glibc 2.34.",
+                + "(java21, java25, java17.al2023), or with --runtime provided.al2023 as a custom runtime that carries "
+                + "its own JDK 25 image and bootstrap (x86_64).",
             "Writes function.json next to the zip and prints a size report against Lambda's limits."})
 final class PackageCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "B",
@@ -44,7 +46,9 @@ final class PackageCommand implements Callable<Integer> {
 
     @Option(names = "--runtime", paramLabel = "RUNTIME", defaultValue = "java21",
             description = "The Lambda runtime, recorded in function.json (default: ${DEFAULT-VALUE}); one the native "
-                    + "libraries cannot load on (java17, java11: Amazon Linux 2, glibc 2.26) is refused.")
+                    + "libraries cannot load on (java17, java11: Amazon Linux 2, glibc 2.26) is refused. provided.al2023 "
+                    + "adds a bootstrap and a JDK image linked from LAMBERT_CUSTOM_JDK or /usr/lib/jvm/temurin-25* "
+                    + "(none: exit 3).")
     String runtime;
 
     @Option(names = {"-o", "--out"}, paramLabel = "ZIP", defaultValue = "function.zip",
@@ -129,7 +133,7 @@ final class PackageCommand implements Callable<Integer> {
         return runtime.id() + " on " + runtime.os().describe()
                 + (newest == null ? "" : "; the native libraries need up to GLIBC_" + newest.glibc() + " ("
                         + newest.file() + ")")
-                + "; runs on " + LambdaRuntime.compatible(r.nativeLibraries()).stream().map(LambdaRuntime::id)
+                + "; runs on " + LambdaRuntime.compatible(r.nativeLibraries(), runtime.osOnly()).stream().map(LambdaRuntime::id)
                         .collect(java.util.stream.Collectors.joining(", "));
     }
 
@@ -151,7 +155,7 @@ final class PackageCommand implements Callable<Integer> {
             }
             g.writeEndArray();
             g.writeArrayFieldStart("compatible_runtimes");
-            for (LambdaRuntime c : LambdaRuntime.compatible(r.nativeLibraries())) {
+            for (LambdaRuntime c : LambdaRuntime.compatible(r.nativeLibraries(), LambdaRuntime.osOnly(r.runtime()))) {
                 g.writeString(c.id());
             }
             g.writeEndArray();

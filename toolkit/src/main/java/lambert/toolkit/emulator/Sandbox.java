@@ -26,7 +26,13 @@ import lambert.base.io.Trees;
 final class Sandbox implements AutoCloseable {
 
     private final Path root;
+    /** Lambda's task root, where an OS-only runtime's package is bound when the machine allows it. */
+    static final String LAMBDA_TASK_ROOT = "/var/task";
+    private static final Path UNSHARE = Path.of("/usr/bin/unshare");
+    private static final Path MOUNT = Path.of("/usr/bin/mount");
+
     private final Path taskRoot;
+    private Path visibleTaskRoot;
     private final Path tmp;
     private final Path runtimeDir;
     private final Emulation emulation;
@@ -43,6 +49,7 @@ final class Sandbox implements AutoCloseable {
         this.emulation = emulation;
         this.runtime = runtime;
         this.taskRoot = root.resolve("task");
+        this.visibleTaskRoot = taskRoot;
         this.tmp = root.resolve("tmp");
         this.runtimeDir = root.resolve("runtime");
     }
@@ -160,18 +167,27 @@ final class Sandbox implements AutoCloseable {
         boolean dropToNobody = asRoot && Files.isExecutable(Path.of("/usr/bin/setpriv"));
         makeReadOnly(dropToNobody);
         quota = emulation.emulated() ? null : CpuQuota.forMemory(memoryMb, initializationType);
-        List<String> command = runtime.osOnly() ? List.of(taskRoot.resolve(FunctionRuntime.BOOTSTRAP).toString())
+        visibleTaskRoot = runtime.osOnly() && asRoot && Files.isExecutable(UNSHARE) && Files.isExecutable(MOUNT)
+                && mountPoint() ? Path.of(LAMBDA_TASK_ROOT) : taskRoot;
+        List<String> command = runtime.osOnly() ? List.of(visibleTaskRoot.resolve(FunctionRuntime.BOOTSTRAP).toString())
                 : emulation.command(List.of(
                 "-XX:MaxHeapSize=" + (memoryMb * 85L / 100) + "m", "-XX:+UseSerialGC", "-Xshare:auto",
                 "-Djava.io.tmpdir=" + tmp, "-D" + RuntimeJars.JNI_PROPERTY + "=" + jniLibrary(),
                 "-cp", runtimeDir.resolve("lib") + "/*:" + taskRoot + ":" + taskRoot.resolve("lib") + "/*",
                 "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler));
         StringBuilder script = new StringBuilder(quota == null ? "" : quota.shellPrefix()).append("exec ");
+        if (!visibleTaskRoot.equals(taskRoot)) {
+            // A private mount namespace (same process: unshare execs) where the task root is bound, read-only, at
+            // /var/task, so that the bootstrap's paths and an ahead-of-time cache's are Lambda's.
+            String inner = "mount --bind " + quote(taskRoot.toString()) + " " + LAMBDA_TASK_ROOT + " && mount -o "
+                    + "remount,bind,ro " + LAMBDA_TASK_ROOT + " && cd " + LAMBDA_TASK_ROOT + " && exec \"$@\"";
+            script.append(UNSHARE).append(" -m --propagation private /bin/sh -c ").append(quote(inner)).append(" sh ");
+        }
         if (dropToNobody) {
             script.append("/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups ");
         }
         for (String arg : command) {
-            script.append('\'').append(arg.replace("'", "'\\''")).append("' ");
+            script.append(quote(arg)).append(' ');
         }
         ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", script.toString());
         pb.environment().clear();
@@ -193,11 +209,11 @@ final class Sandbox implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
         env.put("LD_LIBRARY_PATH", String.join(":", "/lib64", "/usr/lib64", runtimeDir.toString(),
-                runtimeDir.resolve("lib").toString(), taskRoot.toString(), taskRoot.resolve("lib").toString(),
+                runtimeDir.resolve("lib").toString(), visibleTaskRoot.toString(), visibleTaskRoot.resolve("lib").toString(),
                 "/opt/lib"));
         env.put("LANG", "en_US.UTF-8");
         env.put("TZ", ":UTC");
-        env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+        env.put("LAMBDA_TASK_ROOT", visibleTaskRoot.toString());
         env.put("LAMBDA_RUNTIME_DIR", runtimeDir.toString());
         env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
         env.put("AWS_LAMBDA_FUNCTION_NAME", "lambert-emulated");
@@ -214,6 +230,29 @@ final class Sandbox implements AutoCloseable {
         env.put("_HANDLER", handler);
         env.putAll(functionEnv);
         return env;
+    }
+
+    /** {@code arg} quoted for {@code /bin/sh}. */
+    private static String quote(String arg) {
+        return "'" + arg.replace("'", "'\\''") + "'";
+    }
+
+    /** Whether {@value #LAMBDA_TASK_ROOT} exists as a folder to bind the task root on (made if missing, as root). */
+    private static boolean mountPoint() {
+        try {
+            Files.createDirectories(Path.of(LAMBDA_TASK_ROOT));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Where the function sees its task root ({@code LAMBDA_TASK_ROOT}): {@value #LAMBDA_TASK_ROOT} for an OS-only
+     * runtime when lambert runs as root with {@code unshare} (a private mount namespace), else the sandbox's folder.
+     */
+    Path visibleTaskRoot() {
+        return visibleTaskRoot;
     }
 
     private void makeReadOnly(boolean enforced) throws IOException {

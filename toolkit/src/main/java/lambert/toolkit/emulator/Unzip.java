@@ -28,7 +28,8 @@ public final class Unzip {
      * {@code ../}, absolute paths, names that are not valid paths) and packages over 250 MB unpacked (counted as
      * written, whatever the entries claim) are refused with an {@link IOException} naming the entry or the limit. Files
      * whose Unix mode in the zip has an execute bit are made executable ({@code rwxr-xr-x}); the others keep the
-     * default mode.
+     * default mode. Each file gets its entry's time (the zip's local DOS time read as UTC, Lambda's time zone), so that
+     * every unpacking of a package has the same jar times, which an ahead-of-time cache checks.
      */
     public static void into(Path zip, Path target) throws IOException {
         into(zip, target, UNZIPPED_LIMIT);
@@ -72,6 +73,10 @@ public final class Unzip {
                 }
                 if (executables.contains(entry.getName())) {
                     Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
+                }
+                if (entry.getTimeLocal() != null) {
+                    Files.setLastModifiedTime(out, java.nio.file.attribute.FileTime.from(
+                            entry.getTimeLocal().toInstant(java.time.ZoneOffset.UTC)));
                 }
             }
         } catch (ZipException e) {

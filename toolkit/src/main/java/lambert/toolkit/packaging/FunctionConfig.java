@@ -111,7 +111,7 @@ public record FunctionConfig(String handler, String runtime, String architecture
             }
             g.writeEndArray();
             g.writeArrayFieldStart("compatible_runtimes");
-            for (LambdaRuntime r : LambdaRuntime.compatible(nativeLibraries)) {
+            for (LambdaRuntime r : LambdaRuntime.compatible(nativeLibraries, LambdaRuntime.osOnly(runtime))) {
                 g.writeString(r.id());
             }
             g.writeEndArray();

@@ -146,7 +146,9 @@ public final class FunctionJson {
     public String runtime(String given) throws IOException {
         String runtime = given != null ? given : string("runtime", LambdaRuntime.DEFAULT.id());
         try {
-            return LambdaRuntime.check(runtime, nativeLibraries()).id();
+            // A package made for an OS-only runtime carries its bootstrap and JDK; function.json says which it is.
+            return LambdaRuntime.check(runtime, nativeLibraries(),
+                    LambdaRuntime.osOnly(string("runtime", LambdaRuntime.DEFAULT.id()))).id();
         } catch (UnsupportedRuntimeException e) {
             throw given != null ? BadInputException.of("runtime " + e.getMessage(), "runtime")
                     : new BadInputException(file + ": runtime " + e.getMessage());

@@ -83,14 +83,28 @@ public enum LambdaRuntime {
 
     /**
      * Why a function with these native libraries cannot run here, as words that follow the runtime's
-     * name ("runs Java 11, and ..."); empty when it can.
+     * name ("runs Java 11, and ..."); empty when it can. For a package made for a managed Java runtime.
      */
     public Optional<String> refusal(Collection<NativeRequirement> natives) {
-        if (javaVersion == 0) {
+        return refusal(natives, false);
+    }
+
+    /**
+     * Like {@link #refusal(Collection)}, for a package with ({@code bootstrap}) or without its own {@code bootstrap} and
+     * JDK ({@code lambert package --runtime provided.al2023}): such a package is for the OS-only runtimes, the others
+     * for the managed Java runtimes.
+     */
+    public Optional<String> refusal(Collection<NativeRequirement> natives, boolean bootstrap) {
+        if (javaVersion == 0 && !bootstrap) {
             return Optional.of("is an OS-only runtime (" + os.displayName() + ") that runs a bootstrap executable, which "
-                    + "the package does not have: it is made for Lambda's managed Java runtimes");
+                    + "the package does not have: it is made for Lambda's managed Java runtimes (lambert package "
+                    + "--runtime " + PROVIDED_AL2023.id + " makes one with a bootstrap)");
         }
-        if (javaVersion < FUNCTION_JAVA_VERSION) {
+        if (javaVersion != 0 && bootstrap) {
+            return Optional.of("is a managed Java runtime, and the package carries its own JDK and bootstrap for an "
+                    + "OS-only runtime (" + PROVIDED_AL2023.id + "); package it again with --runtime " + id);
+        }
+        if (javaVersion != 0 && javaVersion < FUNCTION_JAVA_VERSION) {
             return Optional.of("runs Java " + javaVersion + ", and the function's classes need Java "
                     + FUNCTION_JAVA_VERSION + " (class file version " + (44 + FUNCTION_JAVA_VERSION) + ")");
         }
@@ -100,6 +114,16 @@ public enum LambdaRuntime {
         }
         return Optional.of("runs on " + os.describe() + ", where the native libraries cannot load: "
                 + String.join(", ", missing));
+    }
+
+    /** Whether this is an OS-only runtime, which starts the package's own {@code bootstrap}. */
+    public boolean osOnly() {
+        return javaVersion == 0;
+    }
+
+    /** Whether {@code id} names an OS-only runtime ({@code provided.al2023}): a package with its own bootstrap. */
+    public static boolean osOnly(String id) {
+        return byId(id).map(LambdaRuntime::osOnly).orElse(false);
     }
 
     /** The libraries this runtime's OS cannot load, as "native/libtokenizers.so needs GLIBC_2.34". */
@@ -116,7 +140,12 @@ public enum LambdaRuntime {
 
     /** The runtimes a function with these native libraries runs on, in this table's order. */
     public static List<LambdaRuntime> compatible(Collection<NativeRequirement> natives) {
-        return Arrays.stream(values()).filter(r -> r.refusal(natives).isEmpty()).toList();
+        return compatible(natives, false);
+    }
+
+    /** The runtimes a package with ({@code bootstrap}) or without its own bootstrap and these libraries runs on. */
+    public static List<LambdaRuntime> compatible(Collection<NativeRequirement> natives, boolean bootstrap) {
+        return Arrays.stream(values()).filter(r -> r.refusal(natives, bootstrap).isEmpty()).toList();
     }
 
     /**
@@ -126,19 +155,24 @@ public enum LambdaRuntime {
      * work: java21, java25, java17.al2023").
      */
     public static LambdaRuntime check(String id, Collection<NativeRequirement> natives) {
+        return check(id, natives, false);
+    }
+
+    /** Like {@link #check(String, Collection)}, for a package with ({@code bootstrap}) or without its own bootstrap. */
+    public static LambdaRuntime check(String id, Collection<NativeRequirement> natives, boolean bootstrap) {
         Optional<LambdaRuntime> runtime = byId(id);
         String why;
         if (runtime.isEmpty()) {
             why = "is not one of Lambda's Java or OS-only runtimes (" + Arrays.stream(values()).map(LambdaRuntime::id)
                     .collect(Collectors.joining(", ")) + ")";
         } else {
-            Optional<String> refusal = runtime.get().refusal(natives);
+            Optional<String> refusal = runtime.get().refusal(natives, bootstrap);
             if (refusal.isEmpty()) {
                 return runtime.get();
             }
             why = refusal.get();
         }
-        List<LambdaRuntime> working = compatible(natives);
+        List<LambdaRuntime> working = compatible(natives, bootstrap);
         throw new UnsupportedRuntimeException(id + " " + why + "; " + (working.isEmpty()
                 ? "no Lambda runtime can load them: the newest OS is " + AmazonLinux.AL2023.describe()
                 : "runtimes that work: " + working.stream().map(LambdaRuntime::id).collect(Collectors.joining(", "))));

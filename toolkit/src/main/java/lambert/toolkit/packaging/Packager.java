@@ -57,7 +57,16 @@ public final class Packager {
         // A tokenizer the pure-Java one reproduces needs no libtokenizers.so (15 MB, and glibc 2.34).
         boolean nativeTokenizer = !WordPieceTokenizer.supports(bundle.tokenizerPath());
         List<NativeRequirement> natives = nativeRequirements(jars, arch, nativeTokenizer);
-        LambdaRuntime checked = LambdaRuntime.check(runtime, natives);
+        boolean custom = LambdaRuntime.osOnly(runtime);
+        if (custom && arch != CpuArch.X86_64) {
+            throw new UnsupportedRuntimeException(runtime + " packages are x86_64 only: the package carries a JDK "
+                    + "image for Lambda's CPU, linked from a JDK " + CustomRuntime.MIN_FEATURE + " of that CPU, and there "
+                    + "is no aarch64 JDK " + CustomRuntime.MIN_FEATURE + " here (Debian 12 has none, Maven Central "
+                    + "carries no JDKs, and jlink cannot link for another CPU from a run-time image); use --arch x86_64, "
+                    + "or a managed runtime (java21) for arm64");
+        }
+        LambdaRuntime checked = LambdaRuntime.check(runtime, natives, custom);
+        CustomRuntime.Jdk jdk = custom ? CustomRuntime.findJdk(System.getenv()) : null;
         Manifest complete;
         try (Model model = Model.open(bundle, ModelOptions.defaults())) {
             complete = model.manifest();
@@ -101,6 +110,20 @@ public final class Packager {
         Files.createDirectories(target.getParent());
         // Ctrl-C leaves no partial file (PartialFiles); the zip writer opens it without CREATE.
         try (PartialFiles partials = PartialFiles.open("lambert-package")) {
+            if (custom) {
+                Path work = partials.folderNextTo(target);
+                Map<String, Long> libs = new java.util.TreeMap<>();
+                items.stream().filter(i -> i.name().startsWith("lib/"))
+                        .forEach(i -> libs.put(i.name().substring("lib/".length()), i.size()));
+                items.addAll(ZipWriter.tree("jre/", CustomRuntime.link(jdk, work.resolve("jre"))));
+                items.add(ZipWriter.bytes("bootstrap", CustomRuntime.bootstrap(libs)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).executable());
+                items.add(ZipWriter.bytes(AotTraining.EVENTS_ENTRY, AotTraining.eventsText()));
+                Path staged = work.resolve("untrained.zip");
+                Files.createFile(staged);
+                ZipWriter.write(items, staged);
+                items.add(ZipWriter.file(CustomRuntime.AOT_CACHE, AotTraining.cached(staged)));
+            }
             Path temp = partials.nextTo(target);
             List<long[]> sizes = ZipWriter.write(items, temp);
             List<ZipWriter.Item> sorted = new ArrayList<>(items);
@@ -111,7 +134,7 @@ public final class Packager {
             for (int i = 0; i < sorted.size(); i++) {
                 entries.add(new PackageReport.Entry(sorted.get(i).name(), sizes.get(i)[0], sizes.get(i)[1]));
                 unzipped += sizes.get(i)[0];
-                if (sorted.get(i).name().startsWith("model/")) {
+                if (!sorted.get(i).name().startsWith("lib/") && !sorted.get(i).name().startsWith("native/")) {
                     modelZipped += sizes.get(i)[1];
                     naiveUnzipped += sizes.get(i)[0];
                 }
@@ -126,7 +149,9 @@ public final class Packager {
             PartialFiles.replace(temp, target);
             Path config = target.resolveSibling(PackageReport.configName(target));
             FunctionConfig function = new FunctionConfig(FunctionConfig.HANDLER, checked.id(), arch.lambdaName(),
-                    SUGGESTED_MEMORY_MB, FunctionConfig.TIMEOUT_SECONDS, Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS),
+                    SUGGESTED_MEMORY_MB, FunctionConfig.TIMEOUT_SECONDS,
+                    // The custom runtime's JVM options are in its bootstrap.
+                    custom ? Map.of() : Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS),
                     sha, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha)), zipBytes, unzipped,
                     complete.name(), Version.CURRENT, natives);
             Path configTemp = partials.nextTo(config);

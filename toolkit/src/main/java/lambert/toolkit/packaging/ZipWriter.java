@@ -20,8 +20,8 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 
 /**
- * Deterministic zips: entries sorted by name, one fixed timestamp, fixed Unix permissions (0644),
- * default compression, no extra fields. The same inputs give the same bytes.
+ * Deterministic zips: entries sorted by name, one fixed timestamp, fixed Unix permissions (0644, or 0755 for
+ * the programs of a custom runtime), default compression, no extra fields. The same inputs give the same bytes.
  */
 final class ZipWriter {
     /** The timestamp of every entry, as local DOS time (the same fields whatever the time zone). */
@@ -40,14 +40,41 @@ final class ZipWriter {
      * @param name the entry name
      * @param size uncompressed size in bytes
      * @param content writes the bytes
+     * @param mode the Unix permission bits: 0644, or 0755 for a program ({@code bootstrap}, {@code jre/bin/java})
      */
-    record Item(String name, long size, Content content) {}
+    record Item(String name, long size, Content content, int mode) {
+        /** A file that is not a program (0644). */
+        Item(String name, long size, Content content) {
+            this(name, size, content, 0644);
+        }
+
+        /** The same item as a program (0755). */
+        Item executable() {
+            return new Item(name, size, content, 0755);
+        }
+    }
 
     private ZipWriter() {}
 
     /** An item backed by a file. */
     static Item file(String name, Path file) throws IOException {
         return new Item(name, Files.size(file), out -> Files.copy(file, out));
+    }
+
+    /**
+     * Every regular file under {@code dir} (links followed), named {@code prefix} + its relative path; a file its owner
+     * may execute becomes a program (0755).
+     */
+    static List<Item> tree(String prefix, Path dir) throws IOException {
+        List<Item> items = new ArrayList<>();
+        try (var files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                Item item = file(prefix + dir.relativize(f).toString().replace(java.io.File.separatorChar, '/'), f);
+                items.add(Files.getPosixFilePermissions(f).contains(
+                        java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE) ? item.executable() : item);
+            }
+        }
+        return items;
     }
 
     /** An item backed by bytes in memory. */
@@ -100,7 +127,7 @@ final class ZipWriter {
             for (Item item : sorted) {
                 ZipArchiveEntry entry = new ZipArchiveEntry(item.name());
                 entry.setTimeLocal(FIXED_TIME);
-                entry.setUnixMode(0100644);
+                entry.setUnixMode(0100000 | item.mode());
                 entry.setMethod(ZipEntry.DEFLATED);
                 zip.putArchiveEntry(entry);
                 item.content().writeTo(zip);

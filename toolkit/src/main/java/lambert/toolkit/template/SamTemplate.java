@@ -51,7 +51,8 @@ public record SamTemplate(String logicalId, String functionName, String descript
                     + "(Lambda's rule for function names), found \"" + functionName + "\"", "function");
         }
         try {
-            LambdaRuntime.check(runtime, List.of());
+            // Whether the package fits the runtime is the caller's check (FunctionJson.runtime).
+            LambdaRuntime.check(runtime, List.of(), LambdaRuntime.osOnly(runtime));
         } catch (UnsupportedRuntimeException e) {
             throw new BadInputException("runtime " + e.getMessage());
         }

@@ -302,7 +302,7 @@ class EmulatorTest {
         assertThat(lines).anyMatch(wanted);
     }
 
-    private static ZipFile jarInside(ZipFile zip, String prefix) throws IOException {
+    static ZipFile jarInside(ZipFile zip, String prefix) throws IOException {
         ZipEntry entry = Collections.list(zip.entries()).stream().filter(e -> e.getName().startsWith(prefix))
                 .findFirst().orElseThrow();
         Path temp = Files.createTempFile("jar", ".jar");
