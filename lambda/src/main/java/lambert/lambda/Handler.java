@@ -94,7 +94,7 @@ public final class Handler implements RequestStreamHandler, Resource {
         this.model = Model.open(settings.modelDir(), settings.model());
         this.routes = new HttpRoutes(new Service(model, settings.limits(), settings.deadlineMarginMillis()));
         this.service = routes.service();
-        this.log = new InvocationLog(System.out, settings.logLevel());
+        this.log = new InvocationLog(System.out, settings.logLevel(), System.getenv());
         Core.getGlobalContext().register(this);
         this.initPhases = InitPhases.of(processAgeMs, nativesNanos, model.loadTimings(), System.nanoTime() - startNanos);
         if (logInit && settings.logLevel() == Settings.LogLevel.INFO) {
@@ -121,7 +121,7 @@ public final class Handler implements RequestStreamHandler, Resource {
         } catch (JsonException e) {
             Reply reply = Service.refuse(RequestException.invalid(null, "the event is " + e.getMessage()),
                     requestId);
-            finish(output, reply, null, requestId, 0, start);
+            finish(output, reply, null, context, 0, start);
             return;
         }
         HttpEvent http = HttpEvent.of(tree);
@@ -138,7 +138,7 @@ public final class Handler implements RequestStreamHandler, Resource {
             reply = Service.refuse(gateway.exceeded(settings.deadlineMarginMillis()), requestId);
         }
         int texts = reply.predictions() == null ? 0 : reply.predictions().predictions().size();
-        finish(output, reply, http, requestId, texts, start);
+        finish(output, reply, http, context, texts, start);
     }
 
     private Reply answerHttp(HttpEvent http, String requestId, LongSupplier remaining) {
@@ -173,8 +173,9 @@ public final class Handler implements RequestStreamHandler, Resource {
      * Encodes the reply in the event's shape and writes it, after checking its size against what the event's caller
      * takes (a 413 saying what to change replaces an answer that would not get through), and logs the line.
      */
-    private void finish(OutputStream output, Reply reply, HttpEvent http, String requestId, int texts, long start)
+    private void finish(OutputStream output, Reply reply, HttpEvent http, Context context, int texts, long start)
             throws IOException {
+        String requestId = context == null ? null : context.getAwsRequestId();
         EventKind kind = http == null ? EventKind.DIRECT : http.kind();
         byte[] response = encode(http, reply);
         RequestException tooLarge = ResponseSize.check(kind, response.length, texts, reply);
@@ -182,7 +183,7 @@ public final class Handler implements RequestStreamHandler, Resource {
             reply = Service.refuse(tooLarge, requestId);
             response = encode(http, reply);
         }
-        log.write(requestId, kind, reply, texts, System.nanoTime() - start);
+        log.write(context, kind, reply, texts, System.nanoTime() - start, restored);
         restored = false;
         if (http == null && reply.status() >= 500) {
             throw new ModelFailedException(new String(reply.body(), StandardCharsets.UTF_8));
