@@ -8,7 +8,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import lambert.base.json.Json;
 import lambert.lambda.events.EventKind;
 import lambert.runtime.Predictions;
@@ -41,7 +40,8 @@ final class InvocationLog {
     private final String functionName;
     private final int memoryMb;
     private final String traceAtInit;
-    private final AtomicBoolean first = new AtomicBoolean(true);
+    /** Lambda runs one invocation at a time per environment; a plain flag (no atomic class at the cold start). */
+    private volatile boolean first = true;
 
     /**
      * @param env the process environment: {@code LAMBERT_METRICS} ({@code off} or {@code emf}),
@@ -83,7 +83,8 @@ final class InvocationLog {
      * @param restored whether this is the first invocation after a SnapStart restore (a cold start too)
      */
     void write(Context context, EventKind kind, Reply reply, int texts, long totalNanos, boolean restored) {
-        boolean cold = first.getAndSet(false) || restored;
+        boolean cold = first || restored;
+        first = false;
         if (level == Settings.LogLevel.OFF || (level == Settings.LogLevel.WARN && reply.ok() && !emf)) {
             return;
         }
