@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import lambert.runtime.api.Classifier;
 import lambert.runtime.api.Embeddings;
 import lambert.runtime.api.Label;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -51,17 +49,8 @@ class LibraryApiTest {
         minilm.close();
     }
 
-    /** Pairs and their published cosine similarity (sentence-transformers documentation). */
-    static Stream<Arguments> published() {
-        return Stream.of(
-                Arguments.of("The new movie is awesome", "The new movie is so great", 0.8939),
-                Arguments.of("The new movie is awesome", "The dog plays in the garden", 0.0543),
-                Arguments.of("A man is playing guitar", "A woman watches TV", -0.0327),
-                Arguments.of("The weather is lovely today.", "It's so sunny outside!", 0.6660));
-    }
-
     @ParameterizedTest
-    @MethodSource("published")
+    @MethodSource("lambert.runtime.testing.TestModels#minilmPublishedSimilarities")
     void embed_matchesPublishedSimilarity(String a, String b, double expected) {
         assertThat(Embeddings.similarity(minilm.embed(a), minilm.embed(b))).isCloseTo(expected, within(0.002));
     }
