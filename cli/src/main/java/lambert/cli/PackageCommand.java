@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
             "Writes function.json next to the zip and prints a size report against Lambda's limits."})
 final class PackageCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "B",
-            description = "A bundle folder, a Hugging Face folder, or a built-in model: minilm, minilm-int8.")
+            description = "A bundle folder, a Hugging Face folder, or a built-in model: minilm, minilm-int8, bge-small-en, e5-small.")
     String model;
 
     @Mixin

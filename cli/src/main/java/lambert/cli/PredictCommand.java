@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
             "Texts come from the arguments, from --file (one per line), or from standard input."})
 final class PredictCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "M",
-            description = "A bundle folder, a Hugging Face folder, or a built-in model: minilm, minilm-int8.")
+            description = "A bundle folder, a Hugging Face folder, or a built-in model: minilm, minilm-int8, bge-small-en, e5-small.")
     String model;
 
     @Option(names = "--file", paramLabel = "FILE", description = "Read texts from FILE, one per line ('-' for stdin).")

