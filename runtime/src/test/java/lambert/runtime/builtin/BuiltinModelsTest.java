@@ -120,6 +120,26 @@ class BuiltinModelsTest {
         assertThat(home.resolve("models").resolve("absent")).doesNotExist();
     }
 
+    @Test
+    void materialise_modelMadeByARecipeIsFoundNotMadeAndNamesItsSource() {
+        // minilm-int8 is quantised by the toolkit; the runtime carries no quantiser, so it says where to make it
+        assertThat(BuiltinModel.MINILM_INT8.recipe().source()).isEqualTo(BuiltinModel.MINILM);
+        assertThatThrownBy(() -> new BuiltinModels(home).materialise(BuiltinModel.MINILM_INT8))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("is made from minilm by lambert's quantiser")
+                .hasMessageContaining(home.resolve("models").resolve("minilm-int8-blockwise32-l4-r1").toString());
+        assertThat(home.resolve("models").resolve("minilm-int8-blockwise32-l4-r1")).doesNotExist();
+    }
+
+    @Test
+    void folder_madeModelIsNamedByItsRecipe() {
+        BuiltinModels cache = new BuiltinModels(home);
+        assertThat(cache.folder(BuiltinModel.MINILM_INT8).getFileName().toString())
+                .isEqualTo("minilm-int8-" + BuiltinModel.MINILM_INT8.recipe().id());
+        assertThat(cache.folder(BuiltinModel.MINILM_INT8_EXPORT).getFileName().toString())
+                .isEqualTo("minilm-int8-export");
+    }
+
     /** The export run directly: DJL's tokenizer, ONNX Runtime's session, pooling and normalising by hand. */
     private static List<float[]> reference(BuiltinModel builtin, List<String> texts) throws Exception {
         Path tokenizerFile = Files.createTempFile("reference-tokenizer", ".json");
