@@ -95,23 +95,8 @@ class BatchCommandTest {
         byte[] matrix = Files.readAllBytes(npy);
         ByteBuffer data = ByteBuffer.wrap(matrix, 128, matrix.length - 128).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(new String(matrix, 10, 118, StandardCharsets.US_ASCII)).contains("'shape': (5000, 384)");
-        double worst = 0;
-        for (int from = 0; from < 5000; from += 64) {
-            List<String> batch = texts.subList(from, Math.min(5000, from + 64));
-            var predictions = handler.model().predict(batch, Parameters.defaults()).predictions();
-            for (int i = 0; i < batch.size(); i++) {
-                float[] expected = ((Embedding) predictions.get(i)).vector();
-                Map<?, ?> line = (Map<?, ?>) Json.parse(lines.get(from + i).getBytes(StandardCharsets.UTF_8));
-                assertThat(line.get("line")).isEqualTo((long) (from + i + 1));
-                List<?> got = (List<?>) line.get("embedding");
-                assertThat(got).hasSize(384);
-                for (int j = 0; j < 384; j++) {
-                    float v = ((Number) got.get(j)).floatValue();
-                    assertThat(data.getFloat()).isEqualTo(v);
-                    worst = Math.max(worst, Math.abs(v - expected[j]));
-                }
-            }
-        }
+        ByteBuffer expectedNpy = data;
+        double worst = worstDifference(texts, lines, 64, v -> assertThat(expectedNpy.getFloat()).isEqualTo(v));
         // the same texts in the same requests of 64: the same micro-batches, so the same floats
         assertThat(worst).isZero();
     }
@@ -131,9 +116,21 @@ class BatchCommandTest {
         assertThat(out.toString()).contains("300 accounted for: 300 done, 0 rejected");
         List<String> lines = Files.readAllLines(jsonl);
         assertThat(lines).hasSize(300);
+        double worst = worstDifference(texts, lines, 32, v -> { });
+        // the same model, the same requests of 32, the same CPU: the function answers what the model answers here
+        assertThat(worst).isLessThanOrEqualTo(1e-6);
+    }
+
+    /**
+     * The largest difference between the JSONL answers and the model's own vectors for the same texts in the same
+     * requests of {@code perRequest}; checks each line's number and size, and hands every answered float, in order,
+     * to {@code eachFloat}.
+     */
+    private static double worstDifference(List<String> texts, List<String> lines, int perRequest,
+            java.util.function.Consumer<Float> eachFloat) throws Exception {
         double worst = 0;
-        for (int from = 0; from < 300; from += 32) {
-            List<String> batch = texts.subList(from, Math.min(300, from + 32));
+        for (int from = 0; from < texts.size(); from += perRequest) {
+            List<String> batch = texts.subList(from, Math.min(texts.size(), from + perRequest));
             var predictions = handler.model().predict(batch, Parameters.defaults()).predictions();
             for (int i = 0; i < batch.size(); i++) {
                 float[] expected = ((Embedding) predictions.get(i)).vector();
@@ -142,12 +139,13 @@ class BatchCommandTest {
                 List<?> got = (List<?>) line.get("embedding");
                 assertThat(got).hasSize(384);
                 for (int j = 0; j < 384; j++) {
-                    worst = Math.max(worst, Math.abs(((Number) got.get(j)).floatValue() - expected[j]));
+                    float v = ((Number) got.get(j)).floatValue();
+                    eachFloat.accept(v);
+                    worst = Math.max(worst, Math.abs(v - expected[j]));
                 }
             }
         }
-        // the same model, the same requests of 32, the same CPU: the function answers what the model answers here
-        assertThat(worst).isLessThanOrEqualTo(1e-6);
+        return worst;
     }
 
     @Test
