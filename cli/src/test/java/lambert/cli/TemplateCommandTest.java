@@ -167,6 +167,27 @@ class TemplateCommandTest {
     }
 
     @Test
+    void template_osOnlyRuntimeIsWrittenAndRefusesSnapStart() throws Exception {
+        // A provided.al2023 package (its JVM options are in its bootstrap, so no JAVA_TOOL_OPTIONS): SnapStart is for
+        // Lambda's managed runtimes only, so the template would fail at deploy time; refused here, nothing written.
+        Files.write(dir.resolve("build/function.json"), new FunctionConfig(FunctionConfig.HANDLER, "provided.al2023",
+                "x86_64", 1769, 30, Map.of(), "ab", "q83vEjRWeJA=", 4, 4, "all-MiniLM-L6-v2-int8", "0.1.0", List.of())
+                .toJson());
+        Path template = dir.resolve("template.yaml");
+        assertThat(run("template", "--package", zip.toString(), "--out", template.toString(), "--snapstart"))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString().trim()).contains("snapstart works on Lambda's managed runtimes only")
+                .endsWith("provided.al2023").doesNotContain("\n").doesNotContain("Exception");
+        assertThat(template).doesNotExist();
+        assertThat(run("template", "--package", zip.toString(), "--out", template.toString())).isZero();
+        Map<String, Object> p = map(map(map(parse(template).get("Resources")).get("LambertFunction"))
+                .get("Properties"));
+        checkAgainstDocumentedProperties(p);
+        assertThat(p).containsEntry("Runtime", "provided.al2023").containsEntry("Architectures", List.of("x86_64"))
+                .doesNotContainKeys("SnapStart", "Environment");
+    }
+
+    @Test
     void template_amazonLinux2RuntimeIsRefusedNamingTheLibraryAndWhatWorks() throws Exception {
         config("x86_64", 1769, Map.of(), List.of(new NativeRequirement("native/libtokenizers.so",
                 DottedVersion.parse("2.34"), DottedVersion.parse("3.4"))));
@@ -206,9 +227,10 @@ class TemplateCommandTest {
         assertThat(properties.keySet()).contains("CodeUri", "Runtime", "Handler", "Architectures", "MemorySize",
                 "Timeout");
         // Lambda's Java runtime identifiers (AWS Lambda developer guide, "Building Lambda functions with Java"; the
-        // Amazon Linux 2023 builds of 8, 11 and 17 of July 2026)
+        // Amazon Linux 2023 builds of 8, 11 and 17 of July 2026) and its OS-only ones ("When to use Lambda's OS-only
+        // runtimes")
         assertThat(Set.of("java25", "java21", "java17", "java11", "java8.al2", "java17.al2023", "java11.al2023",
-                "java8.al2023")).contains((String) properties.get("Runtime"));
+                "java8.al2023", "provided.al2023", "provided.al2")).contains((String) properties.get("Runtime"));
         for (Object a : (List<?>) properties.get("Architectures")) {
             assertThat(a).isIn("x86_64", "arm64");
         }

@@ -3,6 +3,9 @@ package lambert.toolkit.aws;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import lambert.toolkit.BadInputException;
+import lambert.toolkit.packaging.LambdaRuntime;
+import lambert.toolkit.template.SamTemplate;
 
 /**
  * What {@code lambert deploy} should leave in the account: the function's code and configuration, its
@@ -45,6 +48,9 @@ public record DeploySpec(Path zip, String function, String runtime, String handl
 
     public DeploySpec {
         environment = new TreeMap<>(environment);
+        if (Boolean.TRUE.equals(snapStart) && LambdaRuntime.osOnly(runtime)) {
+            throw BadInputException.of(SamTemplate.SNAPSTART_OS_ONLY + runtime, "snapstart");
+        }
     }
 
     /** The name of the role lambert creates when no {@code --role} is given. */

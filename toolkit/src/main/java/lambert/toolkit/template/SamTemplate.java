@@ -73,6 +73,9 @@ public record SamTemplate(String logicalId, String functionName, String descript
                     + "starts restored from a snapshot) or provisioned concurrency (paid by the hour, no cold starts)", "snapstart",
                     "provisioned");
         }
+        if (snapStart && LambdaRuntime.osOnly(runtime)) {
+            throw BadInputException.of(SNAPSTART_OS_ONLY + runtime, "snapstart");
+        }
         if (snapStart && ephemeralStorageMb > LambdaLimits.DEFAULT_EPHEMERAL_STORAGE_MB) {
             throw BadInputException.of("snapstart supports ephemeral storage up to "
                     + LambdaLimits.DEFAULT_EPHEMERAL_STORAGE_MB + " MB, found " + ephemeralStorageMb + " MB", "snapstart");
@@ -82,6 +85,10 @@ public record SamTemplate(String logicalId, String functionName, String descript
                     + "not only digits (Lambda's rule for alias names), found \"" + alias + "\"", "alias");
         }
     }
+
+    /** Why SnapStart is refused on an OS-only runtime; the runtime's name follows. */
+    public static final String SNAPSTART_OS_ONLY = "snapstart works on Lambda's managed runtimes only (Java 11 and "
+            + "later), not on OS-only runtimes: package for java21 to use SnapStart, or leave it off for ";
 
     /** The template as a tree of maps and lists, in the order it is written. */
     public Map<String, Object> tree() {
