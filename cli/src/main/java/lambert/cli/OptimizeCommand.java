@@ -14,6 +14,7 @@ import lambert.runtime.session.EngineOptions;
 import lambert.runtime.session.Optimization;
 import lambert.toolkit.models.DerivedBundle;
 import lambert.toolkit.models.ModelResolver;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -42,6 +43,12 @@ final class OptimizeCommand implements Callable<Integer> {
             description = "BASIC or EXTENDED (default: ${DEFAULT-VALUE}); never the machine-specific ALL.")
     Optimizer.Level level;
 
+    @Option(names = "--format", paramLabel = "F", defaultValue = "onnx",
+            description = {"onnx (default) or ort: ONNX Runtime's own format (model.ort), which a session maps and "
+                + "uses in place (fastest load); only this lambert's ONNX Runtime reads it, and quantize/convert "
+                + "do not."})
+    String format;
+
     @Mixin
     ForceMixin force;
 
@@ -53,17 +60,23 @@ final class OptimizeCommand implements Callable<Integer> {
         ModelBundle source = ModelBundle.open(new ModelResolver(ModelResolver.defaultHome()).resolve(model));
         DerivedBundle.requireWritable(out, force.force());
         Manifest manifest = DerivedBundle.manifestOf(source);
+        String modelFile = switch (format) {
+            case "onnx" -> "model.onnx";
+            case "ort" -> "model" + Optimizer.ORT_FORMAT_SUFFIX;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--format must be onnx or ort, not " + format);
+        };
         Terminal t = Terminal.of(spec);
         t.progress("optimising at " + level.id());
-        Path temp = Files.createTempFile("lambert-optimized", ".onnx");
+        Path temp = Files.createTempFile("lambert-optimized", modelFile.substring(modelFile.indexOf('.')));
         try {
             Optimizer.optimize(source.modelPath(), temp, level);
-            ModelBundle written = DerivedBundle.write(out, manifest.withOptimization(level.id(), "model.onnx"), temp,
+            ModelBundle written = DerivedBundle.write(out, manifest.withOptimization(level.id(), modelFile), temp,
                     source, force.force());
             double before = bestLoadMs(source, Optimization.ALL);
             double after = bestLoadMs(written, Optimization.AUTO);
             t.clearProgress();
-            t.line(t.bold(written.dir().toString()) + "  optimised at " + level.id());
+            t.line(t.bold(written.dir().toString()) + "  optimised at " + level.id() + ", " + modelFile);
             t.line(String.format(Locale.ROOT, "  model load, best of 3: %.0f ms raw with full optimisation -> %.0f ms "
                     + "pre-optimised (%.2fx)", before, after, after / before));
             t.line(t.dim("  check it answers the same: ./lambert verify --reference " + model + " --candidate " + out));

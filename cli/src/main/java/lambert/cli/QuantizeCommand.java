@@ -16,6 +16,7 @@ import lambert.runtime.ModelOptions;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.bundle.Task;
+import lambert.runtime.session.OnnxSession;
 import lambert.toolkit.models.DerivedBundle;
 import lambert.toolkit.models.ModelResolver;
 import lambert.toolkit.verify.Verifier;
@@ -95,6 +96,10 @@ final class QuantizeCommand implements Callable<Integer> {
             options = new QuantizeOptions(!perTensor, !noEmbeddings, method, blockSize, accuracyLevel);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+        if (OnnxSession.isOrtFormat(source.modelPath())) {
+            throw new UsageException(source.modelPath() + " is in ONNX Runtime's own format, which only runs: give "
+                    + "the ONNX bundle it was made from (lambert optimize --format ort writes it last)");
         }
         Manifest manifest = DerivedBundle.manifestOf(source);
         Terminal t = Terminal.of(spec);

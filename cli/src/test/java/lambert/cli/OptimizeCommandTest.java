@@ -38,6 +38,47 @@ class OptimizeCommandTest {
     }
 
     @Test
+    void optimize_ortFormatWritesModelOrtThatAnswersAsTheOnnxExport() throws Exception {
+        Path out = dir.resolve("ort");
+        assertThat(run("optimize", "--model", TestModels.minilmInt8().toString(), "--out", out.toString(),
+                "--format", "ort")).isEqualTo(0);
+        ModelBundle bundle = ModelBundle.open(out);
+        assertThat(bundle.manifest().modelFile()).isEqualTo("model.ort");
+        assertThat(Files.isRegularFile(out.resolve("model.ort"))).isTrue();
+        assertThat(Files.exists(out.resolve("model.onnx"))).isFalse();
+        try (Model original = Model.open(TestModels.minilmInt8(), ModelOptions.defaults());
+                Model optimised = Model.open(bundle, ModelOptions.defaults())) {
+            VerifyReport r = Verifier.compare(original, optimised, VerifyTexts.builtIn().subList(0, 100), 1);
+            assertThat(Thresholds.converted().failures(r)).isEmpty();
+        }
+    }
+
+    @Test
+    void quantize_ortFormatBundleIsRefusedNamingTheFormat() throws Exception {
+        Path ort = dir.resolve("ort");
+        assertThat(run("optimize", "--model", TestModels.minilm().toString(), "--out", ort.toString(), "--format",
+                "ort")).isEqualTo(0);
+        StringWriter err = new StringWriter();
+        CommandLine cli = Lambert.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("quantize", "--model", ort.toString(), "--out", dir.resolve("q").toString()))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("model.ort").contains("ONNX Runtime's own format");
+        assertThat(dir.resolve("q")).doesNotExist();
+    }
+
+    @Test
+    void optimize_unknownFormatIsABadArgument() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Lambert.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("optimize", "--model", TestModels.minilmInt8().toString(), "--out",
+                dir.resolve("x").toString(), "--format", "tflite")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("--format").contains("tflite");
+    }
+
+    @Test
     void optimize_existingOutputIsKeptWithoutForce() throws Exception {
         Path out = Files.createDirectories(dir.resolve("taken"));
         Files.writeString(out.resolve("keep.txt"), "mine");

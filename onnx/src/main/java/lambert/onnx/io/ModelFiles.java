@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import lambert.base.io.PartialFiles;
+import lambert.onnx.optimize.Optimizer;
 import lambert.onnx.proto.Onnx;
 
 /**
@@ -29,6 +30,10 @@ public final class ModelFiles {
 
     /** Reads a model; a file that is not an ONNX model gives an {@link IOException} saying so. */
     public static Onnx.Model read(Path file) throws IOException {
+        if (file.getFileName().toString().endsWith(Optimizer.ORT_FORMAT_SUFFIX)) {
+            throw new IOException(file + " is in ONNX Runtime's own format, which only runs: give the ONNX bundle it "
+                    + "was made from (lambert optimize --format ort writes it last)");
+        }
         try (InputStream in = Files.newInputStream(file)) {
             CodedInputStream coded = CodedInputStream.newInstance(in);
             coded.setSizeLimit(MAX_BYTES);

@@ -16,6 +16,12 @@ import lambert.base.io.PartialFiles;
  * embed layer norm, GELU, bias-GELU) give a file that runs on any CPU; the layout transforms of the
  * "all" level are specific to the machine that made them and are never saved.
  *
+ * <p>An output named {@code *.ort} is written in ONNX Runtime's own format (a flatbuffer a session can be built
+ * on without parsing or optimising, and whose weights it uses in place; see {@code OnnxSession}). That format is
+ * read only by the ONNX Runtime version that wrote it, and ONNX Runtime 1.24 does not write it byte for byte
+ * the same twice (the order of some tables changes between runs), so a reproducible build keeps the file it
+ * made once.
+ *
  * <pre>{@code
  * Optimizer.optimize(Path.of("model.onnx"), Path.of("optimized.onnx"), Optimizer.Level.EXTENDED);
  * }</pre>
@@ -34,9 +40,15 @@ public final class Optimizer {
         }
     }
 
+    /** The file name ending that selects ONNX Runtime's own format for the output. */
+    public static final String ORT_FORMAT_SUFFIX = ".ort";
+
     private Optimizer() {}
 
-    /** Writes {@code in} optimised at {@code level} to {@code out} (temp file, then move). */
+    /**
+     * Writes {@code in} optimised at {@code level} to {@code out} (temp file, then move), in ONNX Runtime's own
+     * format when {@code out} ends with {@link #ORT_FORMAT_SUFFIX}, else as ONNX.
+     */
     public static void optimize(Path in, Path out, Level level) throws IOException {
         Path target = out.toAbsolutePath();
         Files.createDirectories(target.getParent());
@@ -47,6 +59,9 @@ public final class Optimizer {
                 options.setOptimizationLevel(level == Level.BASIC ? OrtSession.SessionOptions.OptLevel.BASIC_OPT
                         : OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);
                 options.setOptimizedModelFilePath(temp.toString());
+                if (target.getFileName().toString().endsWith(ORT_FORMAT_SUFFIX)) {
+                    options.addConfigEntry("session.save_model_format", "ORT");
+                }
                 options.setIntraOpNumThreads(1);
                 env.createSession(in.toString(), options).close();
             } catch (OrtException e) {

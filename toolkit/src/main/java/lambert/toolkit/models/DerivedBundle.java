@@ -14,6 +14,7 @@ import lambert.runtime.ModelOptions;
 import lambert.runtime.bundle.BundleWriter;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.ModelBundle;
+import lambert.runtime.session.OnnxSession;
 
 /**
  * A bundle made from another one by a build step (optimize, quantize): its source's complete manifest
@@ -40,10 +41,12 @@ public final class DerivedBundle {
     /** Writes {@code model} and the source's tokenizer as a new bundle with {@code manifest}. */
     public static ModelBundle write(Path out, Manifest manifest, Path model, ModelBundle source, boolean force)
             throws IOException {
+        String modelFile = OnnxSession.isOrtFormat(Path.of(manifest.modelFile()))
+                ? "model" + OnnxSession.ORT_FORMAT_SUFFIX : "model.onnx";
         Map<String, BundleWriter.Source> files = new LinkedHashMap<>();
-        files.put("model.onnx", BundleWriter.file(model));
+        files.put(modelFile, BundleWriter.file(model));
         files.put("tokenizer.json", BundleWriter.file(source.tokenizerPath()));
-        return BundleWriter.write(out, manifest.withOptimization(manifest.optimization(), "model.onnx")
+        return BundleWriter.write(out, manifest.withOptimization(manifest.optimization(), modelFile)
                 .withTokenizer("tokenizer.json"), files, force);
     }
 
