@@ -17,6 +17,7 @@ import lambert.runtime.bundle.Checksums;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.bundle.Version;
+import lambert.runtime.session.OnnxSession;
 import lambert.runtime.tokenize.WordPieceTokenizer;
 
 /**
@@ -93,16 +94,19 @@ public final class Packager {
                 items.add(ZipWriter.entry("native/" + lib[1], source, lib[0]));
             }
         }
-        Manifest packaged = new Manifest(complete.name(), complete.task(), "model.onnx", "tokenizer.json",
+        // A model in ONNX Runtime's own format keeps its name: the session maps it instead of parsing it.
+        String modelFile = OnnxSession.isOrtFormat(bundle.modelPath()) ? "model" + OnnxSession.ORT_FORMAT_SUFFIX
+                : "model.onnx";
+        Manifest packaged = new Manifest(complete.name(), complete.task(), modelFile, "tokenizer.json",
                 complete.maxLength(), complete.pooling(), complete.normalize(), complete.labels(),
                 complete.multiLabel(), complete.inputs(), complete.output(), complete.outputSize(),
                 complete.vocabSize(), complete.quantization(), complete.optimization(), Map.of(), Map.of(),
                 complete.lambertVersion())
-                .withHashes(Map.of("model.onnx", Checksums.sha256(bundle.modelPath()),
+                .withHashes(Map.of(modelFile, Checksums.sha256(bundle.modelPath()),
                                 "tokenizer.json", Checksums.sha256(bundle.tokenizerPath())),
-                        Map.of("model.onnx", Checksums.crc32(bundle.modelPath()),
+                        Map.of(modelFile, Checksums.crc32(bundle.modelPath()),
                                 "tokenizer.json", Checksums.crc32(bundle.tokenizerPath())));
-        items.add(ZipWriter.file("model/model.onnx", bundle.modelPath()));
+        items.add(ZipWriter.file("model/" + modelFile, bundle.modelPath()));
         items.add(ZipWriter.file("model/tokenizer.json", bundle.tokenizerPath()));
         items.add(ZipWriter.bytes("model/" + Manifest.FILE_NAME, packaged.toJson()));
 

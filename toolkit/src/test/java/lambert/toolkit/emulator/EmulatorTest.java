@@ -33,6 +33,8 @@ import lambert.runtime.tokenize.TextTokenizer;
 import lambert.toolkit.verify.Verifier;
 import lambert.toolkit.verify.VerifyReport;
 import lambert.toolkit.verify.VerifyTexts;
+import lambert.onnx.optimize.Optimizer;
+import lambert.toolkit.models.DerivedBundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -248,6 +250,32 @@ class EmulatorTest {
             assertThat(r.texts()).isEqualTo(24);
             assertThat(r.minCosine()).isGreaterThan(0.99999);
             assertThat(Thresholds.platform(true).failures(r)).isEmpty();
+        }
+    }
+
+    /**
+     * A bundle whose model is in ONNX Runtime's own format (written by lambert's optimiser) is packaged as
+     * {@code model/model.ort}, which the function maps, and answers as the ONNX bundle it was made from.
+     */
+    @Test
+    void emulate_packageOfAnOrtFormatBundleAnswersAsTheOnnxBundle() throws Exception {
+        Path ort = dir.resolve("saved.ort");
+        Optimizer.optimize(TestModels.minilmInt8().resolve("model.onnx"), ort, Optimizer.Level.EXTENDED);
+        ModelBundle source = ModelBundle.open(TestModels.minilmInt8());
+        ModelBundle ortBundle = DerivedBundle.write(dir.resolve("ort-bundle"), DerivedBundle.manifestOf(source)
+                .withOptimization("extended", "model.ort"), ort, source, false);
+        PackageReport packaged = Packager.build(ortBundle, CpuArch.X86_64, dir.resolve("ort/function.zip"));
+        try (ZipFile zip = new ZipFile(packaged.zip().toFile())) {
+            assertThat(zip.getEntry("model/model.ort")).isNotNull();
+            assertThat(zip.getEntry("model/model.onnx")).isNull();
+        }
+        try (Model model = Model.open(TestModels.minilmInt8(), ModelOptions.defaults());
+                Answers bundle = Answers.of(model);
+                Answers function = new PackageAnswers(packaged.zip(), new Emulator(packaged.zip(),
+                        FunctionConfig.HANDLER, Map.of(), 1769, 30, l -> { }, RuntimeJars.locate()))) {
+            VerifyReport r = Verifier.compare(bundle, function, VerifyTexts.spread(8), 3);
+            assertThat(r.texts()).isEqualTo(8);
+            assertThat(r.minCosine()).isGreaterThan(0.99999);
         }
     }
 
