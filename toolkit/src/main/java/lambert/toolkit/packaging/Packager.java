@@ -53,6 +53,17 @@ public final class Packager {
      */
     public static PackageReport build(ModelBundle bundle, CpuArch arch, String runtime, Path out)
             throws IOException {
+        return build(bundle, arch, runtime, true, out);
+    }
+
+    /**
+     * As {@link #build(ModelBundle, CpuArch, String, Path)}; with {@code preOptimize}, a model not saved optimised
+     * already ships optimised by ONNX Runtime at the portable level when that answers exactly as the raw file
+     * ({@link PreOptimizedModel}: the function's session then opens it with no optimisation, a shorter INIT); without,
+     * the bundle's file ships as it is.
+     */
+    public static PackageReport build(ModelBundle bundle, CpuArch arch, String runtime, boolean preOptimize, Path out)
+            throws IOException {
         Map<String, Path> jars = FunctionJars.locate();
         // A tokenizer the pure-Java one reproduces needs no libtokenizers.so (15 MB, and glibc 2.34).
         boolean nativeTokenizer = !WordPieceTokenizer.supports(bundle.tokenizerPath());
@@ -67,49 +78,71 @@ public final class Packager {
         }
         LambdaRuntime checked = LambdaRuntime.check(runtime, natives, custom);
         CustomRuntime.Jdk jdk = custom ? CustomRuntime.findJdk(System.getenv()) : null;
-        Manifest complete;
-        try (Model model = Model.open(bundle, ModelOptions.defaults())) {
-            complete = model.manifest();
-        }
-        List<ZipWriter.Item> items = new ArrayList<>();
-        long naiveZip = 0;
-        long naiveUnzipped = 0;
-        for (Map.Entry<String, Path> jar : jars.entrySet()) {
-            String name = jar.getKey();
-            Path source = jar.getValue();
-            long original = Files.isDirectory(source) ? 0 : Files.size(source);
-            naiveZip += original;
-            naiveUnzipped += original;
-            if (!JarRules.ship(name)) {
-                continue;
-            }
-            byte[] pruned = ZipWriter.rewriteJar(source, entry -> JarRules.keep(name, entry, arch));
-            items.add(ZipWriter.bytes("lib/" + name, pruned));
-            if (Files.isDirectory(source)) {
-                naiveZip += pruned.length;
-                naiveUnzipped += pruned.length;
-            }
-            for (String[] lib : JarRules.natives(name, arch, nativeTokenizer)) {
-                items.add(ZipWriter.entry("native/" + lib[1], source, lib[0]));
-            }
-        }
-        Manifest packaged = new Manifest(complete.name(), complete.task(), "model.onnx", "tokenizer.json",
-                complete.maxLength(), complete.pooling(), complete.normalize(), complete.labels(),
-                complete.multiLabel(), complete.inputs(), complete.output(), complete.outputSize(),
-                complete.vocabSize(), complete.quantization(), complete.optimization(), Map.of(), Map.of(),
-                complete.lambertVersion())
-                .withHashes(Map.of("model.onnx", Checksums.sha256(bundle.modelPath()),
-                                "tokenizer.json", Checksums.sha256(bundle.tokenizerPath())),
-                        Map.of("model.onnx", Checksums.crc32(bundle.modelPath()),
-                                "tokenizer.json", Checksums.crc32(bundle.tokenizerPath())));
-        items.add(ZipWriter.file("model/model.onnx", bundle.modelPath()));
-        items.add(ZipWriter.file("model/tokenizer.json", bundle.tokenizerPath()));
-        items.add(ZipWriter.bytes("model/" + Manifest.FILE_NAME, packaged.toJson()));
-
         Path target = out.toAbsolutePath();
         Files.createDirectories(target.getParent());
         // Ctrl-C leaves no partial file (PartialFiles); the zip writer opens it without CREATE.
         try (PartialFiles partials = PartialFiles.open("lambert-package")) {
+            Manifest complete;
+            try (Model model = Model.open(bundle, ModelOptions.defaults())) {
+                complete = model.manifest();
+            }
+            // The model file shipped, the level it was saved at, and what the report says about it.
+            Path modelFile = bundle.modelPath();
+            String optimization = complete.optimization();
+            String modelLine;
+            if (complete.preOptimized()) {
+                modelLine = optimization + " (the bundle's file was saved optimised already)";
+            } else if (!preOptimize) {
+                modelLine = optimization + " (pre-optimisation turned off: the session optimises at every start)";
+            } else {
+                PreOptimizedModel.Result result = PreOptimizedModel.make(bundle, complete,
+                        partials.folderNextTo(target, ".model-").resolve("model.onnx"));
+                if (result.shipped()) {
+                    modelFile = result.file();
+                    optimization = result.level();
+                    modelLine = optimization + " (saved optimised by ONNX Runtime at package time; the same answers "
+                            + "as the raw file on " + PreOptimizedModel.CHECK_TEXTS + " texts, " + result.values()
+                            + " values)";
+                } else {
+                    modelLine = optimization + " (the file optimised at package time answered differently from the "
+                            + "raw one, by up to " + result.maxAbsDiff() + ", so the raw file ships)";
+                }
+            }
+            List<ZipWriter.Item> items = new ArrayList<>();
+            long naiveZip = 0;
+            long naiveUnzipped = 0;
+            for (Map.Entry<String, Path> jar : jars.entrySet()) {
+                String name = jar.getKey();
+                Path source = jar.getValue();
+                long original = Files.isDirectory(source) ? 0 : Files.size(source);
+                naiveZip += original;
+                naiveUnzipped += original;
+                if (!JarRules.ship(name)) {
+                    continue;
+                }
+                byte[] pruned = ZipWriter.rewriteJar(source, entry -> JarRules.keep(name, entry, arch));
+                items.add(ZipWriter.bytes("lib/" + name, pruned));
+                if (Files.isDirectory(source)) {
+                    naiveZip += pruned.length;
+                    naiveUnzipped += pruned.length;
+                }
+                for (String[] lib : JarRules.natives(name, arch, nativeTokenizer)) {
+                    items.add(ZipWriter.entry("native/" + lib[1], source, lib[0]));
+                }
+            }
+            Manifest packaged = new Manifest(complete.name(), complete.task(), "model.onnx", "tokenizer.json",
+                    complete.maxLength(), complete.pooling(), complete.normalize(), complete.labels(),
+                    complete.multiLabel(), complete.inputs(), complete.output(), complete.outputSize(),
+                    complete.vocabSize(), complete.quantization(), optimization, Map.of(), Map.of(),
+                    complete.lambertVersion())
+                    .withHashes(Map.of("model.onnx", Checksums.sha256(modelFile),
+                                    "tokenizer.json", Checksums.sha256(bundle.tokenizerPath())),
+                            Map.of("model.onnx", Checksums.crc32(modelFile),
+                                    "tokenizer.json", Checksums.crc32(bundle.tokenizerPath())));
+            items.add(ZipWriter.file("model/model.onnx", modelFile));
+            items.add(ZipWriter.file("model/tokenizer.json", bundle.tokenizerPath()));
+            items.add(ZipWriter.bytes("model/" + Manifest.FILE_NAME, packaged.toJson()));
+
             if (custom) {
                 Path work = partials.folderNextTo(target);
                 Map<String, Long> libs = new java.util.TreeMap<>();
@@ -158,7 +191,7 @@ public final class Packager {
             Files.write(configTemp, function.toJson(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             PartialFiles.replace(configTemp, config);
             return new PackageReport(target, config, zipBytes, unzipped, entries, naiveZip, naiveUnzipped, sha,
-                    checked.id(), natives);
+                    checked.id(), natives, modelLine);
         }
     }
 
