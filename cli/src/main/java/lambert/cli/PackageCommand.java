@@ -55,6 +55,11 @@ final class PackageCommand implements Callable<Integer> {
             description = "The zip to write (default: ${DEFAULT-VALUE}); replaced if it exists.")
     Path out;
 
+    @Option(names = "--no-pre-optimize", description = "Ship the model file as it is instead of saved optimised by "
+            + "ONNX Runtime at package time (which the function then loads with no optimisation: a shorter INIT; it "
+            + "ships only when it answers exactly as the raw file).")
+    boolean noPreOptimize;
+
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
@@ -70,7 +75,7 @@ final class PackageCommand implements Callable<Integer> {
         PackageReport report;
         try {
             report = Packager.build(ModelBundle.open(new ModelResolver(ModelResolver.defaultHome()).resolve(model)),
-                    architecture, runtime, out);
+                    architecture, runtime, !noPreOptimize, out);
         } catch (PackageTooLargeException e) {
             t.clearProgress();
             throw new CheckFailedException(e.getMessage());
@@ -97,6 +102,7 @@ final class PackageCommand implements Callable<Integer> {
                 + "saved %s unzipped (%.0f%%)", Format.mb(report.naiveZipBytes()), Format.mb(report.naiveUnzippedBytes()),
                 Format.mb(saved), 100.0 * saved / report.naiveUnzippedBytes()));
         t.line("  runtime   " + runtimeLine(report));
+        t.line("  model     optimisation " + report.modelOptimization());
         t.line("  sha256    " + report.sha256());
         t.line("  config    " + report.config() + "  (handler, runtime, architecture, memory, environment)");
         return ExitCodes.OK;
@@ -149,6 +155,7 @@ final class PackageCommand implements Callable<Integer> {
             g.writeBooleanField("direct_upload", r.zipBytes() <= PackageReport.DIRECT_UPLOAD_LIMIT);
             g.writeStringField("sha256", r.sha256());
             g.writeStringField("runtime", r.runtime());
+            g.writeStringField("model_optimization", r.modelOptimization());
             g.writeArrayFieldStart("native_libraries");
             for (NativeRequirement lib : r.nativeLibraries()) {
                 FunctionConfig.writeNative(g, lib);

@@ -50,6 +50,13 @@ public class PackageMojo extends LambertMojo {
     @Parameter(property = "lambert.out", defaultValue = "${project.build.directory}/lambert/function.zip")
     File out;
 
+    /**
+     * Ship the model saved optimised by ONNX Runtime at package time, when it answers exactly as the raw file (the
+     * function then loads it with no optimisation: a shorter INIT); {@code false} ships the file as it is.
+     */
+    @Parameter(property = "lambert.preOptimize", defaultValue = "true")
+    boolean preOptimize = true;
+
     /** Attach the zip to the project (type {@code zip}, classifier {@link #classifier}). */
     @Parameter(property = "lambert.attach", defaultValue = "true")
     boolean attach;
@@ -90,13 +97,14 @@ public class PackageMojo extends LambertMojo {
         PackageReport report;
         try {
             report = Packager.build(ModelBundle.open(new ModelResolver(ModelResolver.defaultHome()).resolve(source)),
-                    architecture, runtime, out.toPath());
+                    architecture, runtime, preOptimize, out.toPath());
         } catch (UnsupportedRuntimeException e) {
             throw badParameter("<runtime> " + e.getMessage());
         }
         getLog().info("lambert: " + report.zip() + "  " + Megabytes.of(report.zipBytes()) + " zipped, "
                 + Megabytes.of(report.unzippedBytes()) + " unzipped (Lambda's limits: 50 MB to upload directly, 250 MB "
                 + "unzipped); sha256 " + report.sha256());
+        getLog().info("lambert: model optimisation " + report.modelOptimization());
         if (attach && project != null) {
             projectHelper.attachArtifact(project, "zip", classifier, out);
             getLog().info("lambert: attached as " + project.getArtifactId() + "-" + project.getVersion() + "-"

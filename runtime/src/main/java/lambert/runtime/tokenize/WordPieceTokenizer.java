@@ -1,16 +1,13 @@
 package lambert.runtime.tokenize;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import lambert.base.json.Json;
-import lambert.base.json.JsonException;
 import lambert.runtime.bundle.BundleException;
 
 /**
@@ -60,6 +57,14 @@ public final class WordPieceTokenizer implements TextTokenizer {
 
     private record Added(int[] codePoints, int id) {}
 
+    /** Longer added tokens first (a class, not a lambda: see {@link #codePoints}). */
+    private static final Comparator<Added> LONGEST_FIRST = new Comparator<>() {
+        @Override
+        public int compare(Added a, Added b) {
+            return Integer.compare(b.codePoints.length, a.codePoints.length);
+        }
+    };
+
     private record Special(long id, long typeId) {}
 
     private WordPieceTokenizer(Config config, int maxLength) {
@@ -86,9 +91,9 @@ public final class WordPieceTokenizer implements TextTokenizer {
      *     (the message says which part is not)
      */
     public static WordPieceTokenizer load(Path tokenizerJson, int maxLength) {
-        Map<?, ?> root = read(tokenizerJson);
+        TokenizerJsonFile.Contents contents = TokenizerJsonFile.read(tokenizerJson);
         Config config = new Config();
-        String reason = config.read(root);
+        String reason = config.read(contents);
         if (reason != null) {
             throw new BundleException("tokenizer " + tokenizerJson + " is not one the Java tokenizer reproduces: "
                     + reason + " (set " + SWITCH + "=native to use the Hugging Face library)");
@@ -98,14 +103,14 @@ public final class WordPieceTokenizer implements TextTokenizer {
 
     /** Like {@link #load}, but null when the file is not JSON or not a tokenizer this class reproduces. */
     static WordPieceTokenizer loadIfSupported(Path tokenizerJson, int maxLength) {
-        Map<?, ?> root;
+        TokenizerJsonFile.Contents contents;
         try {
-            root = read(tokenizerJson);
+            contents = TokenizerJsonFile.read(tokenizerJson);
         } catch (BundleException e) {
             return null; // the library's loader says what is wrong with the file, as it always has
         }
         Config config = new Config();
-        return config.read(root) == null ? create(config, maxLength, tokenizerJson) : null;
+        return config.read(contents) == null ? create(config, maxLength, tokenizerJson) : null;
     }
 
     /**
@@ -114,13 +119,13 @@ public final class WordPieceTokenizer implements TextTokenizer {
      * BERT WordPiece ones listed in the class description.
      */
     public static String unsupported(Map<?, ?> root) {
-        return new Config().read(root);
+        return new Config().read(new TokenizerJsonFile.Contents(root, null));
     }
 
     /** Whether the file {@code tokenizerJson} is readable JSON that this class reproduces exactly. */
     public static boolean supports(Path tokenizerJson) {
         try {
-            return unsupported(read(tokenizerJson)) == null;
+            return new Config().read(TokenizerJsonFile.read(tokenizerJson)) == null;
         } catch (BundleException e) {
             return false;
         }
@@ -133,22 +138,6 @@ public final class WordPieceTokenizer implements TextTokenizer {
                     + " leaves no room for its " + specials + " special tokens");
         }
         return new WordPieceTokenizer(config, maxLength);
-    }
-
-    private static Map<?, ?> read(Path file) {
-        Object root;
-        try {
-            root = Json.parse(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new BundleException("cannot read tokenizer " + file + ": " + e.getMessage(), e);
-        } catch (JsonException e) {
-            throw new BundleException("tokenizer " + file + " is " + e.getMessage(), e);
-        }
-        if (!(root instanceof Map<?, ?> map)) {
-            throw new BundleException("tokenizer " + file + " is a JSON " + Json.typeName(root)
-                    + "; expected an object (a Hugging Face tokenizer.json)");
-        }
-        return map;
     }
 
     @Override
@@ -185,7 +174,7 @@ public final class WordPieceTokenizer implements TextTokenizer {
             throw new IllegalStateException("the tokenizer is closed");
         }
         Texts.requireUnicode(text, index);
-        int[] cps = text.codePoints().toArray();
+        int[] cps = codePoints(text);
         int[] utf16 = new int[cps.length + 1]; // UTF-16 index of each code point, and of the end
         for (int i = 0, u = 0; i < cps.length; i++) {
             utf16[i] = u;
@@ -329,12 +318,33 @@ public final class WordPieceTokenizer implements TextTokenizer {
         }
     }
 
+    /**
+     * The code points of {@code text}, in a plain loop: no stream and no lambda to link in a cold JVM (the tokenizer
+     * loads and first runs during a function's INIT).
+     */
+    private static int[] codePoints(String text) {
+        int[] out = new int[text.length()];
+        int n = 0;
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            out[n++] = c;
+            i += Character.charCount(c);
+        }
+        return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
     /** Accent stripping and lower-casing of one code point; null when it stays as it is. */
     private int[] transform(int c) {
         int[] out = null;
         if (stripAccents && c >= 0x80) {
-            int[] decomposed = Normalizer.normalize(new String(Character.toChars(c)), Normalizer.Form.NFD).codePoints()
-                    .filter(x -> !CharClasses.isNonSpacingMark(x)).toArray();
+            int[] all = codePoints(Normalizer.normalize(new String(Character.toChars(c)), Normalizer.Form.NFD));
+            int kept = 0;
+            for (int x : all) {
+                if (!CharClasses.isNonSpacingMark(x)) {
+                    all[kept++] = x;
+                }
+            }
+            int[] decomposed = Arrays.copyOf(all, kept);
             if (decomposed.length != 1 || decomposed[0] != c) {
                 out = decomposed;
             }
@@ -438,22 +448,31 @@ public final class WordPieceTokenizer implements TextTokenizer {
         long sequenceTypeId;
         int vocabSize;
 
-        /** Reads {@code root}; the reason it is not supported, or null. */
-        String read(Map<?, ?> root) {
+        /** Reads {@code contents}; the reason it is not supported, or null. */
+        String read(TokenizerJsonFile.Contents contents) {
+            Map<?, ?> root = contents.root();
             if (!(root.get("model") instanceof Map<?, ?> model) || !"WordPiece".equals(model.get("type"))) {
                 return "its model is not WordPiece";
             }
-            if (!(model.get("vocab") instanceof Map<?, ?> words)) {
-                return "its WordPiece vocab is not an object of ids";
-            }
-            vocab = new HashMap<>(words.size() * 2);
             long highest = -1;
-            for (Map.Entry<?, ?> e : words.entrySet()) {
-                if (!(e.getValue() instanceof Number id) || id.longValue() < 0 || id.longValue() > Integer.MAX_VALUE) {
-                    return "the vocab's entry " + e.getKey() + " is not an id";
+            if (contents.vocab() != null) {
+                vocab = contents.vocab();
+                for (int id : vocab.values()) {
+                    highest = Math.max(highest, id);
                 }
-                vocab.put((String) e.getKey(), id.intValue());
-                highest = Math.max(highest, id.longValue());
+            } else {
+                if (!(model.get("vocab") instanceof Map<?, ?> words)) {
+                    return "its WordPiece vocab is not an object of ids";
+                }
+                vocab = new HashMap<>(words.size() * 2);
+                for (Map.Entry<?, ?> e : words.entrySet()) {
+                    if (!(e.getValue() instanceof Number id) || id.longValue() < 0
+                            || id.longValue() > Integer.MAX_VALUE) {
+                        return "the vocab's entry " + e.getKey() + " is not an id";
+                    }
+                    vocab.put((String) e.getKey(), id.intValue());
+                    highest = Math.max(highest, id.longValue());
+                }
             }
             Object unk = model.get("unk_token");
             if (!(unk instanceof String u) || !vocab.containsKey(u)) {
@@ -499,7 +518,7 @@ public final class WordPieceTokenizer implements TextTokenizer {
                 for (Added a : list) {
                     highest = Math.max(highest, a.id);
                 }
-                list.sort((a, b) -> b.codePoints.length - a.codePoints.length);
+                list.sort(LONGEST_FIRST);
             }
             vocabSize = (int) Math.min(Integer.MAX_VALUE, highest + 1);
             return readPostProcessor(root.get("post_processor"));
@@ -530,8 +549,13 @@ public final class WordPieceTokenizer implements TextTokenizer {
                 if (content.isEmpty()) {
                     continue;
                 }
-                int[] cps = content.codePoints().toArray();
-                added.computeIfAbsent(cps[0], k -> new ArrayList<>()).add(new Added(cps, id.intValue()));
+                int[] cps = codePoints(content);
+                List<Added> sameStart = added.get(cps[0]);
+                if (sameStart == null) {
+                    sameStart = new ArrayList<>();
+                    added.put(cps[0], sameStart);
+                }
+                sameStart.add(new Added(cps, id.intValue()));
             }
             return null;
         }

@@ -16,10 +16,12 @@ import java.util.List;
  * @param sha256 the zip's SHA-256, hex
  * @param runtime the Lambda runtime it was packaged for ({@code java21})
  * @param nativeLibraries what each native library needs from the OS
+ * @param modelOptimization the ONNX Runtime optimisation level {@code model/model.onnx} was saved at, and why
+ *     ({@code "extended (saved optimised by ONNX Runtime at package time; ...)"}, {@code "none (...)"})
  */
 public record PackageReport(Path zip, Path config, long zipBytes, long unzippedBytes, List<Entry> entries,
         long naiveZipBytes, long naiveUnzippedBytes, String sha256, String runtime,
-        List<NativeRequirement> nativeLibraries) {
+        List<NativeRequirement> nativeLibraries, String modelOptimization) {
 
     /** Lambda's limit for a zip uploaded in the request itself. */
     public static final long DIRECT_UPLOAD_LIMIT = 50L * 1024 * 1024;

@@ -54,6 +54,17 @@ public final class Packager {
      */
     public static PackageReport build(ModelBundle bundle, CpuArch arch, String runtime, Path out)
             throws IOException {
+        return build(bundle, arch, runtime, true, out);
+    }
+
+    /**
+     * As {@link #build(ModelBundle, CpuArch, String, Path)}; with {@code preOptimize}, a model not saved optimised
+     * already ships optimised by ONNX Runtime at the portable level when that answers exactly as the raw file
+     * ({@link PreOptimizedModel}: the function's session then opens it with no optimisation, a shorter INIT); without,
+     * the bundle's file ships as it is.
+     */
+    public static PackageReport build(ModelBundle bundle, CpuArch arch, String runtime, boolean preOptimize, Path out)
+            throws IOException {
         Map<String, Path> jars = FunctionJars.locate();
         // A tokenizer the pure-Java one reproduces needs no libtokenizers.so (15 MB, and glibc 2.34).
         boolean nativeTokenizer = !WordPieceTokenizer.supports(bundle.tokenizerPath());
@@ -68,52 +79,74 @@ public final class Packager {
         }
         LambdaRuntime checked = LambdaRuntime.check(runtime, natives, custom);
         CustomRuntime.Jdk jdk = custom ? CustomRuntime.findJdk(System.getenv()) : null;
-        Manifest complete;
-        try (Model model = Model.open(bundle, ModelOptions.defaults())) {
-            complete = model.manifest();
-        }
-        List<ZipWriter.Item> items = new ArrayList<>();
-        long naiveZip = 0;
-        long naiveUnzipped = 0;
-        for (Map.Entry<String, Path> jar : jars.entrySet()) {
-            String name = jar.getKey();
-            Path source = jar.getValue();
-            long original = Files.isDirectory(source) ? 0 : Files.size(source);
-            naiveZip += original;
-            naiveUnzipped += original;
-            if (!JarRules.ship(name)) {
-                continue;
-            }
-            byte[] pruned = ZipWriter.rewriteJar(source, entry -> JarRules.keep(name, entry, arch));
-            items.add(ZipWriter.bytes("lib/" + name, pruned));
-            if (Files.isDirectory(source)) {
-                naiveZip += pruned.length;
-                naiveUnzipped += pruned.length;
-            }
-            for (String[] lib : JarRules.natives(name, arch, nativeTokenizer)) {
-                items.add(ZipWriter.entry("native/" + lib[1], source, lib[0]));
-            }
-        }
-        // A model in ONNX Runtime's own format keeps its name: the session maps it instead of parsing it.
-        String modelFile = OnnxSession.isOrtFormat(bundle.modelPath()) ? "model" + OnnxSession.ORT_FORMAT_SUFFIX
-                : "model.onnx";
-        Manifest packaged = new Manifest(complete.name(), complete.task(), modelFile, "tokenizer.json",
-                complete.maxLength(), complete.pooling(), complete.normalize(), complete.labels(),
-                complete.multiLabel(), complete.inputs(), complete.output(), complete.outputSize(),
-                complete.vocabSize(), complete.quantization(), complete.optimization(), Map.of(), Map.of(),
-                complete.lambertVersion())
-                .withHashes(Map.of(modelFile, Checksums.sha256(bundle.modelPath()),
-                                "tokenizer.json", Checksums.sha256(bundle.tokenizerPath())),
-                        Map.of(modelFile, Checksums.crc32(bundle.modelPath()),
-                                "tokenizer.json", Checksums.crc32(bundle.tokenizerPath())));
-        items.add(ZipWriter.file("model/" + modelFile, bundle.modelPath()));
-        items.add(ZipWriter.file("model/tokenizer.json", bundle.tokenizerPath()));
-        items.add(ZipWriter.bytes("model/" + Manifest.FILE_NAME, packaged.toJson()));
-
         Path target = out.toAbsolutePath();
         Files.createDirectories(target.getParent());
         // Ctrl-C leaves no partial file (PartialFiles); the zip writer opens it without CREATE.
         try (PartialFiles partials = PartialFiles.open("lambert-package")) {
+            Manifest complete;
+            try (Model model = Model.open(bundle, ModelOptions.defaults())) {
+                complete = model.manifest();
+            }
+            // The model file shipped, the level it was saved at, and what the report says about it.
+            Path modelFile = bundle.modelPath();
+            String optimization = complete.optimization();
+            String modelLine;
+            if (complete.preOptimized()) {
+                modelLine = optimization + " (the bundle's file was saved optimised already)";
+            } else if (!preOptimize) {
+                modelLine = optimization + " (pre-optimisation turned off: the session optimises at every start)";
+            } else {
+                PreOptimizedModel.Result result = PreOptimizedModel.make(bundle, complete,
+                        partials.folderNextTo(target, ".model-"));
+                if (result.shipped()) {
+                    modelFile = result.file();
+                    optimization = result.level();
+                    modelLine = optimization + " (saved optimised by ONNX Runtime at package time, in its own format; the same answers "
+                            + "as the raw file on " + PreOptimizedModel.CHECK_TEXTS + " texts, " + result.values()
+                            + " values)";
+                } else {
+                    modelLine = optimization + " (the file optimised at package time answered differently from the "
+                            + "raw one, by up to " + result.maxAbsDiff() + ", so the raw file ships)";
+                }
+            }
+            List<ZipWriter.Item> items = new ArrayList<>();
+            long naiveZip = 0;
+            long naiveUnzipped = 0;
+            for (Map.Entry<String, Path> jar : jars.entrySet()) {
+                String name = jar.getKey();
+                Path source = jar.getValue();
+                long original = Files.isDirectory(source) ? 0 : Files.size(source);
+                naiveZip += original;
+                naiveUnzipped += original;
+                if (!JarRules.ship(name)) {
+                    continue;
+                }
+                byte[] pruned = ZipWriter.rewriteJar(source, entry -> JarRules.keep(name, entry, arch));
+                items.add(ZipWriter.bytes("lib/" + name, pruned));
+                if (Files.isDirectory(source)) {
+                    naiveZip += pruned.length;
+                    naiveUnzipped += pruned.length;
+                }
+                for (String[] lib : JarRules.natives(name, arch, nativeTokenizer)) {
+                    items.add(ZipWriter.entry("native/" + lib[1], source, lib[0]));
+                }
+            }
+            // A model in ONNX Runtime's own format keeps its name: the session maps it instead of parsing it.
+            String modelName = OnnxSession.isOrtFormat(modelFile) ? "model" + OnnxSession.ORT_FORMAT_SUFFIX
+                    : "model.onnx";
+            Manifest packaged = new Manifest(complete.name(), complete.task(), modelName, "tokenizer.json",
+                    complete.maxLength(), complete.pooling(), complete.normalize(), complete.labels(),
+                    complete.multiLabel(), complete.inputs(), complete.output(), complete.outputSize(),
+                    complete.vocabSize(), complete.quantization(), optimization, Map.of(), Map.of(),
+                    complete.lambertVersion())
+                    .withHashes(Map.of(modelName, Checksums.sha256(modelFile),
+                                    "tokenizer.json", Checksums.sha256(bundle.tokenizerPath())),
+                            Map.of(modelName, Checksums.crc32(modelFile),
+                                    "tokenizer.json", Checksums.crc32(bundle.tokenizerPath())));
+            items.add(ZipWriter.file("model/" + modelName, modelFile));
+            items.add(ZipWriter.file("model/tokenizer.json", bundle.tokenizerPath()));
+            items.add(ZipWriter.bytes("model/" + Manifest.FILE_NAME, packaged.toJson()));
+
             if (custom) {
                 Path work = partials.folderNextTo(target);
                 Map<String, Long> libs = new java.util.TreeMap<>();
@@ -162,7 +195,7 @@ public final class Packager {
             Files.write(configTemp, function.toJson(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             PartialFiles.replace(configTemp, config);
             return new PackageReport(target, config, zipBytes, unzipped, entries, naiveZip, naiveUnzipped, sha,
-                    checked.id(), natives);
+                    checked.id(), natives, modelLine);
         }
     }
 

@@ -67,7 +67,7 @@ class CustomRuntimePackageTest {
             }
             assertThat(modes).containsEntry("bootstrap", 0755).containsEntry("jre/bin/java", 0755)
                     .containsEntry("jre/lib/jspawnhelper", 0755).containsEntry("jre/lib/modules", 0644)
-                    .containsEntry("jre/lib/server/libjvm.so", 0644).containsEntry("model/model.onnx", 0644)
+                    .containsEntry("jre/lib/server/libjvm.so", 0644).containsEntry("model/model.ort", 0644)
                     .containsKeys("native/libonnxruntime.so", "native/libonnxruntime4j_jni.so", "jre/release");
             assertThat(modes.keySet()).doesNotContain("jre/bin/keytool", "jre/lib/jexec", "jre/lib/jrt-fs.jar")
                     .noneMatch(n -> n.startsWith("jre/include/") || n.startsWith("jre/man/") || n.startsWith("jre/jmods/"))

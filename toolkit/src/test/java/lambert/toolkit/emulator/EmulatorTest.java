@@ -77,7 +77,7 @@ class EmulatorTest {
         try (ZipFile zip = new ZipFile(report.zip().toFile())) {
             List<String> names = Collections.list(zip.entries()).stream().map(ZipEntry::getName).toList();
             assertThat(names).contains("native/libonnxruntime.so", "native/libonnxruntime4j_jni.so",
-                    "model/model.onnx", "model/tokenizer.json", "model/lambert.json");
+                    "model/model.ort", "model/tokenizer.json", "model/lambert.json");
             // MiniLM's tokenizer is BERT WordPiece, which the pure-Java tokenizer reproduces: no libtokenizers.so
             assertThat(names).doesNotContain("native/libtokenizers.so");
             assertThat(names).noneMatch(n -> n.contains("dylib") || n.contains(".dll") || n.contains("dSYM"));

@@ -57,24 +57,24 @@ class InitFaultsTest {
 
     @Test
     void init_modelFileMissingNamesTheFile() throws Exception {
-        assertThat(initError(edited("no-model", Map.of("model/model.onnx", bytes -> null))))
-                .contains("model.onnx").contains("does not exist");
+        assertThat(initError(edited("no-model", Map.of("model/model.ort", bytes -> null))))
+                .contains("model.ort").contains("does not exist");
     }
 
     @Test
     void init_modelFileTruncatedFailsItsHashCheck() throws Exception {
-        assertThat(initError(edited("truncated", Map.of("model/model.onnx",
+        assertThat(initError(edited("truncated", Map.of("model/model.ort",
                 bytes -> Arrays.copyOf(bytes, bytes.length / 2)))))
-                .contains("model.onnx").contains("does not match its hash");
+                .contains("model.ort").contains("does not match its hash");
     }
 
     @Test
     void init_modelFileChangedFailsItsHashCheck() throws Exception {
-        assertThat(initError(edited("changed", Map.of("model/model.onnx", bytes -> {
+        assertThat(initError(edited("changed", Map.of("model/model.ort", bytes -> {
             byte[] copy = bytes.clone();
             copy[copy.length / 2] ^= 0x01;
             return copy;
-        })))).contains("model.onnx").contains("does not match its hash");
+        })))).contains("model.ort").contains("does not match its hash");
     }
 
     @Test

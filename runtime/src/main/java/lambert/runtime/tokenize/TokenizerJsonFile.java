@@ -1,0 +1,397 @@
+package lambert.runtime.tokenize;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import lambert.base.json.Json;
+import lambert.base.json.JsonException;
+import lambert.base.json.Utf8;
+import lambert.runtime.bundle.BundleException;
+
+/**
+ * Reads a {@code tokenizer.json} for {@link WordPieceTokenizer} at a cold start's price. The WordPiece vocabulary
+ * (30,522 entries, nearly all of the file's 0.7 MB for BERT) goes straight into the map the tokenizer looks pieces up
+ * in, read by a scanner of its own; the rest of the document, with the vocabulary replaced by {@code {}}, goes
+ * through {@link Json#parse} as before (which checks that rest's UTF-8 and NUL bytes). The scanner takes only plain
+ * JSON it is sure of: string keys with the escapes JSON defines and no raw control character, strictly UTF-8
+ * ({@link Utf8}), non-negative integer ids that fit an int, no duplicate. Anything else (a fraction, an exponent, a negative or leading-zero number, a duplicate, a control
+ * character in a string, a vocabulary that is not where BERT files put it) sends the whole file through
+ * {@link Json#parse}, so an error, and any tree the scanner would not have built, is exactly the one the tree parse
+ * gives.
+ *
+ * <p>Why: {@link Json#parse} of the MiniLM {@code tokenizer.json} (Jackson's streaming parser, 30,523 field names
+ * canonicalised, a tree of boxed longs, then copied into the tokenizer's map) takes 200 to 250 ms of one CPU in a
+ * fresh JVM with C1 only, the function's own settings; on Lambda's single INIT vCPU that time is taken from ONNX
+ * Runtime's session creation running alongside.
+ */
+final class TokenizerJsonFile {
+    /** Deeper nesting outside the vocabulary sends the file to the tree parse (Jackson has its own limits). */
+    private static final int MAX_DEPTH = 64;
+
+    /**
+     * A parsed {@code tokenizer.json}.
+     *
+     * @param root the document as {@link Json#parse} builds it; when {@code vocab} is not null, its
+     *     {@code model.vocab} is an empty object
+     * @param vocab the WordPiece vocabulary, token to id, read by the scanner; null when it is in {@code root}
+     */
+    record Contents(Map<?, ?> root, Map<String, Integer> vocab) {}
+
+    private final byte[] text;
+    private int pos;
+
+    private TokenizerJsonFile(byte[] text) {
+        this.text = text;
+    }
+
+    /**
+     * Reads and parses {@code file}.
+     *
+     * @throws BundleException if it cannot be read, is not JSON, or is not a JSON object
+     */
+    static Contents read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new BundleException("cannot read tokenizer " + file + ": " + e.getMessage(), e);
+        }
+        Contents fast = scan(bytes);
+        return fast != null ? fast : new Contents(parseTree(bytes, file), null);
+    }
+
+    /** The contents read with the vocabulary scanner, or null when the file needs the tree parse. */
+    static Contents scan(byte[] bytes) {
+        TokenizerJsonFile scanner = new TokenizerJsonFile(bytes);
+        Map<String, Integer> vocab = new HashMap<>(1 << 16);
+        int[] span = scanner.findVocab(vocab);
+        if (span == null) {
+            return null;
+        }
+        byte[] rest = new byte[bytes.length - (span[1] - span[0]) + 2];
+        System.arraycopy(bytes, 0, rest, 0, span[0]);
+        rest[span[0]] = '{';
+        rest[span[0] + 1] = '}';
+        System.arraycopy(bytes, span[1], rest, span[0] + 2, bytes.length - span[1]);
+        Object root;
+        try {
+            root = Json.parse(rest); // checks the rest's UTF-8 and NUL bytes as it always has
+        } catch (JsonException e) {
+            return null;
+        }
+        if (root instanceof Map<?, ?> map && map.get("model") instanceof Map<?, ?> model
+                && model.get("vocab") instanceof Map<?, ?> left && left.isEmpty()) {
+            return new Contents(map, vocab);
+        }
+        return null;
+    }
+
+    private static Map<?, ?> parseTree(byte[] bytes, Path file) {
+        Object root;
+        try {
+            root = Json.parse(bytes);
+        } catch (JsonException e) {
+            throw new BundleException("tokenizer " + file + " is " + e.getMessage(), e);
+        }
+        if (!(root instanceof Map<?, ?> map)) {
+            throw new BundleException("tokenizer " + file + " is a JSON " + Json.typeName(root)
+                    + "; expected an object (a Hugging Face tokenizer.json)");
+        }
+        return map;
+    }
+
+    /**
+     * Walks the root object to {@code model.vocab}, reads it into {@code vocab}, and returns its span in the text
+     * ({@code [start, end)}), or null.
+     */
+    private int[] findVocab(Map<String, Integer> vocab) {
+        skipWhitespace();
+        if (!at('{')) {
+            return null;
+        }
+        pos++;
+        int[] found = null;
+        boolean first = true;
+        while (true) {
+            String key = nextKey(first);
+            first = false;
+            if (key == null) {
+                return null;
+            }
+            if (key.isEmpty() && at('}')) {
+                return found;
+            }
+            if (key.equals("model") && at('{') && found == null) {
+                pos++;
+                found = modelVocab(vocab);
+                if (found == null) {
+                    return null;
+                }
+            } else if (!skipValue()) {
+                return null;
+            }
+            if (!afterMember()) {
+                return null;
+            }
+            if (at('}')) {
+                return found;
+            }
+        }
+    }
+
+    /** Inside the model object: reads its {@code vocab} and skips the rest; the vocabulary's span, or null. */
+    private int[] modelVocab(Map<String, Integer> vocab) {
+        int[] found = null;
+        boolean first = true;
+        while (true) {
+            String key = nextKey(first);
+            first = false;
+            if (key == null) {
+                return null;
+            }
+            if (key.isEmpty() && at('}')) {
+                pos++;
+                return found;
+            }
+            if (key.equals("vocab") && at('{') && found == null) {
+                int start = pos;
+                if (!readVocab(vocab)) {
+                    return null;
+                }
+                found = new int[] {start, pos};
+            } else if (!skipValue()) {
+                return null;
+            }
+            if (!afterMember()) {
+                return null;
+            }
+            if (at('}')) {
+                pos++;
+                return found;
+            }
+        }
+    }
+
+    /**
+     * The next member's key and its colon, leaving {@code pos} on its value; "" with {@code pos} on the closing
+     * brace of an empty object ({@code firstMember} only); null when the text is not what was expected.
+     */
+    private String nextKey(boolean firstMember) {
+        skipWhitespace();
+        if (firstMember && at('}')) {
+            return "";
+        }
+        String key = readString();
+        if (key == null) {
+            return null;
+        }
+        skipWhitespace();
+        if (!at(':')) {
+            return null;
+        }
+        pos++;
+        skipWhitespace();
+        return key;
+    }
+
+    /** After a member's value: a comma (consumed) or the closing brace (left); false for anything else. */
+    private boolean afterMember() {
+        skipWhitespace();
+        if (at(',')) {
+            pos++;
+            return true;
+        }
+        return at('}');
+    }
+
+    /** The vocabulary object at {@code pos}, into {@code vocab}; false when it is not plain tokens and ids. */
+    private boolean readVocab(Map<String, Integer> vocab) {
+        pos++; // '{'
+        skipWhitespace();
+        if (at('}')) {
+            pos++;
+            return true;
+        }
+        while (true) {
+            skipWhitespace();
+            String token = readString();
+            if (token == null) {
+                return false;
+            }
+            skipWhitespace();
+            if (!at(':')) {
+                return false;
+            }
+            pos++;
+            skipWhitespace();
+            int id = readId();
+            if (id < 0 || vocab.put(token, id) != null) {
+                return false;
+            }
+            skipWhitespace();
+            if (at(',')) {
+                pos++;
+            } else if (at('}')) {
+                pos++;
+                return true;
+            } else {
+                return false;
+            }
+        }
+    }
+
+    /** A non-negative integer that fits an int, written as JSON writes integers; -1 otherwise. */
+    private int readId() {
+        int start = pos;
+        long value = 0;
+        while (pos < text.length && at(pos) >= '0' && at(pos) <= '9' && pos - start < 11) {
+            value = value * 10 + (at(pos++) - '0');
+        }
+        int digits = pos - start;
+        if (digits == 0 || digits > 10 || (digits > 1 && at(start) == '0') || value > Integer.MAX_VALUE) {
+            return -1;
+        }
+        if (pos < text.length) {
+            char c = at(pos);
+            if (c == '.' || c == 'e' || c == 'E' || (c >= '0' && c <= '9')) {
+                return -1;
+            }
+        }
+        return (int) value;
+    }
+
+    /**
+     * The JSON string at {@code pos}, unescaped, with {@code pos} after it; null when it is not one, or not strictly
+     * UTF-8 ({@link Utf8}).
+     */
+    private String readString() {
+        if (!at('"')) {
+            return null;
+        }
+        int start = ++pos;
+        boolean escaped = false;
+        boolean ascii = true;
+        while (true) {
+            if (pos >= text.length) {
+                return null;
+            }
+            byte c = text[pos];
+            if (c == '"') {
+                break;
+            }
+            if (c >= 0 && c < 0x20) {
+                return null; // JSON has no raw control characters (NUL included) in strings
+            }
+            if (c < 0) {
+                ascii = false;
+            } else if (c == '\\') {
+                escaped = true;
+                pos++;
+            }
+            pos++;
+        }
+        int end = pos++;
+        if (!ascii && Utf8.check(text, start, end) != null) {
+            return null;
+        }
+        String raw = new String(text, start, end - start, StandardCharsets.UTF_8);
+        return escaped ? unescape(raw) : raw;
+    }
+
+    private static String unescape(String raw) {
+        StringBuilder out = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c != '\\') {
+                out.append(c);
+                continue;
+            }
+            char e = raw.charAt(++i);
+            switch (e) {
+                case '"', '\\', '/' -> out.append(e);
+                case 'b' -> out.append('\b');
+                case 'f' -> out.append('\f');
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                case 't' -> out.append('\t');
+                case 'u' -> {
+                    if (i + 4 >= raw.length()) {
+                        return null;
+                    }
+                    int code = 0;
+                    for (int k = 1; k <= 4; k++) {
+                        char h = raw.charAt(i + k);
+                        int digit = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                                : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+                        if (digit < 0) {
+                            return null;
+                        }
+                        code = code * 16 + digit;
+                    }
+                    out.append((char) code);
+                    i += 4;
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * Skips one value outside the vocabulary (strings and brackets matched, nothing else checked: the tree parse of
+     * the rest checks it); false at the end of the text or past {@link #MAX_DEPTH}.
+     */
+    private boolean skipValue() {
+        int depth = 0;
+        while (pos < text.length) {
+            char c = at(pos);
+            if (c == '"') {
+                if (readString() == null) {
+                    return false;
+                }
+            } else if (c == '{' || c == '[') {
+                if (++depth > MAX_DEPTH) {
+                    return false;
+                }
+                pos++;
+            } else if (c == '}' || c == ']') {
+                if (depth == 0) {
+                    return true; // the end of the enclosing object: a scalar ended here
+                }
+                depth--;
+                pos++;
+            } else if (c == ',' && depth == 0) {
+                return true;
+            } else {
+                pos++;
+            }
+            if (depth == 0 && (c == '"' || c == '}' || c == ']')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void skipWhitespace() {
+        while (pos < text.length) {
+            char c = at(pos);
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                return;
+            }
+            pos++;
+        }
+    }
+
+    private boolean at(char c) {
+        return pos < text.length && text[pos] == c;
+    }
+
+    private char at(int index) {
+        return (char) (text[index] & 0xFF);
+    }
+}

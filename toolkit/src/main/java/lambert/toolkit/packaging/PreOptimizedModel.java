@@ -1,0 +1,131 @@
+package lambert.toolkit.packaging;
+
+import ai.onnxruntime.OrtEnvironment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import lambert.onnx.optimize.Optimizer;
+import lambert.runtime.bundle.Checksums;
+import lambert.runtime.bundle.Manifest;
+import lambert.runtime.bundle.ModelBundle;
+import lambert.runtime.session.EngineOptions;
+import lambert.runtime.session.OnnxSession;
+import lambert.runtime.session.Optimization;
+import lambert.runtime.session.Output;
+import lambert.runtime.session.SessionException;
+import lambert.runtime.session.TokenBatch;
+import lambert.runtime.tokenize.TextTokenizer;
+import lambert.runtime.tokenize.Tokens;
+import lambert.toolkit.models.ModelResolver;
+import lambert.toolkit.verify.VerifyTexts;
+
+/**
+ * The model file a package ships: ONNX Runtime's graph optimisations saved once at package time, at the portable
+ * {@link Optimizer.Level#EXTENDED} level (never "all", whose layout changes are specific to the CPU that made them),
+ * in ONNX Runtime's own format ({@code model.ort}). The function's session maps that file and builds on the mapped
+ * bytes, with no protobuf parse, no graph optimisation and the weights used in place ({@link OnnxSession}): session
+ * creation 0.4x the raw file's with full optimisation, int8 MiniLM on one CPU (docs/cold-start.md). It is shipped only
+ * when it answers exactly as the raw file does: both sessions, each as the function opens it (one thread; the raw file
+ * at full optimisation, the saved one at none), run the same padded batch of built-in verify texts and every output
+ * value must be equal.
+ *
+ * <p>ONNX Runtime does not write that format byte for byte the same twice (the order of some tables changes), so the
+ * file made for a model is kept under {@code ~/.cache/lambert/ort}, named by the model's SHA-256 and ONNX Runtime's
+ * version, and a package built again on this machine is byte-identical (as the custom runtime's AOT cache is kept).
+ *
+ * <pre>{@code
+ * PreOptimizedModel.Result r = PreOptimizedModel.make(bundle, manifest, workFolder);
+ * }</pre>
+ */
+final class PreOptimizedModel {
+    /** How many built-in verify texts the answers are compared on (spread over the set, long and short). */
+    static final int CHECK_TEXTS = 16;
+
+    private PreOptimizedModel() {}
+
+    /**
+     * The outcome.
+     *
+     * @param file the optimised model, or null when the raw one ships
+     * @param level the level it was saved at ({@code extended}), or null
+     * @param maxAbsDiff the largest absolute difference between the two files' outputs on the check texts
+     * @param values how many output values were compared
+     */
+    record Result(Path file, String level, double maxAbsDiff, long values) {
+        /** Whether the optimised file ships. */
+        boolean shipped() {
+            return file != null;
+        }
+    }
+
+    /**
+     * The optimised file for {@code bundle}'s model (the one kept for it, else one saved into {@code work} and then
+     * kept), with the comparison of its answers; {@code complete} is the bundle's complete manifest (inputs and output
+     * known).
+     *
+     * @throws IOException if ONNX Runtime cannot optimise or load the file
+     */
+    static Result make(ModelBundle bundle, Manifest complete, Path work) throws IOException {
+        Path store = ModelResolver.defaultHome().resolve("ort");
+        Path kept = store.resolve(Checksums.sha256(bundle.modelPath()) + "-ort" + ortVersion() + "-"
+                + Optimizer.Level.EXTENDED.id() + Optimizer.ORT_FORMAT_SUFFIX);
+        Path candidate = kept;
+        if (!Files.isRegularFile(kept)) {
+            candidate = work.resolve("model" + Optimizer.ORT_FORMAT_SUFFIX);
+            Optimizer.optimize(bundle.modelPath(), candidate, Optimizer.Level.EXTENDED);
+        }
+        List<Tokens> tokens = new ArrayList<>();
+        try (TextTokenizer tokenizer = TextTokenizer.load(bundle.tokenizerPath(), complete.maxLength())) {
+            for (String text : VerifyTexts.spread(CHECK_TEXTS)) {
+                tokens.add(tokenizer.encode(text));
+            }
+        }
+        TokenBatch batch = TokenBatch.of(tokens, 0);
+        double worst;
+        long values;
+        try {
+            float[] raw = run(bundle.modelPath(), false, complete, batch);
+            float[] optimised = run(candidate, true, complete, batch);
+            worst = raw.length == optimised.length ? 0 : Double.POSITIVE_INFINITY;
+            for (int i = 0; i < Math.min(raw.length, optimised.length); i++) {
+                double d = Math.abs((double) raw[i] - optimised[i]);
+                worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(worst, d);
+            }
+            values = raw.length;
+        } catch (SessionException e) {
+            throw new IOException("ONNX Runtime could not run the model optimised at package time ("
+                    + bundle.modelPath() + "): " + e.getMessage(), e);
+        }
+        if (worst != 0) {
+            return new Result(null, null, worst, values);
+        }
+        if (candidate != kept) {
+            Files.createDirectories(store);
+            Path temp = Files.createTempFile(store, "." + kept.getFileName(), ".partial");
+            try {
+                Files.copy(candidate, temp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temp, kept, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        }
+        return new Result(kept, Optimizer.Level.EXTENDED.id(), worst, values);
+    }
+
+    private static String ortVersion() {
+        return OrtEnvironment.getEnvironment().getVersion();
+    }
+
+    /** The output of {@code model} opened as the function opens it (one thread), on {@code batch}. */
+    private static float[] run(Path model, boolean preOptimized, Manifest manifest, TokenBatch batch)
+            throws SessionException {
+        try (OnnxSession session = OnnxSession.open(model, new EngineOptions(1, false, Optimization.AUTO),
+                preOptimized)) {
+            Output out = session.run(manifest.inputs(), manifest.output(), batch);
+            return out.data();
+        }
+    }
+}
