@@ -30,6 +30,8 @@ import lambert.runtime.bundle.BundleException;
 final class TokenizerJsonFile {
     /** Deeper nesting outside the vocabulary sends the file to the tree parse (Jackson has its own limits). */
     private static final int MAX_DEPTH = 64;
+    /** Where BERT files keep the WordPiece vocabulary. */
+    private static final String[] VOCAB_PATH = {"model", "vocab"};
 
     /**
      * A parsed {@code tokenizer.json}.
@@ -113,6 +115,14 @@ final class TokenizerJsonFile {
             return null;
         }
         pos++;
+        return member(0, vocab);
+    }
+
+    /**
+     * Inside an object (after its brace): reads the member {@code VOCAB_PATH[level]} (the vocabulary at the path's end,
+     * the next level's object before it) and skips the others; the vocabulary's span, or null.
+     */
+    private int[] member(int level, Map<String, Integer> vocab) {
         int[] found = null;
         boolean first = true;
         while (true) {
@@ -122,46 +132,19 @@ final class TokenizerJsonFile {
                 return null;
             }
             if (key.isEmpty() && at('}')) {
+                pos++;
                 return found;
             }
-            if (key.equals("model") && at('{') && found == null) {
-                pos++;
-                found = modelVocab(vocab);
+            if (key.equals(VOCAB_PATH[level]) && at('{') && found == null) {
+                int start = pos++;
+                if (level < VOCAB_PATH.length - 1) {
+                    found = member(level + 1, vocab);
+                } else {
+                    found = readVocab(vocab) ? new int[] {start, pos} : null;
+                }
                 if (found == null) {
                     return null;
                 }
-            } else if (!skipValue()) {
-                return null;
-            }
-            if (!afterMember()) {
-                return null;
-            }
-            if (at('}')) {
-                return found;
-            }
-        }
-    }
-
-    /** Inside the model object: reads its {@code vocab} and skips the rest; the vocabulary's span, or null. */
-    private int[] modelVocab(Map<String, Integer> vocab) {
-        int[] found = null;
-        boolean first = true;
-        while (true) {
-            String key = nextKey(first);
-            first = false;
-            if (key == null) {
-                return null;
-            }
-            if (key.isEmpty() && at('}')) {
-                pos++;
-                return found;
-            }
-            if (key.equals("vocab") && at('{') && found == null) {
-                int start = pos;
-                if (!readVocab(vocab)) {
-                    return null;
-                }
-                found = new int[] {start, pos};
             } else if (!skipValue()) {
                 return null;
             }
@@ -207,38 +190,26 @@ final class TokenizerJsonFile {
         return at('}');
     }
 
-    /** The vocabulary object at {@code pos}, into {@code vocab}; false when it is not plain tokens and ids. */
+    /** The vocabulary's members (after its brace), into {@code vocab}; false when they are not plain tokens and ids. */
     private boolean readVocab(Map<String, Integer> vocab) {
-        pos++; // '{'
-        skipWhitespace();
-        if (at('}')) {
-            pos++;
-            return true;
-        }
+        boolean first = true;
         while (true) {
-            skipWhitespace();
-            String token = readString();
+            String token = nextKey(first);
+            first = false;
             if (token == null) {
                 return false;
             }
-            skipWhitespace();
-            if (!at(':')) {
-                return false;
-            }
-            pos++;
-            skipWhitespace();
-            int id = readId();
-            if (id < 0 || vocab.put(token, id) != null) {
-                return false;
-            }
-            skipWhitespace();
-            if (at(',')) {
-                pos++;
-            } else if (at('}')) {
+            if (token.isEmpty() && at('}')) {
                 pos++;
                 return true;
-            } else {
+            }
+            int id = readId();
+            if (id < 0 || vocab.put(token, id) != null || !afterMember()) {
                 return false;
+            }
+            if (at('}')) {
+                pos++;
+                return true;
             }
         }
     }
