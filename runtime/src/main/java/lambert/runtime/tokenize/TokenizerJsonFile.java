@@ -30,6 +30,9 @@ import lambert.runtime.bundle.BundleException;
 final class TokenizerJsonFile {
     /** Deeper nesting outside the vocabulary sends the file to the tree parse (Jackson has its own limits). */
     private static final int MAX_DEPTH = 64;
+    private static final int NEXT = 1;
+    private static final int END = 0;
+    private static final int BAD = -1;
     /** Where BERT files keep the WordPiece vocabulary. */
     private static final String[] VOCAB_PATH = {"model", "vocab"};
 
@@ -123,17 +126,14 @@ final class TokenizerJsonFile {
      * the next level's object before it) and skips the others; the vocabulary's span, or null.
      */
     private int[] member(int level, Map<String, Integer> vocab) {
+        if (emptyObject()) {
+            return null;
+        }
         int[] found = null;
-        boolean first = true;
         while (true) {
-            String key = nextKey(first);
-            first = false;
+            String key = nextKey();
             if (key == null) {
                 return null;
-            }
-            if (key.isEmpty() && at('}')) {
-                pos++;
-                return found;
             }
             if (key.equals(VOCAB_PATH[level]) && at('{') && found == null) {
                 int start = pos++;
@@ -148,25 +148,29 @@ final class TokenizerJsonFile {
             } else if (!skipValue()) {
                 return null;
             }
-            if (!afterMember()) {
-                return null;
-            }
-            if (at('}')) {
-                pos++;
-                return found;
+            int after = afterMember();
+            if (after != NEXT) {
+                return after == END ? found : null;
             }
         }
     }
 
-    /**
-     * The next member's key and its colon, leaving {@code pos} on its value; "" with {@code pos} on the closing
-     * brace of an empty object ({@code firstMember} only); null when the text is not what was expected.
-     */
-    private String nextKey(boolean firstMember) {
+    /** Whether the object just opened is empty ({@code pos} then past its closing brace). */
+    private boolean emptyObject() {
         skipWhitespace();
-        if (firstMember && at('}')) {
-            return "";
+        if (at('}')) {
+            pos++;
+            return true;
         }
+        return false;
+    }
+
+    /**
+     * The next member's key and its colon, leaving {@code pos} on its value; null when the text is not what was
+     * expected.
+     */
+    private String nextKey() {
+        skipWhitespace();
         String key = readString();
         if (key == null) {
             return null;
@@ -180,36 +184,40 @@ final class TokenizerJsonFile {
         return key;
     }
 
-    /** After a member's value: a comma (consumed) or the closing brace (left); false for anything else. */
-    private boolean afterMember() {
+    /**
+     * After a member's value: {@link #NEXT} past a comma (another member must follow), {@link #END} past the closing
+     * brace, {@link #BAD} for anything else.
+     */
+    private int afterMember() {
         skipWhitespace();
         if (at(',')) {
             pos++;
-            return true;
+            return NEXT;
         }
-        return at('}');
+        if (at('}')) {
+            pos++;
+            return END;
+        }
+        return BAD;
     }
 
     /** The vocabulary's members (after its brace), into {@code vocab}; false when they are not plain tokens and ids. */
     private boolean readVocab(Map<String, Integer> vocab) {
-        boolean first = true;
+        if (emptyObject()) {
+            return true;
+        }
         while (true) {
-            String token = nextKey(first);
-            first = false;
+            String token = nextKey();
             if (token == null) {
                 return false;
             }
-            if (token.isEmpty() && at('}')) {
-                pos++;
-                return true;
-            }
             int id = readId();
-            if (id < 0 || vocab.put(token, id) != null || !afterMember()) {
+            if (id < 0 || vocab.put(token, id) != null) {
                 return false;
             }
-            if (at('}')) {
-                pos++;
-                return true;
+            int after = afterMember();
+            if (after != NEXT) {
+                return after == END;
             }
         }
     }
