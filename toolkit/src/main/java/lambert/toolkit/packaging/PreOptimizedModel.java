@@ -44,8 +44,9 @@ final class PreOptimizedModel {
      * @param level the level it was saved at ({@code extended}), or null
      * @param maxAbsDiff the largest absolute difference between the two files' outputs on the check texts
      * @param values how many output values were compared
+     * @param failure why ONNX Runtime could not optimise or run the file, or null
      */
-    record Result(Path file, String level, double maxAbsDiff, long values) {
+    record Result(Path file, String level, double maxAbsDiff, long values, String failure) {
         /** Whether the optimised file ships. */
         boolean shipped() {
             return file != null;
@@ -54,12 +55,17 @@ final class PreOptimizedModel {
 
     /**
      * Saves {@code bundle}'s model optimised to {@code out} and compares the answers; {@code complete} is the bundle's
-     * complete manifest (inputs and output known).
+     * complete manifest (inputs and output known). A model ONNX Runtime cannot optimise, or whose optimised file it
+     * cannot run, is not an error: the raw file ships and {@link Result#failure} says why.
      *
-     * @throws IOException if ONNX Runtime cannot optimise or load the file
+     * @throws IOException if the bundle's tokenizer cannot be read
      */
     static Result make(ModelBundle bundle, Manifest complete, Path out) throws IOException {
-        Optimizer.optimize(bundle.modelPath(), out, Optimizer.Level.EXTENDED);
+        try {
+            Optimizer.optimize(bundle.modelPath(), out, Optimizer.Level.EXTENDED);
+        } catch (IOException e) {
+            return new Result(null, null, Double.NaN, 0, e.getMessage());
+        }
         List<Tokens> tokens = new ArrayList<>();
         try (TextTokenizer tokenizer = TextTokenizer.load(bundle.tokenizerPath(), complete.maxLength())) {
             for (String text : VerifyTexts.spread(CHECK_TEXTS)) {
@@ -76,10 +82,10 @@ final class PreOptimizedModel {
                 worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(worst, d);
             }
             boolean same = worst == 0;
-            return new Result(same ? out : null, same ? Optimizer.Level.EXTENDED.id() : null, worst, raw.length);
+            return new Result(same ? out : null, same ? Optimizer.Level.EXTENDED.id() : null, worst, raw.length, null);
         } catch (SessionException e) {
-            throw new IOException("ONNX Runtime could not run the model optimised at package time ("
-                    + bundle.modelPath() + "): " + e.getMessage(), e);
+            return new Result(null, null, Double.NaN, 0, "ONNX Runtime could not run the file it optimised: "
+                    + e.getMessage());
         }
     }
 
