@@ -26,7 +26,8 @@ import picocli.CommandLine;
 /**
  * {@code lambert package --runtime}: a runtime whose OS cannot load the native libraries is refused
  * before anything is written; what each library needs, read back with binutils' {@code readelf}, is
- * what the package records.
+ * what the package records. {@code --no-pre-optimize} ships the bundle's own model bytes, and the report says how
+ * the model ships either way.
  */
 class PackageCommandTest {
     @TempDir
@@ -52,6 +53,21 @@ class PackageCommandTest {
         assertThat(err.toString().trim()).doesNotContain("\n")
                 .startsWith("lambert: --runtime provided.al2023 packages are x86_64 only");
         assertThat(dir.resolve("build")).doesNotExist();
+    }
+
+    @Test
+    void package_saysHowTheModelShipsAndNoPreOptimizeShipsTheBundlesFile() throws Exception {
+        Path zip = dir.resolve("function.zip");
+        assertThat(run("package", "--model", TestModels.minilmInt8().toString(), "--no-pre-optimize", "--json",
+                "--out", zip.toString())).as(err.toString()).isZero();
+        Map<?, ?> report = (Map<?, ?>) Json.parse(out.toString().trim().getBytes(StandardCharsets.UTF_8));
+        assertThat((String) report.get("model_optimization")).startsWith("none (pre-optimisation turned off");
+        try (ZipFile z = new ZipFile(zip.toFile()); InputStream in = z.getInputStream(z.getEntry("model/model.onnx"))) {
+            assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(TestModels.minilmInt8().resolve("model.onnx")));
+        }
+        assertThat(run("package", "--model", TestModels.minilmInt8().toString(), "--out", zip.toString()))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("  model     optimisation extended (saved optimised by ONNX Runtime");
     }
 
     @Test

@@ -78,6 +78,20 @@ class PackageMojoTest {
     }
 
     @Test
+    void package_preOptimizeFalseShipsTheBundlesModelFileAsItIs() throws Exception {
+        PackageMojo mojo = mojo();
+        mojo.bundle = lambert.runtime.testing.TestModels.minilmInt8().toFile();
+        mojo.preOptimize = false;
+        mojo.execute();
+        try (ZipFile z = new ZipFile(mojo.out)) {
+            assertThat(new String(z.getInputStream(z.getEntry("model/lambert.json")).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8)).contains("\"optimization\" : \"none\"");
+            assertThat(z.getInputStream(z.getEntry("model/model.onnx")).readAllBytes())
+                    .isEqualTo(Files.readAllBytes(mojo.bundle.toPath().resolve("model.onnx")));
+        }
+    }
+
+    @Test
     void package_neitherModelNorBundleIsRefusedNamingBoth() {
         assertThatThrownBy(() -> mojo().execute()).isInstanceOf(MojoExecutionException.class)
                 .hasMessage("lambert: give exactly one of <model> (a built-in model such as minilm-int8) and <bundle> "

@@ -30,6 +30,11 @@ import lambert.runtime.bundle.BundleException;
 final class TokenizerJsonFile {
     /** Deeper nesting outside the vocabulary sends the file to the tree parse (Jackson has its own limits). */
     private static final int MAX_DEPTH = 64;
+    private static final int NEXT = 1;
+    private static final int END = 0;
+    private static final int BAD = -1;
+    /** Where BERT files keep the WordPiece vocabulary. */
+    private static final String[] VOCAB_PATH = {"model", "vocab"};
 
     /**
      * A parsed {@code tokenizer.json}.
@@ -113,77 +118,59 @@ final class TokenizerJsonFile {
             return null;
         }
         pos++;
+        return member(0, vocab);
+    }
+
+    /**
+     * Inside an object (after its brace): reads the member {@code VOCAB_PATH[level]} (the vocabulary at the path's end,
+     * the next level's object before it) and skips the others; the vocabulary's span, or null.
+     */
+    private int[] member(int level, Map<String, Integer> vocab) {
+        if (emptyObject()) {
+            return null;
+        }
         int[] found = null;
-        boolean first = true;
         while (true) {
-            String key = nextKey(first);
-            first = false;
+            String key = nextKey();
             if (key == null) {
                 return null;
             }
-            if (key.isEmpty() && at('}')) {
-                return found;
-            }
-            if (key.equals("model") && at('{') && found == null) {
-                pos++;
-                found = modelVocab(vocab);
+            if (key.equals(VOCAB_PATH[level]) && at('{') && found == null) {
+                int start = pos++;
+                if (level < VOCAB_PATH.length - 1) {
+                    found = member(level + 1, vocab);
+                } else {
+                    found = readVocab(vocab) ? new int[] {start, pos} : null;
+                }
                 if (found == null) {
                     return null;
                 }
             } else if (!skipValue()) {
                 return null;
             }
-            if (!afterMember()) {
-                return null;
-            }
-            if (at('}')) {
-                return found;
+            int after = afterMember();
+            if (after != NEXT) {
+                return after == END ? found : null;
             }
         }
     }
 
-    /** Inside the model object: reads its {@code vocab} and skips the rest; the vocabulary's span, or null. */
-    private int[] modelVocab(Map<String, Integer> vocab) {
-        int[] found = null;
-        boolean first = true;
-        while (true) {
-            String key = nextKey(first);
-            first = false;
-            if (key == null) {
-                return null;
-            }
-            if (key.isEmpty() && at('}')) {
-                pos++;
-                return found;
-            }
-            if (key.equals("vocab") && at('{') && found == null) {
-                int start = pos;
-                if (!readVocab(vocab)) {
-                    return null;
-                }
-                found = new int[] {start, pos};
-            } else if (!skipValue()) {
-                return null;
-            }
-            if (!afterMember()) {
-                return null;
-            }
-            if (at('}')) {
-                pos++;
-                return found;
-            }
+    /** Whether the object just opened is empty ({@code pos} then past its closing brace). */
+    private boolean emptyObject() {
+        skipWhitespace();
+        if (at('}')) {
+            pos++;
+            return true;
         }
+        return false;
     }
 
     /**
-     * The next member's key and its colon, leaving {@code pos} on its value; "" with {@code pos} on the closing
-     * brace of an empty object ({@code firstMember} only); null when the text is not what was expected.
+     * The next member's key and its colon, leaving {@code pos} on its value; null when the text is not what was
+     * expected.
      */
-    private String nextKey(boolean firstMember) {
+    private String nextKey() {
         skipWhitespace();
-        if (firstMember && at('}')) {
-            return "";
-        }
         String key = readString();
         if (key == null) {
             return null;
@@ -197,48 +184,40 @@ final class TokenizerJsonFile {
         return key;
     }
 
-    /** After a member's value: a comma (consumed) or the closing brace (left); false for anything else. */
-    private boolean afterMember() {
+    /**
+     * After a member's value: {@link #NEXT} past a comma (another member must follow), {@link #END} past the closing
+     * brace, {@link #BAD} for anything else.
+     */
+    private int afterMember() {
         skipWhitespace();
         if (at(',')) {
             pos++;
-            return true;
+            return NEXT;
         }
-        return at('}');
-    }
-
-    /** The vocabulary object at {@code pos}, into {@code vocab}; false when it is not plain tokens and ids. */
-    private boolean readVocab(Map<String, Integer> vocab) {
-        pos++; // '{'
-        skipWhitespace();
         if (at('}')) {
             pos++;
+            return END;
+        }
+        return BAD;
+    }
+
+    /** The vocabulary's members (after its brace), into {@code vocab}; false when they are not plain tokens and ids. */
+    private boolean readVocab(Map<String, Integer> vocab) {
+        if (emptyObject()) {
             return true;
         }
         while (true) {
-            skipWhitespace();
-            String token = readString();
+            String token = nextKey();
             if (token == null) {
                 return false;
             }
-            skipWhitespace();
-            if (!at(':')) {
-                return false;
-            }
-            pos++;
-            skipWhitespace();
             int id = readId();
             if (id < 0 || vocab.put(token, id) != null) {
                 return false;
             }
-            skipWhitespace();
-            if (at(',')) {
-                pos++;
-            } else if (at('}')) {
-                pos++;
-                return true;
-            } else {
-                return false;
+            int after = afterMember();
+            if (after != NEXT) {
+                return after == END;
             }
         }
     }

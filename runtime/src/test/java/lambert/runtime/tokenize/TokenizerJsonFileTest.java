@@ -57,7 +57,8 @@ class TokenizerJsonFileTest {
     void scan_leavesWhatItIsNotSureOfToTheTreeParse() {
         List<String> vocabs = List.of("\"a\": 1.0", "\"a\": 1e3", "\"a\": -1", "\"a\": 01", "\"a\": 2147483648",
                 "\"a\": 99999999999", "\"a\": \"1\"", "\"a\": null", "\"a\": 1, \"a\": 2", "\"a\": 1,", "\"a\" 1",
-                "\"a\u0001\": 1", "\"a\\x\": 1", "\"a\\u00g1\": 1", "\"a\\u00\": 1", "a: 1", "\"a\": 1 \"b\": 2");
+                "\"a\u0001\": 1", "\"a\\x\": 1", "\"a\\u00g1\": 1", "\"a\\u00\": 1", "a: 1", "\"a\": 1 \"b\": 2",
+                "\"\": }", "\"a\": 1, }", "\"a\": 1}}");
         for (String vocab : vocabs) {
             assertThat(TokenizerJsonFile.scan(tokenizer(vocab))).as(vocab).isNull();
         }

@@ -101,9 +101,11 @@ public final class Packager {
                 if (result.shipped()) {
                     modelFile = result.file();
                     optimization = result.level();
-                    modelLine = optimization + " (saved optimised by ONNX Runtime at package time, in its own format; the same answers "
-                            + "as the raw file on " + PreOptimizedModel.CHECK_TEXTS + " texts, " + result.values()
-                            + " values)";
+                    modelLine = optimization + " (saved optimised by ONNX Runtime at package time, in its own "
+                            + "format; the same answers as the raw file on " + PreOptimizedModel.CHECK_TEXTS
+                            + " texts, " + result.values() + " values)";
+                } else if (result.failure() != null) {
+                    modelLine = optimization + " (" + result.failure() + "; the raw file ships)";
                 } else {
                     modelLine = optimization + " (the file optimised at package time answered differently from the "
                             + "raw one, by up to " + result.maxAbsDiff() + ", so the raw file ships)";

@@ -53,8 +53,9 @@ final class PreOptimizedModel {
      * @param level the level it was saved at ({@code extended}), or null
      * @param maxAbsDiff the largest absolute difference between the two files' outputs on the check texts
      * @param values how many output values were compared
+     * @param failure why ONNX Runtime could not optimise or run the file, or null
      */
-    record Result(Path file, String level, double maxAbsDiff, long values) {
+    record Result(Path file, String level, double maxAbsDiff, long values, String failure) {
         /** Whether the optimised file ships. */
         boolean shipped() {
             return file != null;
@@ -64,18 +65,27 @@ final class PreOptimizedModel {
     /**
      * The optimised file for {@code bundle}'s model (the one kept for it, else one saved into {@code work} and then
      * kept), with the comparison of its answers; {@code complete} is the bundle's complete manifest (inputs and output
-     * known).
+     * known). A model ONNX Runtime cannot optimise, or whose optimised file it cannot run, is not an error: the raw
+     * file ships and {@link Result#failure} says why.
      *
-     * @throws IOException if ONNX Runtime cannot optimise or load the file
+     * @throws IOException if the bundle's tokenizer cannot be read
      */
     static Result make(ModelBundle bundle, Manifest complete, Path work) throws IOException {
-        Path store = ModelResolver.defaultHome().resolve("ort");
+        return make(bundle, complete, work, ModelResolver.defaultHome().resolve("ort"));
+    }
+
+    /** As {@link #make(ModelBundle, Manifest, Path)}, keeping optimised files in {@code store}. */
+    static Result make(ModelBundle bundle, Manifest complete, Path work, Path store) throws IOException {
         Path kept = store.resolve(Checksums.sha256(bundle.modelPath()) + "-ort" + ortVersion() + "-"
                 + Optimizer.Level.EXTENDED.id() + Optimizer.ORT_FORMAT_SUFFIX);
         Path candidate = kept;
         if (!Files.isRegularFile(kept)) {
             candidate = work.resolve("model" + Optimizer.ORT_FORMAT_SUFFIX);
-            Optimizer.optimize(bundle.modelPath(), candidate, Optimizer.Level.EXTENDED);
+            try {
+                Optimizer.optimize(bundle.modelPath(), candidate, Optimizer.Level.EXTENDED);
+            } catch (IOException e) {
+                return new Result(null, null, Double.NaN, 0, e.getMessage());
+            }
         }
         List<Tokens> tokens = new ArrayList<>();
         try (TextTokenizer tokenizer = TextTokenizer.load(bundle.tokenizerPath(), complete.maxLength())) {
@@ -96,11 +106,11 @@ final class PreOptimizedModel {
             }
             values = raw.length;
         } catch (SessionException e) {
-            throw new IOException("ONNX Runtime could not run the model optimised at package time ("
-                    + bundle.modelPath() + "): " + e.getMessage(), e);
+            return new Result(null, null, Double.NaN, 0, "ONNX Runtime could not run the file it optimised: "
+                    + e.getMessage());
         }
         if (worst != 0) {
-            return new Result(null, null, worst, values);
+            return new Result(null, null, worst, values, null);
         }
         if (candidate != kept) {
             Files.createDirectories(store);
@@ -112,7 +122,7 @@ final class PreOptimizedModel {
                 Files.deleteIfExists(temp);
             }
         }
-        return new Result(kept, Optimizer.Level.EXTENDED.id(), worst, values);
+        return new Result(kept, Optimizer.Level.EXTENDED.id(), worst, values, null);
     }
 
     private static String ortVersion() {

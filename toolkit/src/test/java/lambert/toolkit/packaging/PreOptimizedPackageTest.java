@@ -87,6 +87,22 @@ class PreOptimizedPackageTest {
         assertThat(Checksums.sha256(shipped)).isEqualTo(Checksums.sha256(bundle.resolve("model.onnx")));
     }
 
+    @Test
+    void make_whenOnnxRuntimeCannotWriteTheOptimisedFileTheRawOneShipsWithTheReason() throws Exception {
+        lambert.runtime.bundle.ModelBundle bundle = lambert.runtime.bundle.ModelBundle.open(TestModels.minilmInt8());
+        lambert.runtime.bundle.Manifest complete;
+        try (lambert.runtime.Model model = lambert.runtime.Model.open(bundle,
+                lambert.runtime.ModelOptions.defaults())) {
+            complete = model.manifest();
+        }
+        Path notAFolder = Files.writeString(dir.resolve("file.txt"), "a file where a folder is needed");
+        PreOptimizedModel.Result result = PreOptimizedModel.make(bundle, complete, notAFolder.resolve("work"),
+                notAFolder.resolve("store"));
+        assertThat(result.shipped()).isFalse();
+        assertThat(result.file()).isNull();
+        assertThat(result.failure()).contains("file.txt");
+    }
+
     /**
      * Writes the zip's model file to {@code model} and returns its parsed {@code model/lambert.json}: {@code model.ort}
      * when {@code model} is named {@code *.ort} (what pre-optimisation ships), else {@code model.onnx}.
