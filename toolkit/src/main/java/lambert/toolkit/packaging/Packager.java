@@ -96,8 +96,10 @@ public final class Packager {
             } else if (!preOptimize) {
                 modelLine = optimization + " (pre-optimisation turned off: the session optimises at every start)";
             } else {
-                PreOptimizedModel.Result result = PreOptimizedModel.make(bundle, complete,
-                        partials.folderNextTo(target, ".model-"));
+                // In the temp folder, not next to the zip: a folder the zip cannot be written to is reported when
+                // the zip is written, naming it.
+                PreOptimizedModel.Result result = PreOptimizedModel.make(bundle, complete, partials.folderNextTo(
+                        Path.of(System.getProperty("java.io.tmpdir"), "lambert-model"), "-"));
                 if (result.shipped()) {
                     modelFile = result.file();
                     optimization = result.level();
