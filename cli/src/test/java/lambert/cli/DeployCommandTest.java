@@ -290,6 +290,35 @@ class DeployCommandTest {
     }
 
     @Test
+    void deploy_providedAl2023PackageOver50MbGoesThroughS3WithItsRuntimeAndNoJvmOptions() throws Exception {
+        // what `package --runtime provided.al2023` writes: function.json says provided.al2023 and has no environment
+        Path custom = functionZip(dir.resolve("custom.zip"), 51 * 1024 * 1024, 6, "provided.al2023", List.of());
+        assertThat(run("deploy", "--package", custom.toString(), "--function", "custom-fn", "--s3-bucket",
+                "code-bucket", "--endpoint-url", aws.endpoint().toString())).as(err.toString()).isEqualTo(0);
+
+        assertThat(aws.problems()).isEmpty();
+        assertThat(aws.operations()).containsSubsequence("s3:CreateMultipartUpload", "s3:CompleteMultipartUpload",
+                "lambda:CreateFunction", "lambda:PublishVersion", "lambda:CreateAlias");
+        Map<String, Object> body = call("CreateFunction").json();
+        // AWS's CreateFunction reference: Runtime and Handler; Lambda's OS-only runtime runs the zip's bootstrap, and
+        // SnapStart is documented for Java, Python and .NET runtimes only, so nothing about it is sent
+        assertThat(body).containsEntry("Runtime", "provided.al2023").containsEntry("Handler", FunctionConfig.HANDLER)
+                .containsEntry("Architectures", List.of("x86_64")).doesNotContainKey("SnapStart");
+        assertThat(String.valueOf(body.get("Environment"))).doesNotContain("JAVA_TOOL_OPTIONS");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> code = (Map<String, Object>) body.get("Code");
+        assertThat(code).containsEntry("S3Bucket", "code-bucket").doesNotContainKey("ZipFile");
+        assertThat(aws.object("code-bucket", (String) code.get("S3Key"))).isEqualTo(Files.readAllBytes(custom));
+        assertThat(out.toString()).contains("provided.al2023").doesNotContain("SnapStart");
+
+        // a second run with the same inputs reads only, and the SnapStart it never set is not a difference
+        aws.clearCalls();
+        assertThat(run("deploy", "--package", custom.toString(), "--function", "custom-fn", "--s3-bucket",
+                "code-bucket", "--endpoint-url", aws.endpoint().toString())).as(err.toString()).isEqualTo(0);
+        assertThat(aws.calls()).noneMatch(FakeAws.Call::isWrite);
+    }
+
+    @Test
     void deploy_smallS3ZipIsOnePutObjectAndAnUploadedOneIsNotSentAgain() throws Exception {
         DeployCommand.settings = new DeploySettings(100_000, 5L * 1024 * 1024, Duration.ofMillis(1),
                 Duration.ofMinutes(10), d -> { });
@@ -577,7 +606,10 @@ class DeployCommandTest {
         return functionZip(zip, bytes, seed, "java21", List.of());
     }
 
-    /** The same, with function.json's runtime and what it records of the native libraries. */
+    /**
+     * The same, with function.json's runtime and what it records of the native libraries; an OS-only runtime's
+     * function.json has no environment (its JVM options are in its {@code bootstrap}), as {@code package} writes it.
+     */
     static Path functionZip(Path zip, int bytes, long seed, String runtime, List<NativeRequirement> natives)
             throws IOException {
         byte[] content = new byte[bytes];
@@ -590,7 +622,8 @@ class DeployCommandTest {
         }
         String[] sha = DeployCommand.sha256(zip);
         FunctionConfig config = new FunctionConfig(FunctionConfig.HANDLER, runtime, "x86_64", 1769, 30,
-                Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS), sha[0], sha[1], Files.size(zip),
+                runtime.startsWith("provided") ? Map.of() : Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS),
+                sha[0], sha[1], Files.size(zip),
                 bytes, "test", "0.1.0", natives);
         Files.write(zip.resolveSibling(lambert.toolkit.packaging.PackageReport.configName(zip)), config.toJson());
         return zip;

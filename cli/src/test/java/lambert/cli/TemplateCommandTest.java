@@ -183,7 +183,8 @@ class TemplateCommandTest {
         Map<String, Object> p = map(map(map(parse(template).get("Resources")).get("LambertFunction"))
                 .get("Properties"));
         checkAgainstDocumentedProperties(p);
-        assertThat(p).containsEntry("Runtime", "provided.al2023").containsEntry("Architectures", List.of("x86_64"))
+        assertThat(p).containsEntry("Runtime", "provided.al2023").containsEntry("Handler", FunctionConfig.HANDLER)
+                .containsEntry("Architectures", List.of("x86_64"))
                 .doesNotContainKeys("SnapStart", "Environment");
     }
 

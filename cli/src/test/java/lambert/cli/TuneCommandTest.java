@@ -21,11 +21,17 @@ import lambert.toolkit.packaging.CpuArch;
 import lambert.toolkit.packaging.PackageReport;
 import lambert.toolkit.packaging.Packager;
 import lambert.toolkit.tune.TuneChart;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code lambert tune} on the real default package in the emulator, and its usage errors. */
+/**
+ * {@code lambert tune} on the real default package (managed runtime and provided.al2023) in the emulator, and its
+ * usage errors.
+ */
 class TuneCommandTest {
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
@@ -113,6 +119,53 @@ class TuneCommandTest {
         } else {
             assertThat(cpu).contains("not limited", "provisioned-concurrency");
         }
+    }
+
+    /**
+     * A provided.al2023 package is swept through its own {@code bootstrap} (the JDK image, lambert's Runtime API loop):
+     * every size answers; the same zip with {@code bootstrap} not executable fails at each size with Lambda's
+     * {@code Runtime.InvalidEntrypoint}, which only the custom runtime's start can give.
+     */
+    @Test
+    void tune_customRuntimePackageIsSweptThroughItsBootstrap() throws Exception {
+        PackageReport pkg = Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.X86_64,
+                "provided.al2023", dir.resolve("custom.zip"));
+        int code = run("tune", "--package", pkg.zip().toString(), "--memory", "256,512", "--invocations", "5",
+                "--warmup", "1", "--json");
+        assertThat(code).as(out + "\n" + err).isZero();
+        List<?> sizes = (List<?>) ((Map<?, ?>) Json.parse(out.toString().trim().getBytes())).get("sizes");
+        assertThat(sizes.stream().map(s -> ((Map<?, ?>) s).get("memory_mb")).toList()).isEqualTo(List.of(256L, 512L));
+        for (Object s : sizes) {
+            Map<?, ?> size = (Map<?, ?>) s;
+            assertThat(size.get("error")).as("%s", size).isNull();
+            assertThat(size.get("measured")).isEqualTo(5L);
+            assertThat(number(size, "init_duration_ms")).isPositive();
+            assertThat(number(size, "duration_p50_ms")).isPositive();
+            assertThat(number(size, "max_memory_used_mb")).isPositive();
+        }
+
+        Path broken = withBootstrapMode(pkg.zip(), dir.resolve("broken.zip"), 0644);
+        Files.copy(pkg.config(), dir.resolve(PackageReport.configName(broken)));
+        run("tune", "--package", broken.toString(), "--memory", "256,512", "--invocations", "1", "--warmup", "0",
+                "--json");
+        List<?> failed = (List<?>) ((Map<?, ?>) Json.parse(out.toString().trim().getBytes())).get("sizes");
+        assertThat(failed).hasSize(2).allSatisfy(s -> assertThat(String.valueOf(((Map<?, ?>) s).get("error")))
+                .contains("Runtime.InvalidEntrypoint"));
+    }
+
+    /** A copy of {@code zip} whose {@code bootstrap} has Unix mode {@code mode}, every other entry as it was. */
+    private static Path withBootstrapMode(Path zip, Path copy, int mode) throws Exception {
+        try (ZipFile in = ZipFile.builder().setFile(zip.toFile()).get();
+                ZipArchiveOutputStream out = new ZipArchiveOutputStream(copy.toFile())) {
+            for (ZipArchiveEntry e : java.util.Collections.list(in.getEntries())) {
+                ZipArchiveEntry next = new ZipArchiveEntry(e);
+                if (e.getName().equals("bootstrap")) {
+                    next.setUnixMode(0100000 | mode);
+                }
+                out.addRawArchiveEntry(next, in.getRawInputStream(e));
+            }
+        }
+        return copy;
     }
 
     @Test

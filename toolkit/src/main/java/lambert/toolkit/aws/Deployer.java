@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import lambert.toolkit.BadInputException;
 import lambert.toolkit.Megabytes;
 import lambert.toolkit.packaging.FunctionConfig;
+import lambert.toolkit.packaging.LambdaRuntime;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.lambda.model.CreateFunctionUrlConfigResponse;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.services.lambda.model.FunctionUrlAuthType;
 import software.amazon.awssdk.services.lambda.model.GetFunctionUrlConfigResponse;
 import software.amazon.awssdk.services.lambda.model.GetProvisionedConcurrencyConfigResponse;
 import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
+import software.amazon.awssdk.services.lambda.model.SnapStart;
 import software.amazon.awssdk.services.lambda.model.SnapStartApplyOn;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
@@ -178,7 +180,7 @@ public final class Deployer {
                                     .memorySize(spec.memoryMb()).architecturesWithStrings(spec.architecture())
                                     .environment(e -> e.variables(environment))
                                     .ephemeralStorage(e -> e.size(spec.ephemeralStorageMb()))
-                                    .snapStart(s -> s.applyOn(snapStart()))
+                                    .snapStart(snapStartSetting())
                                     .description("lambert: " + spec.zip().getFileName())
                                     .publish(false)));
             calls.awaitReady(null, "State is Active");
@@ -198,7 +200,7 @@ public final class Deployer {
                                         .timeout(spec.timeoutSeconds()).memorySize(spec.memoryMb())
                                         .environment(e -> e.variables(environment))
                                         .ephemeralStorage(e -> e.size(spec.ephemeralStorageMb()))
-                                        .snapStart(s -> s.applyOn(snapStart()))));
+                                        .snapStart(snapStartSetting())));
                 calls.awaitReady(null, "LastUpdateStatus is Successful");
             }
         }
@@ -317,6 +319,15 @@ public final class Deployer {
 
     private SnapStartApplyOn snapStart() {
         return snapOn ? SnapStartApplyOn.PUBLISHED_VERSIONS : SnapStartApplyOn.NONE;
+    }
+
+    /**
+     * The {@code SnapStart} setting to send: none for an OS-only runtime ({@code provided.al2023}), for which AWS
+     * documents no SnapStart (its SnapStart page lists Java, Python and .NET runtimes); {@link DeploySpec} refuses
+     * {@code --snapstart} for them, and leaving the field out is Lambda's default (off).
+     */
+    private SnapStart snapStartSetting() {
+        return LambdaRuntime.osOnly(spec.runtime()) ? null : SnapStart.builder().applyOn(snapStart()).build();
     }
 
     private boolean codeDiffers(FunctionConfiguration c) {
