@@ -34,7 +34,9 @@ import lambert.toolkit.verify.VerifyTexts;
  * Runtime's Python quantiser) and the fp32 original, in one run, on the same texts: lambert's dynamic int8
  * ({@code --method contrib}, activations per tensor) and its blockwise int8 ({@code --method blockwise},
  * {@code MatMulNBits}, one variant per argument {@code BLOCK[:ACCURACY_LEVEL[:fused]]}, default {@code 32:4};
- * {@code fused} first makes each layer's query, key and value projections one MatMul). For
+ * {@code fused} first makes each layer's query, key and value projections one MatMul) and its per-row int8
+ * ({@code --method rowwise}, {@code MatMulIntegerToFloat} on activations quantised per token: argument
+ * {@code rows[:fused]}). For
  * each: size, mean and minimum cosine against fp32 on the 1,100 verify texts and on 600 sentences of real prose
  * never tuned on ({@link ProseTexts}), warm single-text latency at
  * 1 thread (p50 of 500 calls after 300) and throughput on 256 mixed texts at 2 threads in micro-batches of
@@ -63,6 +65,14 @@ public final class Int8Comparison {
                 quantize(fp32, work.resolve("lambert-q8"), QuantizeOptions.defaults(), false));
         for (String variant : args.length == 0 ? new String[] {"32:4"} : args) {
             String[] parts = variant.split(":");
+            if (parts[0].equals("rows")) {
+                boolean fused = parts.length > 1 && parts[1].equals("fused");
+                models.put("lambert int8 per row (MatMulIntegerToFloat, weights per column"
+                        + (fused ? ", query/key/value fused" : "") + ")",
+                        quantize(fp32, work.resolve("lambert-rows" + (fused ? "-fused" : "")),
+                                new QuantizeOptions(true, true, QuantizeOptions.Method.ROWWISE), fused));
+                continue;
+            }
             int block = Integer.parseInt(parts[0]);
             int level = parts.length > 1 ? Integer.parseInt(parts[1]) : QuantizeOptions.DEFAULT_ACCURACY_LEVEL;
             boolean fused = parts.length > 2 && parts[2].equals("fused");
