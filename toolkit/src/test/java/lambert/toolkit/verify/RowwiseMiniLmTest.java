@@ -7,12 +7,10 @@ import java.util.List;
 import lambert.onnx.io.ModelFiles;
 import lambert.onnx.proto.Onnx;
 import lambert.onnx.quantize.QuantizeOptions;
-import lambert.onnx.quantize.Quantizer;
 import lambert.runtime.Model;
 import lambert.runtime.ModelOptions;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.runtime.testing.TestModels;
-import lambert.toolkit.models.DerivedBundle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,11 +28,8 @@ class RowwiseMiniLmTest {
 
     @BeforeAll
     static void quantise() throws Exception {
-        ModelBundle fp32 = ModelBundle.open(TestModels.minilm());
-        Quantizer.Result result = Quantizer.quantize(ModelFiles.read(fp32.modelPath()),
-                new QuantizeOptions(true, true, QuantizeOptions.Method.ROWWISE));
-        rowwise = DerivedBundle.write(dir.resolve("bundle"), DerivedBundle.manifestOf(fp32)
-                .quantized("minilm-rowwise", result.description()), result.model(), fp32, false);
+        rowwise = BlockwiseMiniLmTest.quantisedMiniLm(dir.resolve("bundle"),
+                new QuantizeOptions(true, true, QuantizeOptions.Method.ROWWISE), "minilm-rowwise");
     }
 
     @Test
