@@ -34,12 +34,14 @@ import lambert.toolkit.verify.VerifyTexts;
  * Runtime's Python quantiser) and the fp32 original, in one run, on the same texts: lambert's dynamic int8
  * ({@code --method contrib}, activations per tensor) and its blockwise int8 ({@code --method blockwise},
  * {@code MatMulNBits}, one variant per argument {@code BLOCK[:ACCURACY_LEVEL[:fused]]}, default {@code 32:4};
- * {@code fused} first makes each layer's query, key and value projections one MatMul). For
+ * {@code fused} first makes each layer's query, key and value projections one MatMul) and its per-row int8
+ * ({@code --method rowwise}, {@code MatMulIntegerToFloat} on activations quantised per token: argument
+ * {@code rows[:fused]}). For
  * each: size, mean and minimum cosine against fp32 on the 1,100 verify texts and on 600 sentences of real prose
  * never tuned on ({@link ProseTexts}), warm single-text latency at
  * 1 thread (p50 of 500 calls after 300) and throughput on 256 mixed texts at 2 threads in micro-batches of
- * up to 32 texts (models whose answers depend on the batch run one text per call, on both threads), both in
- * five interleaved rounds; plus ONNX Runtime session creation (best of 7) of each model optimised offline
+ * up to 32 texts (models whose answers depend on the batch run one text per call, on both threads) and with one
+ * text per call, one call per processor at once on 1 thread each, all in five interleaved rounds; plus ONNX Runtime session creation (best of 7) of each model optimised offline
  * ({@code lambert optimize}) with optimisation off, against the raw file with full optimisation, and of the
  * ORT format. Needs a quiet machine (load average well under the number of cores).
  *
@@ -63,6 +65,14 @@ public final class Int8Comparison {
                 quantize(fp32, work.resolve("lambert-q8"), QuantizeOptions.defaults(), false));
         for (String variant : args.length == 0 ? new String[] {"32:4"} : args) {
             String[] parts = variant.split(":");
+            if (parts[0].equals("rows")) {
+                boolean fused = parts.length > 1 && parts[1].equals("fused");
+                models.put("lambert int8 per row (MatMulIntegerToFloat, weights per column"
+                        + (fused ? ", query/key/value fused" : "") + ")",
+                        quantize(fp32, work.resolve("lambert-rows" + (fused ? "-fused" : "")),
+                                new QuantizeOptions(true, true, QuantizeOptions.Method.ROWWISE), fused));
+                continue;
+            }
             int block = Integer.parseInt(parts[0]);
             int level = parts.length > 1 ? Integer.parseInt(parts[1]) : QuantizeOptions.DEFAULT_ACCURACY_LEVEL;
             boolean fused = parts.length > 2 && parts[2].equals("fused");
@@ -80,7 +90,7 @@ public final class Int8Comparison {
         List<double[]> rows = new ArrayList<>();
         List<String> names = new ArrayList<>(models.keySet());
         for (Path bundle : models.values()) {
-            double[] row = new double[7];
+            double[] row = new double[8];
             row[0] = Files.size(bundle.resolve("model.onnx")) / 1048576.0;
             rows.add(row);
         }
@@ -88,22 +98,29 @@ public final class Int8Comparison {
         // drift in this noisy machine hits each of them alike.
         List<Model> oneThread = new ArrayList<>();
         List<Model> twoThreads = new ArrayList<>();
+        List<Model> onePerCall = new ArrayList<>();
         try {
             for (Path bundle : models.values()) {
                 oneThread.add(Model.open(bundle, ModelOptions.defaults()
                         .withEngine(new EngineOptions(1, true, Optimization.AUTO))));
                 twoThreads.add(Model.open(bundle, ModelOptions.defaults()
                         .withEngine(new EngineOptions(2, true, Optimization.AUTO)).withBatching(32 * 256, 32, 0)));
+                // one text per session call, one call per processor at once, each on 1 thread: how models whose
+                // answers depend on the batch always run, and an option for batch-invariant ones
+                onePerCall.add(Model.open(bundle, ModelOptions.defaults()
+                        .withEngine(new EngineOptions(1, true, Optimization.AUTO)).withBatching(32 * 256, 1, 2)));
             }
             List<String> text = List.of(PeerProcess.TEXT);
             List<List<Long>> nanos = new ArrayList<>();
             double[] seconds = new double[models.size()];
+            double[] singleSeconds = new double[models.size()];
             for (int i = 0; i < models.size(); i++) {
                 nanos.add(new ArrayList<>());
                 for (int w = 0; w < 300; w++) {
                     oneThread.get(i).predict(text, Parameters.defaults());
                 }
                 twoThreads.get(i).predict(mixed, Parameters.defaults());
+                onePerCall.get(i).predict(mixed, Parameters.defaults());
             }
             for (int round = 0; round < 5; round++) {
                 for (int i = 0; i < models.size(); i++) {
@@ -115,6 +132,9 @@ public final class Int8Comparison {
                     long s = System.nanoTime();
                     twoThreads.get(i).predict(mixed, Parameters.defaults());
                     seconds[i] += (System.nanoTime() - s) / 1e9;
+                    s = System.nanoTime();
+                    onePerCall.get(i).predict(mixed, Parameters.defaults());
+                    singleSeconds[i] += (System.nanoTime() - s) / 1e9;
                 }
                 System.err.printf(Locale.ROOT, "speed round %d done%n", round + 1);
             }
@@ -123,12 +143,14 @@ public final class Int8Comparison {
                 sorted.sort(null);
                 rows.get(i)[3] = sorted.get(sorted.size() / 2) / 1e6;
                 rows.get(i)[4] = 5 * mixed.size() / seconds[i];
-                System.err.printf(Locale.ROOT, "%s: warm p50 %.3f ms, %.0f texts/s%n", names.get(i), rows.get(i)[3],
-                        rows.get(i)[4]);
+                rows.get(i)[7] = 5 * mixed.size() / singleSeconds[i];
+                System.err.printf(Locale.ROOT, "%s: warm p50 %.3f ms, %.0f texts/s, one per call %.0f texts/s%n",
+                        names.get(i), rows.get(i)[3], rows.get(i)[4], rows.get(i)[7]);
             }
         } finally {
             oneThread.forEach(Model::close);
             twoThreads.forEach(Model::close);
+            onePerCall.forEach(Model::close);
         }
         try (Model reference = Model.open(fp32, ModelOptions.defaults())) {
             for (int i = 0; i < models.size(); i++) {
@@ -148,18 +170,21 @@ public final class Int8Comparison {
         }
         System.out.println("| model | size (MB) | mean cosine vs fp32, 1,100 verify texts | min cosine | mean cosine, "
                 + "600 prose sentences | min cosine | warm p50, 1 thread (ms) "
-                + "| throughput, 2 threads, batches of 32 (texts/s) |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+                + "| throughput, 2 threads, batches of 32 (texts/s) | throughput, 1 text per call x 2 (texts/s) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (int i = 0; i < models.size(); i++) {
             double[] row = rows.get(i);
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %s | %s | %.5f | %.5f | %.3f | %.0f |%n", names.get(i),
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %s | %s | %.5f | %.5f | %.3f | %.0f | %.0f |%n", names.get(i),
                     row[0], texts.isEmpty() ? "-" : String.format(Locale.ROOT, "%.5f", row[1]),
-                    texts.isEmpty() ? "-" : String.format(Locale.ROOT, "%.5f", row[2]), row[5], row[6], row[3], row[4]);
+                    texts.isEmpty() ? "-" : String.format(Locale.ROOT, "%.5f", row[2]), row[5], row[6], row[3], row[4],
+                    row[7]);
         }
         System.out.println();
         for (int i = 2; i < names.size(); i++) {
-            System.out.printf(Locale.ROOT, "%s / shipped int8: latency %.2f, throughput %.2f; / fp32: latency %.2f, "
-                    + "throughput %.2f%n", names.get(i), rows.get(i)[3] / rows.get(1)[3], rows.get(i)[4] / rows.get(1)[4],
+            System.out.printf(Locale.ROOT, "%s / shipped int8: latency %.2f, throughput %.2f (best of its two modes "
+                    + "against the export's best: %.2f); / fp32: latency %.2f, throughput %.2f%n", names.get(i),
+                    rows.get(i)[3] / rows.get(1)[3], rows.get(i)[4] / rows.get(1)[4],
+                    Math.max(rows.get(i)[4], rows.get(i)[7]) / Math.max(rows.get(1)[4], rows.get(1)[7]),
                     rows.get(i)[3] / rows.get(0)[3], rows.get(i)[4] / rows.get(0)[4]);
         }
         if (!Boolean.parseBoolean(System.getProperty("int8.sessions", "true"))) {

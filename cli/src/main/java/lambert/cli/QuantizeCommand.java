@@ -56,7 +56,9 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--method", paramLabel = "M", defaultValue = "CONTRIB", description = "CONTRIB: ONNX Runtime's "
             + "fused DynamicQuantizeMatMul (default); STANDARD: DynamicQuantizeLinear + MatMulInteger + Cast + Mul, "
             + "standard ONNX ops only; BLOCKWISE: ONNX Runtime's MatMulNBits with 8-bit weights, one scale per "
-            + "block (--block-size) of each column, activations quantised per row, so batching changes no answer.")
+            + "block (--block-size) of each column, activations quantised per row, so batching changes no answer; "
+            + "ROWWISE: ONNX Runtime's MatMulIntegerToFloat, int8 weights per column, activations quantised per row "
+            + "(one scale per token), batch-invariant too.")
     QuantizeOptions.Method method;
 
     @Option(names = "--block-size", paramLabel = "N", defaultValue = "" + QuantizeOptions.DEFAULT_BLOCK_SIZE,
@@ -141,6 +143,7 @@ final class QuantizeCommand implements Callable<Integer> {
                     case CONTRIB -> "DynamicQuantizeMatMul";
                     case STANDARD -> "MatMulInteger";
                     case BLOCKWISE -> "MatMulNBits";
+                    case ROWWISE -> "MatMulIntegerToFloat";
                 }, result.embeddingTables()));
         t.line("  layers");
         int width = result.layers().stream().mapToInt(l -> l.node().length()).max().orElse(0);

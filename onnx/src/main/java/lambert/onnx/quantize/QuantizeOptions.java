@@ -34,13 +34,20 @@ public record QuantizeOptions(boolean perChannel, boolean embeddings, Method met
          * {@code blockSize} weights of each output column; with {@code accuracyLevel} 4 the activations are
          * quantised per block of each row, so a text's answer does not depend on its batch mates.
          */
-        BLOCKWISE
+        BLOCKWISE,
+        /**
+         * ONNX Runtime's {@code com.microsoft.MatMulIntegerToFloat} on int8 weights (one scale per output
+         * column) and activations quantised symmetrically with one scale per row (per token), computed in
+         * standard ONNX ops ({@code Abs}, {@code ReduceMax}, {@code Div}, {@code Round}, {@code Cast}) once for
+         * all MatMuls reading the same activation; a text's answer does not depend on its batch mates.
+         */
+        ROWWISE
     }
 
     /** Checks the block size and accuracy level. */
     public QuantizeOptions {
         if (method == null) {
-            throw new IllegalArgumentException("method: expected CONTRIB, STANDARD or BLOCKWISE, found none");
+            throw new IllegalArgumentException("method: expected CONTRIB, STANDARD, BLOCKWISE or ROWWISE, found none");
         }
         if (blockSize < 16 || Integer.bitCount(blockSize) != 1) {
             throw new IllegalArgumentException("block size: expected a power of two, at least 16, found " + blockSize);

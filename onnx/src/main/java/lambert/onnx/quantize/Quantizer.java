@@ -101,6 +101,7 @@ public final class Quantizer {
         Map<String, List<Onnx.Node>> consumers = consumers(graph);
         Set<String> graphOutputs = outputNames(graph);
         Set<String> foldedAdds = new HashSet<>();
+        RowQuantizer rowQuantizer = new RowQuantizer(out, defaultOpset);
         for (Onnx.Node node : graph.getNodeList()) {
             if (node.getOpType().equals("Add") && foldedAdds.contains(node.getOutput(0))) {
                 continue; // its bias went into the MatMulNBits before it
@@ -116,7 +117,7 @@ public final class Quantizer {
                     addBlockwiseMatMul(out, node, weight, bias, add.getOutput(0), options);
                     foldedAdds.add(add.getOutput(0));
                 } else {
-                    addQuantizedMatMul(out, node, weight, null, options);
+                    addQuantizedMatMul(out, node, weight, null, options, rowQuantizer);
                 }
                 replaced.add(weight.getName());
                 matmuls++;
@@ -125,7 +126,8 @@ public final class Quantizer {
             } else if (isPlainGemm(node, initializers, uses)) {
                 Onnx.Tensor b = initializers.get(node.getInput(1));
                 Onnx.Tensor weights = attribute(node, "transB", 0) == 1 ? transpose(b) : b;
-                addQuantizedMatMul(out, node, weights, node.getInputCount() == 3 ? node.getInput(2) : null, options);
+                addQuantizedMatMul(out, node, weights, node.getInputCount() == 3 ? node.getInput(2) : null, options,
+                        rowQuantizer);
                 replaced.add(b.getName());
                 matmuls++;
                 layers.add(Layer.of(name, node, weights, true, scheme(options)));
@@ -168,6 +170,8 @@ public final class Quantizer {
                     + ", activations per tensor";
             case BLOCKWISE -> "MatMulNBits, 8-bit weights in blocks of " + options.blockSize() + ", accuracy level "
                     + options.accuracyLevel() + (options.accuracyLevel() == 4 ? " (int8, activations per row)" : "");
+            case ROWWISE -> "MatMulIntegerToFloat, int8 weights " + (options.perChannel() ? "per column" : "per matrix")
+                    + ", activations per row";
         };
     }
 
@@ -212,6 +216,9 @@ public final class Quantizer {
         return (options.method() == QuantizeOptions.Method.BLOCKWISE
                 ? "int8 blockwise weights (block " + options.blockSize() + ", accuracy level "
                         + options.accuracyLevel() + ", " + BATCH_INVARIANT + ")"
+                : options.method() == QuantizeOptions.Method.ROWWISE
+                ? "int8 " + (options.perChannel() ? "per-channel" : "per-tensor") + " weights, activations per row ("
+                        + BATCH_INVARIANT + ")"
                 : "int8 dynamic, " + (options.perChannel() ? "per-channel" : "per-tensor") + " weights")
                 + (tables > 0 ? ", int8 embeddings" : "")
                 + (options.method() == QuantizeOptions.Method.STANDARD ? ", standard ops" : "") + " (lambert)";
@@ -226,23 +233,30 @@ public final class Quantizer {
      * @param weights the [K, N] float weight as the MatMul uses it (already transposed for a Gemm)
      */
     private static void addQuantizedMatMul(Onnx.Graph.Builder out, Onnx.Node node, Onnx.Tensor weights, String bias,
-            QuantizeOptions options) {
+            QuantizeOptions options, RowQuantizer rowQuantizer) {
         if (options.method() == QuantizeOptions.Method.BLOCKWISE) {
             addBlockwiseMatMul(out, node, weights, bias, node.getOutput(0), options);
             return;
         }
-        Quantized q = quantizeColumns(weights, options.perChannel());
-        String base = weights.getName();
-        long columns = weights.getDims(1);
-        long[] scaleDims = options.perChannel() ? new long[] {columns} : new long[0];
-        out.addInitializer(GraphBuilder.tensor(base + "_quantized", Onnx.Tensor.DataType.INT8, q.values,
-                weights.getDims(0), columns));
-        out.addInitializer(floats(base + "_scale", q.scales, scaleDims));
         String output = node.getOutput(0);
-        String name = node.getName().isEmpty() ? base : node.getName();
+        String name = node.getName().isEmpty() ? weights.getName() : node.getName();
+        if (options.method() == QuantizeOptions.Method.ROWWISE) {
+            RowQuantizer.Quantized a = rowQuantizer.quantized(node.getInput(0));
+            String base = addColumnWeights(out, weights, options);
+            String product = bias == null ? output : name + "_product";
+            out.addNode(Onnx.Node.newBuilder().setOpType("MatMulIntegerToFloat").setDomain(MS_DOMAIN).setName(name)
+                    .addInput(a.values()).addInput(base + "_quantized").addInput(a.scale()).addInput(base + "_scale")
+                    .addInput(a.zeroPoint()).addOutput(product));
+            if (bias != null) {
+                out.addNode(node("Add", name + "_bias", List.of(product, bias), output));
+            }
+            return;
+        }
+        String base = addColumnWeights(out, weights, options);
+        long[] scaleDims = options.perChannel() ? new long[] {weights.getDims(1)} : new long[0];
         if (options.method() == QuantizeOptions.Method.CONTRIB) {
             out.addInitializer(GraphBuilder.tensor(base + "_zero_point", Onnx.Tensor.DataType.INT8,
-                    new byte[q.scales.length], scaleDims));
+                    new byte[scaleDims.length == 0 ? 1 : (int) scaleDims[0]], scaleDims));
             Onnx.Node.Builder quantised = Onnx.Node.newBuilder().setOpType("DynamicQuantizeMatMul")
                     .setDomain(MS_DOMAIN).setName(name).addInput(node.getInput(0)).addInput(base + "_quantized")
                     .addInput(base + "_scale").addInput(base + "_zero_point").addOutput(output);
@@ -267,6 +281,18 @@ public final class Quantizer {
         if (bias != null) {
             out.addNode(node("Add", name + "_bias", List.of(product, bias), output));
         }
+    }
+
+    /** The [K, N] weight as int8 with symmetric scales per column (or one): initializers {@code <name>_quantized}, {@code _scale}. */
+    private static String addColumnWeights(Onnx.Graph.Builder out, Onnx.Tensor weights, QuantizeOptions options) {
+        Quantized q = quantizeColumns(weights, options.perChannel());
+        String base = weights.getName();
+        long columns = weights.getDims(1);
+        long[] scaleDims = options.perChannel() ? new long[] {columns} : new long[0];
+        out.addInitializer(GraphBuilder.tensor(base + "_quantized", Onnx.Tensor.DataType.INT8, q.values,
+                weights.getDims(0), columns));
+        out.addInitializer(floats(base + "_scale", q.scales, scaleDims));
+        return base;
     }
 
     /**
@@ -466,7 +492,7 @@ public final class Quantizer {
         out.addNode(node("Mul", base + "_dequantize", List.of(base + "_rows_f", base + "_scales_3d"), output));
     }
 
-    private static Onnx.Node.Builder node(String op, String name, List<String> inputs, String output) {
+    static Onnx.Node.Builder node(String op, String name, List<String> inputs, String output) {
         return Onnx.Node.newBuilder().setOpType(op).setName(name).addAllInput(inputs).addOutput(output);
     }
 

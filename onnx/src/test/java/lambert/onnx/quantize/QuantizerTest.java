@@ -54,6 +54,21 @@ class QuantizerTest {
     }
 
     @Test
+    void quantize_rowwiseMatchesPerRowInt8InJavaAndIsBatchInvariant() throws Exception {
+        checkRowwise(96, 12, false);
+    }
+
+    @Test
+    void quantize_rowwiseKeepsTheBiasAddAndQuantisesASharedInputOnce() throws Exception {
+        checkRowwise(64, 8, true);
+    }
+
+    @Test
+    void quantize_rowwiseGemmWithTransposedWeightAndBiasStaysCloseToFloat() throws Exception {
+        checkGemm(new QuantizeOptions(true, true, QuantizeOptions.Method.ROWWISE), "MatMulIntegerToFloat");
+    }
+
+    @Test
     void quantize_blockwiseOptionsRejectABadBlockSize() {
         assertThatThrownBy(() -> QuantizeOptions.blockwise(24)).hasMessageContaining("block size")
                 .hasMessageContaining("power of two").hasMessageContaining("24");
@@ -143,6 +158,118 @@ class QuantizerTest {
                             .isCloseTo(batched[r][col], within(1e-5f * Math.max(1, Math.abs(batched[r][col]))));
                 }
             }
+        }
+    }
+
+    /**
+     * Two MatMuls [rows, k] x [k, n] reading the same input x, rewritten per row: one quantisation of x (one
+     * Abs, one ReduceMax) feeding two MatMulIntegerToFloat. Expected values computed here: each row of x
+     * quantised with its own scale max|x|/127 (round half to even), the int8 weights and their column scales
+     * read back from the model (checked against the float weights), multiplied in integers. Each row alone
+     * gives what it gives inside the batch; a row of zeros gives zeros (no division by zero).
+     */
+    private void checkRowwise(int k, int n, boolean withBias) throws Exception {
+        Random random = new Random(11);
+        float[] w1 = gaussians(random, k * n);
+        float[] w2 = gaussians(random, k * n);
+        float[] bias = new float[n];
+        GraphBuilder g = GraphBuilder.create("rows", 13);
+        g.input("x", Onnx.Tensor.DataType.FLOAT, "batch", k);
+        g.initializer("w1", w1, k, n);
+        g.initializer("w2", w2, k, n);
+        if (withBias) {
+            for (int i = 0; i < n; i++) {
+                bias[i] = 3f * (i + 1);
+            }
+            g.initializer("b", bias, n);
+            g.node("MatMul", List.of("x", "w1"), "product");
+            g.node("Add", List.of("product", "b"), "y1");
+        } else {
+            g.node("MatMul", List.of("x", "w1"), "y1");
+        }
+        g.node("MatMul", List.of("x", "w2"), "y2");
+        g.output("y1", Onnx.Tensor.DataType.FLOAT, "batch", n);
+        g.output("y2", Onnx.Tensor.DataType.FLOAT, "batch", n);
+        Quantizer.Result result = Quantizer.quantize(g.build(),
+                new QuantizeOptions(true, true, QuantizeOptions.Method.ROWWISE));
+        assertThat(result.matmuls()).isEqualTo(2);
+        assertThat(result.description()).contains(Quantizer.BATCH_INVARIANT);
+        List<String> ops = result.model().getGraph().getNodeList().stream().map(Onnx.Node::getOpType).toList();
+        assertThat(ops).doesNotContain("MatMul", "DynamicQuantizeLinear");
+        assertThat(ops.stream().filter(op -> op.equals("MatMulIntegerToFloat"))).hasSize(2);
+        assertThat(ops.stream().filter(op -> op.equals("ReduceMax"))).hasSize(1);
+        assertThat(ops.stream().filter(op -> op.equals("Add"))).hasSize(withBias ? 2 : 1); // + the 128 shift
+        Map<String, Onnx.Tensor> inits = new java.util.HashMap<>();
+        result.model().getGraph().getInitializerList().forEach(t -> inits.put(t.getName(), t));
+        int[][] qw = new int[2][];
+        float[][] ws = new float[2][];
+        float[][] floats = {w1, w2};
+        for (int m = 0; m < 2; m++) {
+            Onnx.Tensor q = inits.get("w" + (m + 1) + "_quantized");
+            assertThat(q.getDataType()).isEqualTo(Onnx.Tensor.DataType.INT8_VALUE);
+            assertThat(q.getDimsList()).containsExactly((long) k, (long) n);
+            byte[] raw = q.getRawData().toByteArray();
+            ws[m] = Quantizer.readFloats(inits.get("w" + (m + 1) + "_scale"));
+            assertThat(ws[m]).hasSize(n);
+            qw[m] = new int[k * n];
+            for (int i = 0; i < k * n; i++) {
+                qw[m][i] = raw[i];
+                assertThat((double) qw[m][i] * ws[m][i % n]).isCloseTo(floats[m][i], within(ws[m][i % n] / 2 + 1e-7));
+            }
+        }
+        Path file = dir.resolve("rows.onnx");
+        ModelFiles.write(result.model(), file);
+        int rows = 5;
+        float[][] x = new float[rows][];
+        for (int r = 0; r < rows - 1; r++) {
+            x[r] = gaussians(random, k);
+            x[r][r] *= 40; // an outlier in each row, of a different size
+        }
+        x[rows - 1] = new float[k];
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(file.toString(), new OrtSession.SessionOptions())) {
+            float[][][] batched = runTwo(env, session, x);
+            for (int r = 0; r < rows; r++) {
+                float max = 0;
+                for (float v : x[r]) {
+                    max = Math.max(max, Math.abs(v));
+                }
+                float scale = Math.max(max, 1e-12f) / 127f;
+                int[] qa = new int[k];
+                for (int i = 0; i < k; i++) {
+                    qa[i] = (int) Math.rint(x[r][i] / scale);
+                }
+                float[][][] alone = runTwo(env, session, new float[][] {x[r]});
+                for (int m = 0; m < 2; m++) {
+                    for (int col = 0; col < n; col++) {
+                        long dot = 0;
+                        double exact = 0;
+                        for (int i = 0; i < k; i++) {
+                            dot += (long) qa[i] * qw[m][i * n + col];
+                            exact += x[r][i] * floats[m][i * n + col];
+                        }
+                        double b = m == 0 ? bias[col] : 0;
+                        double expected = dot * (double) scale * ws[m][col] + b;
+                        float got = batched[m][r][col];
+                        assertThat((double) got).as("output %d row %d column %d", m, r, col)
+                                .isCloseTo(expected, within(1e-5 * Math.max(1, Math.abs(expected))));
+                        // and near the float product: each activation off by half a step at most, each weight too
+                        double bound = 1e-4;
+                        for (int i = 0; i < k; i++) {
+                            bound += Math.abs(floats[m][i * n + col]) * scale / 2 + Math.abs(x[r][i]) * ws[m][col] / 2;
+                        }
+                        assertThat((double) got).isCloseTo(exact + b, within(bound));
+                        assertThat(alone[m][0][col]).as("output %d row %d column %d alone", m, r, col)
+                                .isCloseTo(got, within(1e-6f * Math.max(1, Math.abs(got))));
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[][][] runTwo(OrtEnvironment env, OrtSession session, float[][] x) throws Exception {
+        try (OnnxTensor input = OnnxTensor.createTensor(env, x); OrtSession.Result out = session.run(Map.of("x", input))) {
+            return new float[][][] {(float[][]) out.get("y1").get().getValue(), (float[][]) out.get("y2").get().getValue()};
         }
     }
 

@@ -37,12 +37,16 @@ class BlockwiseMiniLmTest {
 
     @BeforeAll
     static void quantise() throws Exception {
+        blockwise = quantisedMiniLm(dir.resolve("bundle"), QuantizeOptions.blockwise(QuantizeOptions.DEFAULT_BLOCK_SIZE),
+                "minilm-blockwise");
+    }
+
+    /** The real fp32 MiniLM quantised with {@code options}, written as a bundle named {@code name} into {@code out}. */
+    static ModelBundle quantisedMiniLm(Path out, QuantizeOptions options, String name) throws Exception {
         ModelBundle fp32 = ModelBundle.open(TestModels.minilm());
-        Quantizer.Result result = Quantizer.quantize(ModelFiles.read(fp32.modelPath()),
-                QuantizeOptions.blockwise(QuantizeOptions.DEFAULT_BLOCK_SIZE));
-        Manifest manifest = DerivedBundle.manifestOf(fp32);
-        blockwise = DerivedBundle.write(dir.resolve("bundle"), manifest.quantized("minilm-blockwise",
-                result.description()), result.model(), fp32, false);
+        Quantizer.Result result = Quantizer.quantize(ModelFiles.read(fp32.modelPath()), options);
+        return DerivedBundle.write(out, DerivedBundle.manifestOf(fp32).quantized(name, result.description()),
+                result.model(), fp32, false);
     }
 
     @Test
