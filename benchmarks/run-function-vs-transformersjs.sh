@@ -5,15 +5,7 @@
 # Usage: benchmarks/run-function-vs-transformersjs.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-peers="$(cd ../shared/peers && pwd)"
-work="benchmarks/target/peer"
-if [ ! -d "$work/transformersjs/node_modules/@huggingface/transformers" ]; then
-  mkdir -p "$work"
-  rm -rf "$work/transformersjs"
-  cp -r "$peers/transformersjs" "$work/"
-  (cd "$work/transformersjs" && npm install --ignore-scripts --no-audit --no-fund >/dev/null)
-fi
-[ -f "$work/models/minilm/onnx/model_quantized.onnx" ] || bash "$peers/make-minilm-dir.sh" "$work/models/minilm" >/dev/null
+. benchmarks/node-peer.sh
 ./mvnw -q -B -DskipTests -pl benchmarks -am package
 exec java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
   lambert.benchmarks.FunctionVsTransformersJs "$work/transformersjs" "$(cd "$work/models" && pwd)" "${1:-5}"

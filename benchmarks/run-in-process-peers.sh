@@ -6,16 +6,8 @@
 # Usage: benchmarks/run-in-process-peers.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-peers="$(cd ../shared/peers && pwd)"
-work="benchmarks/target/peer"
-if [ ! -d "$work/transformersjs/node_modules/@huggingface/transformers" ]; then
-  mkdir -p "$work"
-  rm -rf "$work/transformersjs"
-  cp -r "$peers/transformersjs" "$work/"
-  (cd "$work/transformersjs" && npm install --ignore-scripts --no-audit --no-fund >/dev/null)
-fi
+. benchmarks/node-peer.sh
 cp benchmarks/peers/first-embedding.mjs "$work/transformersjs/"
-[ -f "$work/models/minilm/onnx/model_quantized.onnx" ] || bash "$peers/make-minilm-dir.sh" "$work/models/minilm" >/dev/null
 venv="$work/venv"
 if ! "$venv/bin/python" -c "import onnxruntime, tokenizers, numpy" 2>/dev/null; then
   python3 -m venv "$venv"

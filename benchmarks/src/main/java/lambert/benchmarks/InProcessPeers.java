@@ -73,7 +73,7 @@ public final class InProcessPeers {
         }
         Map<String, Map<String, Double>> medians = new LinkedHashMap<>();
         for (String name : names) {
-            medians.put(name, medians(samples.get(name)));
+            medians.put(name, PeerComparison.medians(samples.get(name), METRICS));
         }
         String fastest = names.stream().filter(n -> !n.startsWith("lambert"))
                 .min((a, b) -> Double.compare(medians.get(a).get("first_ms"), medians.get(b).get("first_ms")))
@@ -146,15 +146,5 @@ public final class InProcessPeers {
             }
             return sample;
         }
-    }
-
-    private static Map<String, Double> medians(List<Map<String, Double>> runs) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (String metric : METRICS) {
-            double[] values = runs.stream().mapToDouble(r -> r.get(metric)).sorted().toArray();
-            out.put(metric, values.length % 2 == 1 ? values[values.length / 2]
-                    : (values[values.length / 2 - 1] + values[values.length / 2]) / 2);
-        }
-        return out;
     }
 }

@@ -108,8 +108,13 @@ public final class PeerComparison {
     }
 
     private static Map<String, Double> medians(List<Map<String, Double>> samples) {
+        return medians(samples, List.of(METRICS));
+    }
+
+    /** The median of each of {@code metrics} over the samples (shared with {@link InProcessPeers}). */
+    static Map<String, Double> medians(List<Map<String, Double>> samples, List<String> metrics) {
         Map<String, Double> out = new LinkedHashMap<>();
-        for (String metric : METRICS) {
+        for (String metric : metrics) {
             double[] values = samples.stream().mapToDouble(s -> s.get(metric)).sorted().toArray();
             out.put(metric, values.length % 2 == 1 ? values[values.length / 2]
                     : (values[values.length / 2 - 1] + values[values.length / 2]) / 2);
