@@ -74,19 +74,48 @@ final class PreOptimizedModel {
         return make(bundle, complete, work, ModelResolver.defaultHome().resolve("ort"));
     }
 
-    /** As {@link #make(ModelBundle, Manifest, Path)}, keeping optimised files in {@code store}. */
+    /**
+     * As {@link #make(ModelBundle, Manifest, Path)}, keeping optimised files in {@code store}. A kept file that no
+     * longer answers as the raw one (damaged, or ONNX Runtime cannot run it) is removed and made again; a store that
+     * cannot be written only costs reproducibility: the file made in {@code work} ships.
+     */
     static Result make(ModelBundle bundle, Manifest complete, Path work, Path store) throws IOException {
         Path kept = store.resolve(Checksums.sha256(bundle.modelPath()) + "-ort" + ortVersion() + "-"
                 + Optimizer.Level.EXTENDED.id() + Optimizer.ORT_FORMAT_SUFFIX);
-        Path candidate = kept;
-        if (!Files.isRegularFile(kept)) {
-            candidate = work.resolve("model" + Optimizer.ORT_FORMAT_SUFFIX);
-            try {
-                Optimizer.optimize(bundle.modelPath(), candidate, Optimizer.Level.EXTENDED);
-            } catch (IOException e) {
-                return new Result(null, null, Double.NaN, 0, e.getMessage());
+        if (Files.isRegularFile(kept)) {
+            Result cached = check(bundle, complete, kept);
+            if (cached.shipped()) {
+                return cached;
             }
+            Files.deleteIfExists(kept);
         }
+        Path candidate = work.resolve("model" + Optimizer.ORT_FORMAT_SUFFIX);
+        try {
+            Optimizer.optimize(bundle.modelPath(), candidate, Optimizer.Level.EXTENDED);
+        } catch (IOException e) {
+            return new Result(null, null, Double.NaN, 0, e.getMessage());
+        }
+        Result made = check(bundle, complete, candidate);
+        if (!made.shipped()) {
+            return made;
+        }
+        try {
+            Files.createDirectories(store);
+            Path temp = Files.createTempFile(store, "." + kept.getFileName(), ".partial");
+            try {
+                Files.copy(candidate, temp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temp, kept, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+            return new Result(kept, made.level(), made.maxAbsDiff(), made.values(), null);
+        } catch (IOException e) {
+            return made; // not kept: this zip is fine, a rebuild makes (and checks) the file again
+        }
+    }
+
+    /** Whether {@code optimised} answers exactly as the bundle's raw model, as a result shipping it if so. */
+    private static Result check(ModelBundle bundle, Manifest complete, Path optimised) throws IOException {
         List<Tokens> tokens = new ArrayList<>();
         try (TextTokenizer tokenizer = TextTokenizer.load(bundle.tokenizerPath(), complete.maxLength())) {
             for (String text : VerifyTexts.spread(CHECK_TEXTS)) {
@@ -98,10 +127,10 @@ final class PreOptimizedModel {
         long values;
         try {
             float[] raw = run(bundle.modelPath(), false, complete, batch);
-            float[] optimised = run(candidate, true, complete, batch);
-            worst = raw.length == optimised.length ? 0 : Double.POSITIVE_INFINITY;
-            for (int i = 0; i < Math.min(raw.length, optimised.length); i++) {
-                double d = Math.abs((double) raw[i] - optimised[i]);
+            float[] saved = run(optimised, true, complete, batch);
+            worst = raw.length == saved.length ? 0 : Double.POSITIVE_INFINITY;
+            for (int i = 0; i < Math.min(raw.length, saved.length); i++) {
+                double d = Math.abs((double) raw[i] - saved[i]);
                 worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(worst, d);
             }
             values = raw.length;
@@ -109,20 +138,8 @@ final class PreOptimizedModel {
             return new Result(null, null, Double.NaN, 0, "ONNX Runtime could not run the file it optimised: "
                     + e.getMessage());
         }
-        if (worst != 0) {
-            return new Result(null, null, worst, values, null);
-        }
-        if (candidate != kept) {
-            Files.createDirectories(store);
-            Path temp = Files.createTempFile(store, "." + kept.getFileName(), ".partial");
-            try {
-                Files.copy(candidate, temp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(temp, kept, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-        }
-        return new Result(kept, Optimizer.Level.EXTENDED.id(), worst, values, null);
+        return worst == 0 ? new Result(optimised, Optimizer.Level.EXTENDED.id(), worst, values, null)
+                : new Result(null, null, worst, values, null);
     }
 
     private static String ortVersion() {

@@ -88,13 +88,48 @@ class PreOptimizedPackageTest {
     }
 
     @Test
-    void make_whenOnnxRuntimeCannotWriteTheOptimisedFileTheRawOneShipsWithTheReason() throws Exception {
+    void make_damagedKeptFileIsMadeAgainAndStillAnswersExactly() throws Exception {
         lambert.runtime.bundle.ModelBundle bundle = lambert.runtime.bundle.ModelBundle.open(TestModels.minilmInt8());
-        lambert.runtime.bundle.Manifest complete;
+        lambert.runtime.bundle.Manifest complete = completeManifest(bundle);
+        Path store = dir.resolve("store");
+        PreOptimizedModel.Result first = PreOptimizedModel.make(bundle, complete,
+                Files.createDirectories(dir.resolve("work1")), store);
+        assertThat(first.shipped()).isTrue();
+        assertThat(first.file().getParent()).isEqualTo(store);
+        byte[] good = Files.readAllBytes(first.file());
+        byte[] damaged = java.util.Arrays.copyOf(good, good.length / 3); // cut short: ONNX Runtime refuses it
+        Files.write(first.file(), damaged);
+
+        PreOptimizedModel.Result again = PreOptimizedModel.make(bundle, complete,
+                Files.createDirectories(dir.resolve("work2")), store);
+        assertThat(again.shipped()).isTrue();
+        assertThat(again.maxAbsDiff()).isZero();
+        assertThat(Files.size(again.file())).isGreaterThan(damaged.length);
+    }
+
+    @Test
+    void make_storeThatCannotBeWrittenStillShipsTheCheckedFile() throws Exception {
+        lambert.runtime.bundle.ModelBundle bundle = lambert.runtime.bundle.ModelBundle.open(TestModels.minilmInt8());
+        Path notAFolder = Files.writeString(dir.resolve("store-file"), "a file where the store should be");
+        Path work = Files.createDirectories(dir.resolve("work"));
+        PreOptimizedModel.Result result = PreOptimizedModel.make(bundle, completeManifest(bundle), work,
+                notAFolder.resolve("ort"));
+        assertThat(result.shipped()).isTrue();
+        assertThat(result.file().getParent()).isEqualTo(work);
+        assertThat(result.maxAbsDiff()).isZero();
+    }
+
+    private static lambert.runtime.bundle.Manifest completeManifest(lambert.runtime.bundle.ModelBundle bundle) {
         try (lambert.runtime.Model model = lambert.runtime.Model.open(bundle,
                 lambert.runtime.ModelOptions.defaults())) {
-            complete = model.manifest();
+            return model.manifest();
         }
+    }
+
+    @Test
+    void make_whenOnnxRuntimeCannotWriteTheOptimisedFileTheRawOneShipsWithTheReason() throws Exception {
+        lambert.runtime.bundle.ModelBundle bundle = lambert.runtime.bundle.ModelBundle.open(TestModels.minilmInt8());
+        lambert.runtime.bundle.Manifest complete = completeManifest(bundle);
         Path notAFolder = Files.writeString(dir.resolve("file.txt"), "a file where a folder is needed");
         PreOptimizedModel.Result result = PreOptimizedModel.make(bundle, complete, notAFolder.resolve("work"),
                 notAFolder.resolve("store"));
