@@ -19,6 +19,10 @@ assert unzipped < 250L * 1024 * 1024 : "${zip} unzips to ${unzipped} bytes, over
 assert names.any { it.startsWith('model/') } : "no model/ in ${zip}: ${names}"
 assert names.any { it ==~ /lib\/lambert-lambda-.*\.jar/ } : "no lambert-lambda jar in ${zip}: ${names}"
 assert !names.any { it ==~ /lib\/lambert-(toolkit|cli|onnx|maven-plugin)-.*/ } : "build-time jars in ${zip}: ${names}"
+// all-MiniLM-L6-v2's tokenizer is BERT WordPiece, which lambert tokenizes in Java: no Hugging Face tokenizer library,
+// nor the jars only its binding needs (DJL's tokenizers and api, SLF4J).
+assert !names.contains('native/libtokenizers.so') : "libtokenizers.so in ${zip}: ${names}"
+assert !names.any { it ==~ /lib\/(tokenizers|api|slf4j-api|slf4j-nop)-\d.*\.jar/ } : "tokenizer binding jars in ${zip}: ${names}"
 assert new File(lambert, 'function.json').isFile()
 
 // lambert:emulate answered: all-MiniLM-L6-v2 gives 384 numbers per text, normalised to length 1.

@@ -29,14 +29,19 @@ import lambert.runtime.natives.NativeLibraries;
  * }</pre>
  */
 public final class NativeTokenizer implements TextTokenizer {
-    private static final TokenizersLibrary LIB = TokenizersLibrary.LIB;
-
+    /*
+     * Not a static field: NativeTokenizer's initialisation would then link DJL's class before load() runs, and a
+     * package that leaves DJL's jars out (its bundle tokenizes in Java) would fail with a NoClassDefFoundError instead
+     * of load()'s message naming the missing library.
+     */
+    private final TokenizersLibrary lib;
     private final long handle;
     private final int maxLength;
     private final int vocabSize;
     private volatile boolean closed;
 
-    private NativeTokenizer(long handle, int maxLength, int vocabSize) {
+    private NativeTokenizer(TokenizersLibrary lib, long handle, int maxLength, int vocabSize) {
+        this.lib = lib;
         this.handle = handle;
         this.maxLength = maxLength;
         this.vocabSize = vocabSize;
@@ -60,21 +65,22 @@ public final class NativeTokenizer implements TextTokenizer {
             throw new BundleException("cannot read tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
         }
         int vocabSize = TokenizerFileCheck.check(json, tokenizerJson);
+        TokenizersLibrary lib = TokenizersLibrary.LIB;
         long handle;
         try {
-            handle = LIB.createTokenizerFromString(json);
+            handle = lib.createTokenizerFromString(json);
         } catch (RuntimeException e) {
             throw new BundleException("tokenizer " + tokenizerJson + " could not be loaded: " + e.getMessage()
                     + " (expected a Hugging Face tokenizer.json)", e);
         }
         try {
-            LIB.disablePadding(handle);
-            LIB.setTruncation(handle, maxLength, "LONGEST_FIRST", 0);
+            lib.disablePadding(handle);
+            lib.setTruncation(handle, maxLength, "LONGEST_FIRST", 0);
         } catch (RuntimeException e) {
-            LIB.deleteTokenizer(handle);
+            lib.deleteTokenizer(handle);
             throw new BundleException("tokenizer " + tokenizerJson + " refused its settings: " + e.getMessage(), e);
         }
-        return new NativeTokenizer(handle, maxLength, vocabSize);
+        return new NativeTokenizer(lib, handle, maxLength, vocabSize);
     }
 
     /** The number of ids this tokenizer can produce (highest id + 1), read from its file; 0 if unknown. */
@@ -98,11 +104,11 @@ public final class NativeTokenizer implements TextTokenizer {
     @Override
     public Tokens encode(String text) {
         requireValid(text, 0);
-        long encoding = LIB.encode(handle, text, true);
+        long encoding = lib.encode(handle, text, true);
         try {
             return toTokens(text, encoding);
         } finally {
-            LIB.deleteEncoding(encoding);
+            lib.deleteEncoding(encoding);
         }
     }
 
@@ -115,7 +121,7 @@ public final class NativeTokenizer implements TextTokenizer {
         for (int i = 0; i < texts.size(); i++) {
             requireValid(texts.get(i), i);
         }
-        long[] encodings = LIB.batchEncode(handle, texts.toArray(new String[0]), true);
+        long[] encodings = lib.batchEncode(handle, texts.toArray(new String[0]), true);
         Tokens[] out = new Tokens[encodings.length];
         try {
             for (int i = 0; i < encodings.length; i++) {
@@ -123,7 +129,7 @@ public final class NativeTokenizer implements TextTokenizer {
             }
         } finally {
             for (long encoding : encodings) {
-                LIB.deleteEncoding(encoding);
+                lib.deleteEncoding(encoding);
             }
         }
         return out;
@@ -136,14 +142,14 @@ public final class NativeTokenizer implements TextTokenizer {
         Texts.requireUnicode(text, index);
     }
 
-    private static Tokens toTokens(String text, long encoding) {
-        long[] specialMask = LIB.getSpecialTokenMask(encoding);
+    private Tokens toTokens(String text, long encoding) {
+        long[] specialMask = lib.getSpecialTokenMask(encoding);
         boolean[] special = new boolean[specialMask.length];
         for (int i = 0; i < special.length; i++) {
             special[i] = specialMask[i] != 0;
         }
         // The native library counts Unicode code points; Java strings index UTF-16 units.
-        CharSpan[] spans = LIB.getTokenCharSpans(encoding);
+        CharSpan[] spans = lib.getTokenCharSpans(encoding);
         int[] utf16 = hasSupplementary(text) ? codePointToUtf16(text) : null;
         int[] starts = new int[spans.length];
         int[] ends = new int[spans.length];
@@ -156,8 +162,8 @@ public final class NativeTokenizer implements TextTokenizer {
                 ends[i] = utf16 == null ? spans[i].getEnd() : utf16[spans[i].getEnd()];
             }
         }
-        return new Tokens(LIB.getTokenIds(encoding), LIB.getTypeIds(encoding), special, starts, ends,
-                LIB.getOverflowCount(encoding) > 0);
+        return new Tokens(lib.getTokenIds(encoding), lib.getTypeIds(encoding), special, starts, ends,
+                lib.getOverflowCount(encoding) > 0);
     }
 
     private static boolean hasSupplementary(String text) {
@@ -185,7 +191,7 @@ public final class NativeTokenizer implements TextTokenizer {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            LIB.deleteTokenizer(handle);
+            lib.deleteTokenizer(handle);
         }
     }
 }

@@ -24,8 +24,8 @@ import lambert.runtime.tokenize.WordPieceTokenizer;
  * Builds the function zip: {@code lib/*.jar} (the {@code lambda} module and its runtime dependencies,
  * rewritten without what the function never loads), {@code native/} (ONNX Runtime's libraries for one
  * architecture, unpacked, and the Hugging Face tokenizer's unless the pure-Java {@code WordPieceTokenizer}
- * reproduces the bundle's tokenizer), {@code model/} (the bundle, with a
- * complete manifest). Deterministic, written to a temp file and moved into place. What each native
+ * reproduces the bundle's tokenizer, in which case DJL's jars stay out too: {@link JarRules}), {@code model/}
+ * (the bundle, with a complete manifest). Deterministic, written to a temp file and moved into place. What each native
  * library needs from the OS is read from its ELF version needs and recorded in {@code function.json};
  * a runtime whose OS cannot load them is refused before anything is loaded or written.
  *
@@ -122,7 +122,7 @@ public final class Packager {
                 long original = Files.isDirectory(source) ? 0 : Files.size(source);
                 naiveZip += original;
                 naiveUnzipped += original;
-                if (!JarRules.ship(name)) {
+                if (!JarRules.ship(name, nativeTokenizer)) {
                     continue;
                 }
                 byte[] pruned = ZipWriter.rewriteJar(source, entry -> JarRules.keep(name, entry, arch));
@@ -235,7 +235,7 @@ public final class Packager {
             throws IOException {
         List<NativeRequirement> natives = new ArrayList<>();
         for (Map.Entry<String, Path> jar : jars.entrySet()) {
-            if (!JarRules.ship(jar.getKey())) {
+            if (!JarRules.ship(jar.getKey(), nativeTokenizer)) {
                 continue;
             }
             for (String[] lib : JarRules.natives(jar.getKey(), arch, nativeTokenizer)) {

@@ -75,6 +75,8 @@ class CustomRuntimePackageTest {
             assertThat(modes.keySet().stream().filter(n -> n.startsWith("lib/lambert-")).map(n -> n.replaceAll("-\\d.*", "")))
                     .containsExactlyInAnyOrder("lib/lambert-base", "lib/lambert-runtime", "lib/lambert-lambda");
         }
+        // the Java tokenizer serves MiniLM: no DJL jar, no SLF4J (on the bootstrap's class path: the next test)
+        assertThat(PackageContents.jars(report.zip())).containsExactlyElementsOf(PackageContents.WORDPIECE_JARS);
         Map<?, ?> config = (Map<?, ?>) Json.parse(Files.readAllBytes(report.config()));
         assertThat(config.get("runtime")).isEqualTo("provided.al2023");
         assertThat(config.get("architecture")).isEqualTo("x86_64");
@@ -195,7 +197,7 @@ class CustomRuntimePackageTest {
         byte[] bigger;
         try (ZipFile zip = new ZipFile(report.zip().toFile())) {
             ZipEntry entry = Collections.list(zip.entries()).stream()
-                    .filter(e -> e.getName().startsWith("lib/slf4j-nop-")).findFirst().orElseThrow();
+                    .filter(e -> e.getName().startsWith("lib/crac-")).findFirst().orElseThrow();
             jar = entry.getName();
             bigger = withExtraEntry(zip.getInputStream(entry).readAllBytes());
         }
@@ -207,6 +209,42 @@ class CustomRuntimePackageTest {
         }
         assertThat(lines).anyMatch(l -> l.contains("\"aotCache\":\"not used: " + jar
                 + " is not the jar the cache was trained with"));
+    }
+
+    /**
+     * A bundle whose tokenizer the Java one declines ships the Hugging Face library and DJL's jars, on the bootstrap's
+     * class path, in the training run and so in the cache; the function answers through them, with its cache, as the
+     * bundle does in this JVM.
+     */
+    @Test
+    void emulate_customRuntimeOfANativeTokenizerBundle_shipsDjlAndAnswersWithItsCache() throws Exception {
+        Path folder = PackageContents.nativeTokenizerBundle(dir.resolve("lstrip-model"));
+        PackageReport kept = Packager.build(ModelBundle.open(folder), CpuArch.X86_64, "provided.al2023",
+                dir.resolve("lstrip/function.zip"));
+        assertThat(PackageContents.jars(kept.zip())).containsExactlyElementsOf(PackageContents.nativeTokenizerJars());
+        try (ZipFile zip = new ZipFile(kept.zip().toFile())) {
+            assertThat(zip.getEntry("native/libtokenizers.so")).isNotNull();
+            String bootstrap = new String(zip.getInputStream(zip.getEntry("bootstrap")).readAllBytes(),
+                    StandardCharsets.UTF_8);
+            assertThat(bootstrap).contains("$root/lib/api-", "$root/lib/tokenizers-", "$root/lib/slf4j-nop-");
+        }
+        String text = "Hey, how are you?";
+        float[] expected;
+        try (Model model = Model.open(folder, ModelOptions.defaults())) {
+            assertThat(model.tokenizer()).isInstanceOf(lambert.runtime.tokenize.NativeTokenizer.class);
+            expected = ((Embedding) model.predict(List.of(text), Parameters.defaults()).predictions().get(0)).vector();
+        }
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        try (Emulator emulator = Emulator.forPackage(kept.zip(), Emulation.host(), lines::add)) {
+            Report r = emulator.invoke(("{\"text\": " + Json.quote(text) + "}").getBytes(StandardCharsets.UTF_8));
+            assertThat(r.status()).as(String.join("\n", lines)).isEqualTo("success");
+            List<?> embedding = (List<?>) ((Map<?, ?>) Json.parse(r.response())).get("embedding");
+            assertThat(embedding).hasSize(expected.length);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(((Number) embedding.get(i)).floatValue()).as("dimension %d", i).isEqualTo(expected[i]);
+            }
+        }
+        assertThat(lines).anyMatch(l -> l.contains("\"aotCache\":\"used\""));
     }
 
     @Test

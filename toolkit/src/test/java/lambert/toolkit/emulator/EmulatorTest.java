@@ -89,6 +89,8 @@ class EmulatorTest {
             // Of lambert's own modules, only runtime and lambda reach the function, with base, which runtime depends on.
             assertThat(names.stream().filter(n -> n.startsWith("lib/lambert-")).map(n -> n.replaceAll("-\\d.*", "")))
                     .containsExactlyInAnyOrder("lib/lambert-base", "lib/lambert-runtime", "lib/lambert-lambda");
+            // ... and, since the Java tokenizer serves the model, no DJL jar (nor SLF4J, which only DJL logs through)
+            assertThat(PackageContents.jars(report.zip())).containsExactlyElementsOf(PackageContents.WORDPIECE_JARS);
             try (ZipFile ort = jarInside(zip, "lib/onnxruntime-")) {
                 assertThat(Collections.list(ort.entries())).noneMatch(e -> e.getName().startsWith("ai/onnxruntime/native"));
             }
@@ -100,6 +102,17 @@ class EmulatorTest {
         assertThat(config.get("code_sha256")).isEqualTo(report.sha256());
         // short enough for the handler's 504 to come before API Gateway's at 29 s (LimitsAndDeadlineTest)
         assertThat(config.get("timeout_s")).isEqualTo((long) lambert.lambda.Handler.SUGGESTED_TIMEOUT_SECONDS);
+    }
+
+    /**
+     * The package leaves DJL's and SLF4J's jars out, so no class it may load can refer to theirs: the only one that
+     * does is the Hugging Face tokenizer's, which a WordPiece bundle never loads (the emulator tests answer without it;
+     * InitFaultsTest asks for it and gets a message, not a NoClassDefFoundError).
+     */
+    @Test
+    void package_ofAWordPieceBundle_noClassButTheNativeTokenizerRefersToALeftOutJar() throws Exception {
+        assertThat(PackageContents.classesReferring(report.zip(), List.of("ai/djl/", "org/slf4j/")))
+                .containsExactly("lambert/runtime/tokenize/NativeTokenizer.class");
     }
 
     @Test
@@ -279,27 +292,28 @@ class EmulatorTest {
         }
     }
 
-    /** A tokenizer the Java one does not reproduce ([MASK] with lstrip) keeps the library in the package. */
+    /**
+     * A tokenizer the Java one does not reproduce ([MASK] with lstrip) keeps the library in the package, with DJL's
+     * jars, and the function answers through it as the bundle does in this JVM (which tokenizes with the same library).
+     */
     @Test
-    void package_keepsTheTokenizerLibraryForATokenizerTheJavaOneDoesNotReproduce() throws Exception {
-        Path folder = dir.resolve("lstrip-model");
-        Files.createDirectories(folder);
-        try (var files = Files.list(TestModels.minilmInt8())) {
-            for (Path f : files.toList()) {
-                Files.copy(f, folder.resolve(f.getFileName()));
-            }
-        }
-        String json = Files.readString(folder.resolve("tokenizer.json"));
-        int mask = json.indexOf("\"content\": \"[MASK]\"");
-        int lstrip = json.indexOf("\"lstrip\": false", mask);
-        assertThat(mask).isPositive();
-        Files.writeString(folder.resolve("tokenizer.json"), json.substring(0, lstrip) + "\"lstrip\": true"
-                + json.substring(lstrip + "\"lstrip\": false".length()));
+    void package_keepsTheTokenizerLibraryAndItsJarsForATokenizerTheJavaOneDoesNotReproduce() throws Exception {
+        Path folder = PackageContents.nativeTokenizerBundle(dir.resolve("lstrip-model"));
         PackageReport kept = Packager.build(ModelBundle.open(folder), CpuArch.X86_64, dir.resolve("kept/function.zip"));
         try (ZipFile zip = new ZipFile(kept.zip().toFile())) {
             assertThat(zip.getEntry("native/libtokenizers.so")).isNotNull();
         }
         assertThat(kept.nativeLibraries()).extracting(NativeRequirement::file).contains("native/libtokenizers.so");
+        assertThat(PackageContents.jars(kept.zip())).containsExactlyElementsOf(PackageContents.nativeTokenizerJars());
+        try (Model model = Model.open(folder, ModelOptions.defaults());
+                Answers bundle = Answers.of(model);
+                Answers function = new PackageAnswers(kept.zip(), new Emulator(kept.zip(), FunctionConfig.HANDLER,
+                        Map.of(), 1769, 30, l -> { }, RuntimeJars.locate()))) {
+            assertThat(model.tokenizer()).isInstanceOf(NativeTokenizer.class);
+            VerifyReport r = Verifier.compare(bundle, function, VerifyTexts.spread(8), 3);
+            assertThat(r.texts()).isEqualTo(8);
+            assertThat(r.minCosine()).isGreaterThan(0.99999);
+        }
     }
 
     @Test
