@@ -37,8 +37,15 @@ final class CustomRuntime {
      * {@code java.desktop}, {@code java.compiler} and {@code java.management} for DJL classes the function never loads).
      */
     static final List<String> MODULES = List.of("java.base", "java.logging");
-    /** Files of the image the function never runs: the key tool, the launcher of executable jars, jrt-fs for javac. */
-    static final List<String> DROPPED = List.of("bin/keytool", "lib/jexec", "lib/jrt-fs.jar");
+    /**
+     * Files of the image the function never runs or reads: the key tool, the launcher of executable jars, jrt-fs for
+     * javac, and the TLS trust store and public suffix list (the function makes no TLS connection: it has no network
+     * but the Runtime API's plain HTTP; strace of the function's process in the emulator, answering, refusing bad
+     * input and failing its INIT, opens neither; 0.2 MB zipped). {@code lib/classlist} stays: the cache's training run
+     * reads it. {@code lib/libsimdsort.so} stays: the JVM loads it at start for its array-sort intrinsics.
+     */
+    static final List<String> DROPPED = List.of("bin/keytool", "lib/jexec", "lib/jrt-fs.jar", "lib/security/cacerts",
+            "lib/security/public_suffix_list.dat");
     /** The ahead-of-time cache in the package. */
     static final String AOT_CACHE = "aot/function.aot";
     /** Where Lambda unpacks the function, which the class path and the cache's paths name. */

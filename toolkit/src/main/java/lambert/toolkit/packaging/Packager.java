@@ -162,7 +162,8 @@ public final class Packager {
                 items.add(ZipWriter.bytes(AotTraining.EVENTS_ENTRY, AotTraining.eventsText()));
                 Path staged = work.resolve("untrained.zip");
                 Files.createFile(staged);
-                ZipWriter.write(items, staged);
+                // only unpacked by the training run and hashed for the cache's key: the fastest deflate will do
+                ZipWriter.write(items, staged, java.util.zip.Deflater.BEST_SPEED);
                 items.add(ZipWriter.file(CustomRuntime.AOT_CACHE, AotTraining.cached(staged)));
             }
             Path temp = partials.nextTo(target);

@@ -21,11 +21,18 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 
 /**
  * Deterministic zips: entries sorted by name, one fixed timestamp, fixed Unix permissions (0644, or 0755 for
- * the programs of a custom runtime), default compression, no extra fields. The same inputs give the same bytes.
+ * the programs of a custom runtime), deflate at {@value #LEVEL} unless told otherwise, no extra fields. The same inputs
+ * give the same bytes.
  */
 final class ZipWriter {
     /** The timestamp of every entry, as local DOS time (the same fields whatever the time zone). */
     static final LocalDateTime FIXED_TIME = LocalDateTime.of(2000, 1, 1, 0, 0, 0);
+    /**
+     * The deflate level of a function zip's entries: the best, 9. Against zlib's default 6 it makes the
+     * {@code provided.al2023} zip of the int8 export 0.18 MB smaller (its JDK, cache and ONNX Runtime library) and the
+     * {@code java21} one 0.04 MB, for a few seconds more of packaging (notes/slim.md).
+     */
+    static final int LEVEL = java.util.zip.Deflater.BEST_COMPRESSION;
 
     /** Writes an item's content. */
     @FunctionalInterface
@@ -119,11 +126,17 @@ final class ZipWriter {
      * rather than making it again while the JVM shuts down (which left a partial file behind).
      */
     static List<long[]> write(List<Item> items, Path out) throws IOException {
+        return write(items, out, LEVEL);
+    }
+
+    /** As {@link #write(List, Path)}, at deflate level {@code level} (0 to 9). */
+    static List<long[]> write(List<Item> items, Path out, int level) throws IOException {
         List<Item> sorted = new ArrayList<>(items);
         sorted.sort(Comparator.comparing(Item::name));
         List<long[]> sizes = new ArrayList<>();
         try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(Files.newByteChannel(out,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))) {
+            zip.setLevel(level);
             for (Item item : sorted) {
                 ZipArchiveEntry entry = new ZipArchiveEntry(item.name());
                 entry.setTimeLocal(FIXED_TIME);
@@ -138,7 +151,12 @@ final class ZipWriter {
         return sizes;
     }
 
-    /** A copy of a jar (or of a classes folder, as a jar) with only the entries {@code keep} accepts. */
+    /**
+     * A copy of a jar (or of a classes folder, as a jar) with only the entries {@code keep} accepts, stored
+     * uncompressed: the function zip deflates each jar as a whole, which makes them 0.18 MB smaller zipped than jars of
+     * deflated entries (0.72 against 0.89 MB for the seven jars of a WordPiece package), and the JVM reads a class
+     * without inflating it.
+     */
     static byte[] rewriteJar(Path source, Predicate<String> keep) throws IOException {
         List<String> names = new ArrayList<>();
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
@@ -178,6 +196,12 @@ final class ZipWriter {
     private static void put(ZipOutputStream jar, String name, byte[] content) throws IOException {
         ZipEntry entry = new ZipEntry(name);
         entry.setTimeLocal(FIXED_TIME);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(content.length);
+        entry.setCompressedSize(content.length);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(content);
+        entry.setCrc(crc.getValue());
         jar.putNextEntry(entry);
         jar.write(content);
         jar.closeEntry();

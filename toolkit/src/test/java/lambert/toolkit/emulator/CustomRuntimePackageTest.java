@@ -69,7 +69,8 @@ class CustomRuntimePackageTest {
                     .containsEntry("jre/lib/jspawnhelper", 0755).containsEntry("jre/lib/modules", 0644)
                     .containsEntry("jre/lib/server/libjvm.so", 0644).containsEntry("model/model.ort", 0644)
                     .containsKeys("native/libonnxruntime.so", "native/libonnxruntime4j_jni.so", "jre/release");
-            assertThat(modes.keySet()).doesNotContain("jre/bin/keytool", "jre/lib/jexec", "jre/lib/jrt-fs.jar")
+            assertThat(modes.keySet()).doesNotContain("jre/bin/keytool", "jre/lib/jexec", "jre/lib/jrt-fs.jar",
+                            "jre/lib/security/cacerts", "jre/lib/security/public_suffix_list.dat")
                     .noneMatch(n -> n.startsWith("jre/include/") || n.startsWith("jre/man/") || n.startsWith("jre/jmods/"))
                     .noneMatch(n -> n.startsWith("lib/aws-lambda-java-runtime-interface"));
             assertThat(modes.keySet().stream().filter(n -> n.startsWith("lib/lambert-")).map(n -> n.replaceAll("-\\d.*", "")))
