@@ -45,6 +45,9 @@ class CustomRuntimeBootstrapTest {
         assertThat(args).contains("-XX:AOTCache=" + root + "/aot/function.aot\n").contains("-Dlambert.aot=\n")
                 .contains("-cp\n" + root + "/lib/aws-lambda-java-core-1.4.0.jar:" + root + "/lib/crac-1.5.0.jar:")
                 .endsWith("lambert.lambda.runtime.RuntimeLoop\n");
+        // C1 only and the serial collector as on the managed runtime, but a 4 MB young generation, given once
+        assertThat(args.lines().filter(a -> a.startsWith("-Xmn"))).containsExactly("-Xmn4m");
+        assertThat(args.lines()).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx435m");
     }
 
     @ParameterizedTest
