@@ -24,7 +24,12 @@ import lambert.toolkit.models.ModelResolver;
  * stack lambert replaces), all on the same int8 all-MiniLM-L6-v2 file, each run a fresh process under the CPU
  * quota of a 1769 MB function (one vCPU), the peers alternating run by run. lambert runs twice: on the bundle as
  * it comes ({@code minilm-int8-export}, an ONNX file) and on the same bundle in ONNX Runtime's own format
- * ({@code lambert optimize --format ort}, what {@code package} ships).
+ * ({@code lambert optimize --format ort}, what {@code package} ships), and a third time on the ORT file the way a
+ * service that cares about its start runs a JVM: with an application class-data-sharing archive (made once, before
+ * the runs, by a training run of the same child with {@code -XX:ArchiveClassesAtExit}, JDK 13+) and C1 only
+ * ({@code -XX:TieredStopAtLevel=1}, as the function runs). lambert's children get the library's own class path (the
+ * runtime's jars, as a service that embeds lambert has them, plus this module's jar for the child's main), not the
+ * benchmarks' whole class path.
  *
  * <p>"First embedding" is measured by this process for every peer alike: from starting the child (its shell, its
  * runtime's start, imports, model load) to the child's {@code FIRST} line, printed as soon as the first vector of
@@ -50,11 +55,17 @@ public final class InProcessPeers {
         Path peers = Path.of("benchmarks", "peers").toAbsolutePath();
         Path export = new ModelResolver(ModelResolver.defaultHome()).resolve("minilm-int8-export");
         Path ort = ortBundle(export, Path.of("benchmarks", "target", "in-process", "minilm-int8-export-ort"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java") + " -cp "
-                + System.getProperty("java.class.path") + " " + InProcessPeer.class.getName();
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String main = " -cp '" + libraryClassPath() + "' " + InProcessPeer.class.getName();
+        String java = javaBin + main;
+        Path archive = Path.of("benchmarks", "target", "in-process", "lambert-appcds.jsa").toAbsolutePath();
+        String archived = javaBin + " -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile='" + archive + "'" + main;
+        trainArchive(javaBin + " -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit='" + archive + "'" + main + " '" + ort
+                + "' '" + texts + "'", archive);
         Map<String, String> commands = new LinkedHashMap<>();
         commands.put("lambert, bundle as it comes (ONNX file)", java + " '" + export + "' '" + texts + "'");
         commands.put("lambert, ONNX Runtime format (what package ships)", java + " '" + ort + "' '" + texts + "'");
+        commands.put("lambert, ORT format, AppCDS archive + C1", archived + " '" + ort + "' '" + texts + "'");
         // Node resolves the script's imports next to the script: it runs from the peer's folder (the run script
         // copies it there, next to node_modules)
         commands.put("transformers.js q8", "cd '" + nodePeer + "' && exec node first-embedding.mjs '" + modelsRoot
@@ -89,14 +100,60 @@ public final class InProcessPeers {
             System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.0f | %.0f |%n", name, m.get("first_ms"),
                     m.get("warm_p50_ms"), m.get("warm_p99_ms"), m.get("throughput"), m.get("peak_rss_mb"));
         }
-        for (String name : names.subList(0, 2)) {
+        for (String name : names.stream().filter(n -> n.startsWith("lambert")).toList()) {
             Map<String, Double> l = medians.get(name);
             Map<String, Double> p = medians.get(fastest);
             System.out.printf(Locale.ROOT, "| **%s / %s** | **%.2f** | **%.2f** | **%.2f** | **%.2f** | **%.2f** |%n",
-                    name.substring(0, name.indexOf(',')) + (name.contains("format") ? " (ORT format)" : ""),
+                    name.substring(0, name.indexOf(',')) + (name.contains("AppCDS") ? " (ORT, AppCDS + C1)"
+                            : name.contains("format") ? " (ORT format)" : ""),
                     fastest, l.get("first_ms") / p.get("first_ms"), l.get("warm_p50_ms") / p.get("warm_p50_ms"),
                     l.get("warm_p99_ms") / p.get("warm_p99_ms"), l.get("throughput") / p.get("throughput"),
                     l.get("peak_rss_mb") / p.get("peak_rss_mb"));
+        }
+    }
+
+    /**
+     * The class path a service embedding lambert has: the runtime library's jars (the function's class path, which
+     * the lambda module lists, found on this process's class path) and this module's jar for the child's main. Jars
+     * only, as a class-data-sharing archive needs.
+     */
+    private static String libraryClassPath() throws IOException {
+        Map<String, String> onClassPath = new LinkedHashMap<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            onClassPath.putIfAbsent(Path.of(entry).getFileName().toString(), entry);
+        }
+        List<String> jars = new ArrayList<>();
+        try (var in = InProcessPeers.class.getClassLoader().getResourceAsStream("lambert/lambda/function-classpath.txt")) {
+            if (in == null) {
+                throw new IOException("no lambert/lambda/function-classpath.txt on the class path: build the lambda module");
+            }
+            for (String listed : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim()
+                    .split(java.io.File.pathSeparator)) {
+                String name = Path.of(listed.trim()).getFileName().toString();
+                String jar = onClassPath.getOrDefault(name, listed.trim());
+                if (!jar.endsWith(".jar") || !Files.isRegularFile(Path.of(jar))) {
+                    throw new IOException("the runtime's class path names " + listed + ", which is not a jar here: run "
+                            + "benchmarks/run-in-process-peers.sh (it packages the modules first)");
+                }
+                jars.add(jar);
+            }
+        }
+        Path classes = Path.of(InProcessPeer.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        try (var siblings = Files.list(classes.getParent())) {
+            jars.add(siblings.filter(p -> p.getFileName().toString().matches("lambert-benchmarks-.*[0-9T]\\.jar"))
+                    .findFirst().orElseThrow(() -> new IOException("no lambert-benchmarks jar next to " + classes))
+                    .toString());
+        }
+        return String.join(java.io.File.pathSeparator, jars);
+    }
+
+    /** Writes the class-data-sharing archive afresh (the jars may have changed since the last run). */
+    private static void trainArchive(String command, Path archive) throws Exception {
+        Files.deleteIfExists(archive);
+        Process process = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (process.waitFor() != 0 || !Files.isRegularFile(archive)) {
+            throw new IllegalStateException("the training run did not write " + archive + ": " + command);
         }
     }
 

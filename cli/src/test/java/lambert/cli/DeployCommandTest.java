@@ -481,7 +481,7 @@ class DeployCommandTest {
     @Test
     void deploy_snapStartOrProvisionedConcurrencyLeavesOutTheC1OnlyFlag() throws Exception {
         String c1Only = "-XX:TieredStopAtLevel=1";
-        String withC2 = "-XX:+TieredCompilation -XX:+UseSerialGC -Xmn8m";
+        String withC2 = "-XX:+TieredCompilation -XX:+UseSerialGC -Xmn8m -Djdk.reflect.useNativeAccessorOnly=true";
         assertThat(FunctionConfig.JAVA_TOOL_OPTIONS).contains(c1Only);
         assertThat(deploy("--snapstart")).as(err.toString()).isEqualTo(0);
         assertThat(javaToolOptions(call("CreateFunction"))).isEqualTo(withC2);

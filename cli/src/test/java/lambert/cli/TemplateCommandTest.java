@@ -90,7 +90,7 @@ class TemplateCommandTest {
                 .doesNotContainKeys("ProvisionedConcurrencyConfig", "EphemeralStorage");
         // SnapStart: the priming before the snapshot may reach C2, so the C1-only flag is left out
         assertThat(map(map(p.get("Environment")).get("Variables"))).containsEntry("JAVA_TOOL_OPTIONS",
-                "-XX:+TieredCompilation -XX:+UseSerialGC -Xmn8m")
+                "-XX:+TieredCompilation -XX:+UseSerialGC -Xmn8m -Djdk.reflect.useNativeAccessorOnly=true")
                 .containsEntry("ODD", "yes: \"quoted\" # not a comment\n\ttab");
         Map<String, Object> outputs = map(doc.get("Outputs"));
         assertThat(map(map(outputs.get("FunctionArn")).get("Value"))).containsEntry("Fn::GetAtt",
@@ -160,7 +160,8 @@ class TemplateCommandTest {
         Path template = dir.resolve("template.yaml");
         assertThat(run("template", "--package", zip.toString(), "--out", template.toString(), "--provisioned", "2"))
                 .isZero();
-        assertThat(javaToolOptions(template)).isEqualTo("-XX:+TieredCompilation -XX:+UseSerialGC -Xmn8m");
+        assertThat(javaToolOptions(template)).isEqualTo("-XX:+TieredCompilation -XX:+UseSerialGC -Xmn8m "
+                + "-Djdk.reflect.useNativeAccessorOnly=true");
         assertThat(run("template", "--package", zip.toString(), "--out", template.toString())).isZero();
         assertThat(javaToolOptions(template)).isEqualTo(FunctionConfig.JAVA_TOOL_OPTIONS)
                 .contains("-XX:TieredStopAtLevel=1");

@@ -45,10 +45,14 @@ public record FunctionConfig(String handler, String runtime, String architecture
      * keeps the resident memory from growing with the heap ({@code lambert.benchmarks.Soak} at 512 MB:
      * Max Memory Used 138 MB after 20,000 invocations with 24 MB, against 220 MB without a bound; 8 MB
      * against 24 MB, minilm-int8-export, 5,000 invocations at 512 MB in the emulator: 112 against 129 MB,
-     * warm p50 unchanged).
+     * warm p50 unchanged). {@code -Djdk.reflect.useNativeAccessorOnly=true}: since JDK 18 (JEP 416) core
+     * reflection spins method-handle classes for each constructor and method it first calls, and INIT calls some
+     * (the JDK's security providers, behind ONNX Runtime's temp folder): on one vCPU about 30 LambdaForm classes and
+     * 20-50 ms, none of which an AOT cache keeps. With native accessors the same calls cost nothing to set up;
+     * JDK 17 has no such classes and ignores the property (docs/cold-start.md).
      */
     public static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "
-            + "-Xmn8m";
+            + "-Xmn8m -Djdk.reflect.useNativeAccessorOnly=true";
 
     /** The C1-only flag of {@link #JAVA_TOOL_OPTIONS}, which environments initialised ahead of requests drop. */
     public static final String C1_ONLY = "-XX:TieredStopAtLevel=1";

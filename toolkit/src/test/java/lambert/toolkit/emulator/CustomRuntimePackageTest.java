@@ -264,6 +264,25 @@ class CustomRuntimePackageTest {
         assertThat(lines).anyMatch(l -> l.contains("\"aotCache\":\"not used\""));
     }
 
+    /**
+     * Core reflection on JDK 18+ spins method-handle classes the first time it calls a constructor or method, which
+     * the AOT cache does not keep; ONNX Runtime's start reflects (the JDK's security providers, for its temp folder).
+     * With {@code -Djdk.reflect.useNativeAccessorOnly=true} (in the bootstrap's JVM options) INIT and the first
+     * request define hardly any class at run time; without it, 28 (JDK 25.0.3, -Xlog:class+load).
+     */
+    @Test
+    void emulate_customRuntime_initSpinsNoReflectionClasses() throws Exception {
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        try (Emulator emulator = new Emulator(report.zip(), FunctionConfig.HANDLER, Map.of("JAVA_TOOL_OPTIONS",
+                "-Xlog:class+load:stdout"), 1769, 30, lines::add, RuntimeJars.locate())) {
+            assertThat(emulator.invoke("{\"text\": \"hi\"}".getBytes(StandardCharsets.UTF_8)).status())
+                    .isEqualTo("success");
+        }
+        assertThat(lines).anyMatch(l -> l.contains("source: shared objects file"));
+        assertThat(lines.stream().filter(l -> l.contains("source: __JVM_LookupDefineClass__")).toList())
+                .as("classes spun at run time").hasSizeLessThan(5);
+    }
+
     /** A jar's bytes with one more entry: a valid jar of another size. */
     private static byte[] withExtraEntry(byte[] jar) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

@@ -107,7 +107,8 @@ class LambdaRuntimeTest {
     void environmentFor_initialisedAheadDropsOnlyTheC1OnlyFlag() {
         Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS, "OTHER", "x");
         assertThat(FunctionConfig.environmentFor(env, true)).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:+UseSerialGC -Xmn8m", "OTHER", "x"));
+                "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:+UseSerialGC -Xmn8m "
+                        + "-Djdk.reflect.useNativeAccessorOnly=true", "OTHER", "x"));
         assertThat(FunctionConfig.environmentFor(env, false)).isEqualTo(env);
         assertThat(FunctionConfig.environmentFor(Map.of("OTHER", "x"), true)).isEqualTo(Map.of("OTHER", "x"));
     }
