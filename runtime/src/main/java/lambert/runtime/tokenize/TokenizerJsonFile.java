@@ -223,26 +223,34 @@ final class TokenizerJsonFile {
         if (emptyObject()) {
             return true;
         }
-        while (true) {
-            if (!nextKeyScanned()) {
-                return false;
-            }
-            int start = stringStart;
-            int end = stringEnd;
-            int hash = stringHash;
-            String escaped = stringEscaped ? string() : null;
-            if (stringEscaped && escaped == null) {
-                return false;
-            }
-            int id = readId();
-            if (id < 0 || !(escaped == null ? vocab.add(start, end - start, hash, id) : vocab.add(escaped, id))) {
-                return false;
-            }
-            int after = afterMember();
-            if (after != NEXT) {
-                return after == END;
-            }
+        int after;
+        do {
+            after = vocabMember(vocab);
+        } while (after == NEXT);
+        return after == END;
+    }
+
+    /**
+     * One member of the vocabulary into {@code vocab}, and what follows it ({@link #afterMember}; {@link #BAD} also
+     * when the member is not a plain token and id). A method of its own so that the JIT compiles it after a few
+     * hundred calls: the loop around it runs once per file, so it stays in the interpreter.
+     */
+    private int vocabMember(WordPieceVocab vocab) {
+        if (!nextKeyScanned()) {
+            return BAD;
         }
+        int start = stringStart;
+        int end = stringEnd;
+        int hash = stringHash;
+        String escaped = stringEscaped ? string() : null;
+        if (stringEscaped && escaped == null) {
+            return BAD;
+        }
+        int id = readId();
+        if (id < 0 || !(escaped == null ? vocab.add(start, end - start, hash, id) : vocab.add(escaped, id))) {
+            return BAD;
+        }
+        return afterMember();
     }
 
     /** A non-negative integer that fits an int, written as JSON writes integers; -1 otherwise. */
