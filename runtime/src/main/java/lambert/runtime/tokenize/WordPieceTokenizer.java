@@ -321,9 +321,9 @@ public final class WordPieceTokenizer implements TextTokenizer {
 
     /**
      * The code points of {@code text}, in a plain loop: no stream and no lambda to link in a cold JVM (the tokenizer
-     * loads and first runs during a function's INIT).
+     * loads and first runs during a function's INIT). A lone surrogate is a code point of its own.
      */
-    private static int[] codePoints(String text) {
+    static int[] codePoints(String text) {
         int[] out = new int[text.length()];
         int n = 0;
         for (int i = 0; i < text.length(); ) {

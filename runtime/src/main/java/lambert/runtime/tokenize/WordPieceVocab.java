@@ -108,7 +108,7 @@ final class WordPieceVocab extends AbstractMap<String, Integer> {
 
     /** The id of {@code token}, or {@link #ABSENT}. */
     int id(String token) {
-        int[] cps = codePoints(token);
+        int[] cps = WordPieceTokenizer.codePoints(token);
         return id(NO_PREFIX, cps, 0, cps.length);
     }
 
@@ -202,7 +202,7 @@ final class WordPieceVocab extends AbstractMap<String, Integer> {
      * encoding is one to one.
      */
     static byte[] utf8(String s) {
-        int[] cps = codePoints(s);
+        int[] cps = WordPieceTokenizer.codePoints(s);
         byte[] out = new byte[cps.length * 4];
         int n = 0;
         for (int c : cps) {
@@ -223,18 +223,6 @@ final class WordPieceVocab extends AbstractMap<String, Integer> {
             }
         }
         return Arrays.copyOf(out, n);
-    }
-
-    /** The code points of {@code s}; a lone surrogate is a code point of its own. */
-    private static int[] codePoints(String s) {
-        int[] out = new int[s.length()];
-        int n = 0;
-        for (int i = 0; i < s.length(); ) {
-            int c = s.codePointAt(i);
-            out[n++] = c;
-            i += Character.charCount(c);
-        }
-        return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
     /** The slot holding the token {@code bytes[offset, offset + length)}, or the empty slot where it would go. */
