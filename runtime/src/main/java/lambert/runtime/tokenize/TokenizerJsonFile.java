@@ -13,8 +13,8 @@ import lambert.runtime.bundle.BundleException;
 /**
  * Reads a {@code tokenizer.json} for {@link WordPieceTokenizer} at a cold start's price. The WordPiece vocabulary
  * (30,522 entries, nearly all of the file's 0.7 MB for BERT) goes straight into the table the tokenizer looks pieces
- * up in ({@link WordPieceVocab}, whose entries point into the file's bytes), read by a scanner of its own; the rest of the document, with the vocabulary replaced by {@code {}}, goes
- * through {@link Json#parse} as before (which checks that rest's UTF-8 and NUL bytes). The scanner takes only plain
+ * up in ({@link WordPieceVocab}, whose entries point into the file's bytes), read by a scanner of its own; the rest
+ * of the document, with the vocabulary replaced by {@code {}}, goes through {@link Json#parse} as before (which checks that rest's UTF-8 and NUL bytes). The scanner takes only plain
  * JSON it is sure of: string keys with the escapes JSON defines and no raw control character, strictly UTF-8
  * ({@link Utf8}), non-negative integer ids that fit an int, no duplicate. Anything else (a fraction, an exponent, a negative or leading-zero number, a duplicate, a control
  * character in a string, a vocabulary that is not where BERT files put it) sends the whole file through
