@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import lambert.base.json.Json;
 import lambert.base.json.JsonException;
@@ -13,9 +12,9 @@ import lambert.runtime.bundle.BundleException;
 
 /**
  * Reads a {@code tokenizer.json} for {@link WordPieceTokenizer} at a cold start's price. The WordPiece vocabulary
- * (30,522 entries, nearly all of the file's 0.7 MB for BERT) goes straight into the map the tokenizer looks pieces up
- * in, read by a scanner of its own; the rest of the document, with the vocabulary replaced by {@code {}}, goes
- * through {@link Json#parse} as before (which checks that rest's UTF-8 and NUL bytes). The scanner takes only plain
+ * (30,522 entries, nearly all of the file's 0.7 MB for BERT) goes straight into the table the tokenizer looks pieces
+ * up in ({@link WordPieceVocab}, whose entries point into the file's bytes), read by a scanner of its own; the rest
+ * of the document, with the vocabulary replaced by {@code {}}, goes through {@link Json#parse} as before (which checks that rest's UTF-8 and NUL bytes). The scanner takes only plain
  * JSON it is sure of: string keys with the escapes JSON defines and no raw control character, strictly UTF-8
  * ({@link Utf8}), non-negative integer ids that fit an int, no duplicate. Anything else (a fraction, an exponent, a negative or leading-zero number, a duplicate, a control
  * character in a string, a vocabulary that is not where BERT files put it) sends the whole file through
@@ -43,10 +42,18 @@ final class TokenizerJsonFile {
      *     {@code model.vocab} is an empty object
      * @param vocab the WordPiece vocabulary, token to id, read by the scanner; null when it is in {@code root}
      */
-    record Contents(Map<?, ?> root, Map<String, Integer> vocab) {}
+    record Contents(Map<?, ?> root, WordPieceVocab vocab) {}
+
+    /** About one vocabulary entry per this many bytes of a BERT file (MiniLM: 23), to size the table once. */
+    private static final int BYTES_PER_TOKEN = 24;
 
     private final byte[] text;
     private int pos;
+    /** The string {@link #scanString} last scanned: its content's span, hash ({@link WordPieceVocab#hash}), escapes. */
+    private int stringStart;
+    private int stringEnd;
+    private int stringHash;
+    private boolean stringEscaped;
 
     private TokenizerJsonFile(byte[] text) {
         this.text = text;
@@ -71,7 +78,7 @@ final class TokenizerJsonFile {
     /** The contents read with the vocabulary scanner, or null when the file needs the tree parse. */
     static Contents scan(byte[] bytes) {
         TokenizerJsonFile scanner = new TokenizerJsonFile(bytes);
-        Map<String, Integer> vocab = new HashMap<>(1 << 16);
+        WordPieceVocab vocab = new WordPieceVocab(bytes, bytes.length / BYTES_PER_TOKEN);
         int[] span = scanner.findVocab(vocab);
         if (span == null) {
             return null;
@@ -112,7 +119,7 @@ final class TokenizerJsonFile {
      * Walks the root object to {@code model.vocab}, reads it into {@code vocab}, and returns its span in the text
      * ({@code [start, end)}), or null.
      */
-    private int[] findVocab(Map<String, Integer> vocab) {
+    private int[] findVocab(WordPieceVocab vocab) {
         skipWhitespace();
         if (!at('{')) {
             return null;
@@ -125,7 +132,7 @@ final class TokenizerJsonFile {
      * Inside an object (after its brace): reads the member {@code VOCAB_PATH[level]} (the vocabulary at the path's end,
      * the next level's object before it) and skips the others; the vocabulary's span, or null.
      */
-    private int[] member(int level, Map<String, Integer> vocab) {
+    private int[] member(int level, WordPieceVocab vocab) {
         if (emptyObject()) {
             return null;
         }
@@ -170,18 +177,25 @@ final class TokenizerJsonFile {
      * expected.
      */
     private String nextKey() {
+        return nextKeyScanned() ? string() : null;
+    }
+
+    /**
+     * Scans the next member's key ({@link #scanString}) and its colon, leaving {@code pos} on its value; false when the
+     * text is not what was expected.
+     */
+    private boolean nextKeyScanned() {
         skipWhitespace();
-        String key = readString();
-        if (key == null) {
-            return null;
+        if (!scanString()) {
+            return false;
         }
         skipWhitespace();
         if (!at(':')) {
-            return null;
+            return false;
         }
         pos++;
         skipWhitespace();
-        return key;
+        return true;
     }
 
     /**
@@ -201,25 +215,42 @@ final class TokenizerJsonFile {
         return BAD;
     }
 
-    /** The vocabulary's members (after its brace), into {@code vocab}; false when they are not plain tokens and ids. */
-    private boolean readVocab(Map<String, Integer> vocab) {
+    /**
+     * The vocabulary's members (after its brace), into {@code vocab}: a token with no escape as its span in the text,
+     * one with escapes unescaped; false when they are not plain tokens and ids.
+     */
+    private boolean readVocab(WordPieceVocab vocab) {
         if (emptyObject()) {
             return true;
         }
-        while (true) {
-            String token = nextKey();
-            if (token == null) {
-                return false;
-            }
-            int id = readId();
-            if (id < 0 || vocab.put(token, id) != null) {
-                return false;
-            }
-            int after = afterMember();
-            if (after != NEXT) {
-                return after == END;
-            }
+        int after;
+        do {
+            after = vocabMember(vocab);
+        } while (after == NEXT);
+        return after == END;
+    }
+
+    /**
+     * One member of the vocabulary into {@code vocab}, and what follows it ({@link #afterMember}; {@link #BAD} also
+     * when the member is not a plain token and id). A method of its own so that the JIT compiles it after a few
+     * hundred calls: the loop around it runs once per file, so it stays in the interpreter.
+     */
+    private int vocabMember(WordPieceVocab vocab) {
+        if (!nextKeyScanned()) {
+            return BAD;
         }
+        int start = stringStart;
+        int end = stringEnd;
+        int hash = stringHash;
+        String escaped = stringEscaped ? string() : null;
+        if (stringEscaped && escaped == null) {
+            return BAD;
+        }
+        int id = readId();
+        if (id < 0 || !(escaped == null ? vocab.add(start, end - start, hash, id) : vocab.add(escaped, id))) {
+            return BAD;
+        }
+        return afterMember();
     }
 
     /** A non-negative integer that fits an int, written as JSON writes integers; -1 otherwise. */
@@ -243,26 +274,27 @@ final class TokenizerJsonFile {
     }
 
     /**
-     * The JSON string at {@code pos}, unescaped, with {@code pos} after it; null when it is not one, or not strictly
-     * UTF-8 ({@link Utf8}).
+     * Scans the JSON string at {@code pos}, leaving {@code pos} after it and its content's span, hash and whether it
+     * has escapes in the {@code string...} fields; false when it is not one, or not strictly UTF-8 ({@link Utf8}).
      */
-    private String readString() {
+    private boolean scanString() {
         if (!at('"')) {
-            return null;
+            return false;
         }
         int start = ++pos;
         boolean escaped = false;
         boolean ascii = true;
+        int hash = 0;
         while (true) {
             if (pos >= text.length) {
-                return null;
+                return false;
             }
             byte c = text[pos];
             if (c == '"') {
                 break;
             }
             if (c >= 0 && c < 0x20) {
-                return null; // JSON has no raw control characters (NUL included) in strings
+                return false; // JSON has no raw control characters (NUL included) in strings
             }
             if (c < 0) {
                 ascii = false;
@@ -270,14 +302,24 @@ final class TokenizerJsonFile {
                 escaped = true;
                 pos++;
             }
+            hash = WordPieceVocab.hash(hash, c);
             pos++;
         }
         int end = pos++;
         if (!ascii && Utf8.check(text, start, end) != null) {
-            return null;
+            return false;
         }
-        String raw = new String(text, start, end - start, StandardCharsets.UTF_8);
-        return escaped ? unescape(raw) : raw;
+        stringStart = start;
+        stringEnd = end;
+        stringHash = hash;
+        stringEscaped = escaped;
+        return true;
+    }
+
+    /** The string {@link #scanString} last scanned, unescaped; null when an escape is not one JSON defines. */
+    private String string() {
+        String raw = new String(text, stringStart, stringEnd - stringStart, StandardCharsets.UTF_8);
+        return stringEscaped ? unescape(raw) : raw;
     }
 
     private static String unescape(String raw) {
@@ -330,7 +372,7 @@ final class TokenizerJsonFile {
         while (pos < text.length) {
             char c = at(pos);
             if (c == '"') {
-                if (readString() == null) {
+                if (!scanString()) {
                     return false;
                 }
             } else if (c == '{' || c == '[') {

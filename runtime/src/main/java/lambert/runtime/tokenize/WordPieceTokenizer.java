@@ -38,9 +38,10 @@ import lambert.runtime.bundle.BundleException;
  * }</pre>
  */
 public final class WordPieceTokenizer implements TextTokenizer {
-    private final Map<String, Integer> vocab;
+    private final WordPieceVocab vocab;
     private final int unkId;
-    private final String prefix;
+    /** The continuing-subword prefix ({@code ##}) in UTF-8, as {@link WordPieceVocab#id} takes it. */
+    private final byte[] prefix;
     private final int maxCharsPerWord;
     private final boolean cleanText;
     private final boolean chineseChars;
@@ -70,7 +71,7 @@ public final class WordPieceTokenizer implements TextTokenizer {
     private WordPieceTokenizer(Config config, int maxLength) {
         this.vocab = config.vocab;
         this.unkId = config.unkId;
-        this.prefix = config.prefix;
+        this.prefix = WordPieceVocab.utf8(config.prefix);
         this.maxCharsPerWord = config.maxCharsPerWord;
         this.cleanText = config.cleanText;
         this.chineseChars = config.chineseChars;
@@ -320,9 +321,9 @@ public final class WordPieceTokenizer implements TextTokenizer {
 
     /**
      * The code points of {@code text}, in a plain loop: no stream and no lambda to link in a cold JVM (the tokenizer
-     * loads and first runs during a function's INIT).
+     * loads and first runs during a function's INIT). A lone surrogate is a code point of its own.
      */
-    private static int[] codePoints(String text) {
+    static int[] codePoints(String text) {
         int[] out = new int[text.length()];
         int n = 0;
         for (int i = 0; i < text.length(); ) {
@@ -376,34 +377,25 @@ public final class WordPieceTokenizer implements TextTokenizer {
             out.add(unkId, origin[from], origin[to - 1] + 1);
             return;
         }
-        String word = new String(norm, from, to - from);
-        Integer whole = vocab.get(word);
-        if (whole != null) {
+        int whole = vocab.id(WordPieceVocab.NO_PREFIX, norm, from, to);
+        if (whole != WordPieceVocab.ABSENT) {
             out.add(whole, origin[from], origin[to - 1] + 1);
             return;
         }
         int mark = out.size;
-        int[] offsets = new int[to - from + 1]; // UTF-16 index in word of each code point
-        for (int i = from, u = 0; i <= to; i++) {
-            offsets[i - from] = u;
-            if (i < to) {
-                u += Character.charCount(norm[i]);
-            }
-        }
         int start = 0;
         int length = to - from;
         while (start < length) {
             int end = length;
-            Integer id = null;
+            int id = WordPieceVocab.ABSENT;
             while (start < end) {
-                String piece = word.substring(offsets[start], offsets[end]);
-                id = vocab.get(start > 0 ? prefix + piece : piece);
-                if (id != null) {
+                id = vocab.id(start > 0 ? prefix : WordPieceVocab.NO_PREFIX, norm, from + start, from + end);
+                if (id != WordPieceVocab.ABSENT) {
                     break;
                 }
                 end--;
             }
-            if (id == null) {
+            if (id == WordPieceVocab.ABSENT) {
                 out.size = mark;
                 out.add(unkId, origin[from], origin[to - 1] + 1);
                 return;
@@ -434,7 +426,7 @@ public final class WordPieceTokenizer implements TextTokenizer {
 
     /** The settings read from a {@code tokenizer.json}. */
     private static final class Config {
-        Map<String, Integer> vocab;
+        WordPieceVocab vocab;
         int unkId;
         String prefix;
         int maxCharsPerWord;
@@ -454,31 +446,27 @@ public final class WordPieceTokenizer implements TextTokenizer {
             if (!(root.get("model") instanceof Map<?, ?> model) || !"WordPiece".equals(model.get("type"))) {
                 return "its model is not WordPiece";
             }
-            long highest = -1;
             if (contents.vocab() != null) {
                 vocab = contents.vocab();
-                for (int id : vocab.values()) {
-                    highest = Math.max(highest, id);
-                }
             } else {
                 if (!(model.get("vocab") instanceof Map<?, ?> words)) {
                     return "its WordPiece vocab is not an object of ids";
                 }
-                vocab = new HashMap<>(words.size() * 2);
+                vocab = new WordPieceVocab(new byte[0], words.size());
                 for (Map.Entry<?, ?> e : words.entrySet()) {
                     if (!(e.getValue() instanceof Number id) || id.longValue() < 0
                             || id.longValue() > Integer.MAX_VALUE) {
                         return "the vocab's entry " + e.getKey() + " is not an id";
                     }
-                    vocab.put((String) e.getKey(), id.intValue());
-                    highest = Math.max(highest, id.longValue());
+                    vocab.add((String) e.getKey(), id.intValue());
                 }
             }
+            long highest = vocab.highest();
             Object unk = model.get("unk_token");
-            if (!(unk instanceof String u) || !vocab.containsKey(u)) {
+            if (!(unk instanceof String u) || vocab.id(u) == WordPieceVocab.ABSENT) {
                 return "its unk_token " + unk + " is not in the vocab";
             }
-            unkId = vocab.get(u);
+            unkId = vocab.id(u);
             Object p = model.containsKey("continuing_subword_prefix") ? model.get("continuing_subword_prefix") : "##";
             if (!(p instanceof String ps)) {
                 return "its continuing_subword_prefix is not a string";
@@ -494,14 +482,15 @@ public final class WordPieceTokenizer implements TextTokenizer {
                     || !"BertNormalizer".equals(normalizer.get("type"))) {
                 return "its normalizer is not BertNormalizer";
             }
-            String flags = flag(normalizer, "clean_text") + flag(normalizer, "handle_chinese_chars")
-                    + flag(normalizer, "lowercase");
-            if (flags.contains("?")) {
+            Boolean clean = flag(normalizer, "clean_text");
+            Boolean chinese = flag(normalizer, "handle_chinese_chars");
+            Boolean lower = flag(normalizer, "lowercase");
+            if (clean == null || chinese == null || lower == null) {
                 return "a BertNormalizer flag is not true or false";
             }
-            cleanText = flags.charAt(0) == 't';
-            chineseChars = flags.charAt(1) == 't';
-            lowercase = flags.charAt(2) == 't';
+            cleanText = clean;
+            chineseChars = chinese;
+            lowercase = lower;
             Object strip = normalizer.get("strip_accents");
             if (strip != null && !(strip instanceof Boolean)) {
                 return "its strip_accents is not true, false or null";
@@ -524,9 +513,13 @@ public final class WordPieceTokenizer implements TextTokenizer {
             return readPostProcessor(root.get("post_processor"));
         }
 
-        private static String flag(Map<?, ?> map, String name) {
+        /**
+         * The flag {@code name} (true when absent), or null when it is not a boolean. No string concatenation on the
+         * load's path: the first one in a JVM spins method-handle classes (~17 ms of one CPU in a fresh JVM).
+         */
+        private static Boolean flag(Map<?, ?> map, String name) {
             Object v = map.containsKey(name) ? map.get(name) : Boolean.TRUE;
-            return v instanceof Boolean b ? (b ? "t" : "f") : "?";
+            return v instanceof Boolean b ? b : null;
         }
 
         private String readAdded(Object list) {
