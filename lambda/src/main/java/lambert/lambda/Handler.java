@@ -165,7 +165,8 @@ public final class Handler implements RequestStreamHandler, Resource {
         HttpEvent http = HttpEvent.of(tree);
         LongSupplier remaining = context == null ? null : new RemainingMillis(context);
         GatewayDeadline gateway = http == null ? null
-                : GatewayDeadline.of(http, settings.gatewayTimeoutMillis(), remaining, System::currentTimeMillis);
+                : GatewayDeadline.of(http, settings.gatewayTimeoutMillis(), remaining,
+                        GatewayDeadline.SYSTEM_CLOCK);
         Reply reply;
         if (http == null) {
             reply = service.handle(tree, event.length, requestId, remaining);

@@ -1,12 +1,11 @@
 package lambert.runtime;
 
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Supplier;
 
 /**
- * Guards an object that holds native memory: calls run side by side, {@link #close(Runnable)} waits for the calls
- * under way and then releases once, and a call after close is refused. Without it, closing could free a native
- * tokenizer or session under a running call.
+ * Guards an object that holds native memory: calls ({@link #enter()} ... {@link #exit()}) run side by side,
+ * {@link #close(Runnable)} waits for the calls under way and then releases once, and a call after close is refused.
+ * Without it, closing could free a native tokenizer or session under a running call.
  */
 final class Lifecycle {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -19,20 +18,24 @@ final class Lifecycle {
     }
 
     /**
-     * Runs {@code call} unless closed; close waits for it to return.
+     * Starts a call unless closed; {@link #close(Runnable)} waits for it to end. Every successful {@code enter()}
+     * must be followed by exactly one {@link #exit()}, in a {@code finally} block. (A pair of calls, not a method
+     * that takes a lambda: the function's first request links each lambda it meets at run time, see
+     * docs/cold-start.md.)
      *
-     * @throws IllegalStateException once closed
+     * @throws IllegalStateException once closed (and then no {@code exit()} is due)
      */
-    <T> T call(Supplier<T> call) {
+    void enter() {
         lock.readLock().lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException(closedMessage);
-            }
-            return call.get();
-        } finally {
+        if (closed) {
             lock.readLock().unlock();
+            throw new IllegalStateException(closedMessage);
         }
+    }
+
+    /** Ends a call started by {@link #enter()}. */
+    void exit() {
+        lock.readLock().unlock();
     }
 
     /** Waits for the calls under way, then runs {@code release}, the first time only. */

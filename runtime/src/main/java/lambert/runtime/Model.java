@@ -116,7 +116,12 @@ public final class Model implements AutoCloseable {
      */
     public Predictions predict(List<String> texts, Parameters parameters, Budget budget) {
         // The guard keeps close() from freeing the native tokenizer and session under a running call.
-        return lifecycle.call(() -> run(texts, parameters, budget));
+        lifecycle.enter();
+        try {
+            return run(texts, parameters, budget);
+        } finally {
+            lifecycle.exit();
+        }
     }
 
     private Predictions run(List<String> texts, Parameters parameters, Budget budget) {
@@ -146,14 +151,26 @@ public final class Model implements AutoCloseable {
         // Quantised models answer one text at a time, so that an answer never depends on its batch-mates.
         int maxRows = manifest.batchInvariant() ? options.maxBatchRows() : 1;
         List<int[]> batches = MicroBatches.plan(lengths, options.tokenBudget(), maxRows);
-        scheduler.run(batches.size(), options.effectiveParallelism(maxRows), (finished, total) -> {
-            if (!budget.mayStart()) {
-                throw new DeadlineExceededException(finished, total, budget.remaining(), budget.marginMillis());
-            }
-        }, b -> runBatch(batches.get(b), texts, tokens, parameters, out));
+        if (batches.size() == 1) {
+            // One micro-batch (a single text, say) runs on this thread: no helper to hand it to, and no lambda
+            // linked on a function's first request (docs/cold-start.md).
+            checkDeadline(budget, 0, 1);
+            runBatch(batches.get(0), texts, tokens, parameters, out);
+        } else {
+            scheduler.run(batches.size(), options.effectiveParallelism(maxRows),
+                    (finished, total) -> checkDeadline(budget, finished, total),
+                    b -> runBatch(batches.get(b), texts, tokens, parameters, out));
+        }
         long done = System.nanoTime();
         return new Predictions(Arrays.asList(out), totalTokens, truncated, batches.size(), tokenized - start,
                 done - tokenized);
+    }
+
+    /** Refuses to start the next micro-batch once the budget's deadline is too close. */
+    private static void checkDeadline(Budget budget, int finished, int total) {
+        if (!budget.mayStart()) {
+            throw new DeadlineExceededException(finished, total, budget.remaining(), budget.marginMillis());
+        }
     }
 
     private void runBatch(int[] batch, List<String> texts, Tokens[] tokens, Parameters parameters,

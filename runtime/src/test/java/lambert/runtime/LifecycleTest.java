@@ -2,7 +2,9 @@ package lambert.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -15,15 +17,17 @@ class LifecycleTest {
         AtomicInteger releases = new AtomicInteger();
         CountDownLatch inCall = new CountDownLatch(1);
         CountDownLatch finishCall = new CountDownLatch(1);
-        Thread caller = new Thread(() -> lifecycle.call(() -> {
-            inCall.countDown();
+        Thread caller = new Thread(() -> {
+            lifecycle.enter();
             try {
+                inCall.countDown();
                 finishCall.await();
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
+            } finally {
+                lifecycle.exit();
             }
-            return releases.get(); // still 0: close has not released under the call
-        }));
+        });
         caller.start();
         inCall.await();
         Thread closer = new Thread(() -> lifecycle.close(releases::incrementAndGet));
@@ -40,14 +44,19 @@ class LifecycleTest {
     }
 
     @Test
-    void call_afterCloseIsRefusedAndCloseReleasesOnce() {
+    void enter_afterCloseIsRefusedAndCloseReleasesOnce() {
         Lifecycle lifecycle = new Lifecycle("the thing is closed");
         AtomicInteger releases = new AtomicInteger();
-        assertThat(lifecycle.call(() -> "ok")).isEqualTo("ok");
+        lifecycle.enter();
+        lifecycle.exit();
         lifecycle.close(releases::incrementAndGet);
         lifecycle.close(releases::incrementAndGet);
         assertThat(releases.get()).isEqualTo(1);
-        assertThatThrownBy(() -> lifecycle.call(() -> "late")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(lifecycle::enter).isInstanceOf(IllegalStateException.class)
                 .hasMessage("the thing is closed");
+        // a refused call holds nothing: this thread can still take the guard to close (it would wait forever if
+        // the refused enter() had kept its hold)
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> lifecycle.close(releases::incrementAndGet));
+        assertThat(releases.get()).isEqualTo(1);
     }
 }

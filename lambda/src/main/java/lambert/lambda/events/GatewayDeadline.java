@@ -24,6 +24,12 @@ public final class GatewayDeadline implements LongSupplier {
     static final long LATEST_CALL_MILLIS = 60_000;
     /** Request times later than now by more than this are ignored. */
     static final long CLOCK_SKEW_MILLIS = 5_000;
+    /**
+     * Epoch milliseconds from {@link System#currentTimeMillis()}. An object of a class of its own rather than
+     * {@code System::currentTimeMillis}: the handler's warm-up at INIT would link that method reference at run time
+     * (docs/cold-start.md).
+     */
+    public static final LongSupplier SYSTEM_CLOCK = new SystemClock();
 
     private final EventKind kind;
     private final long timeoutMillis;
@@ -91,5 +97,12 @@ public final class GatewayDeadline implements LongSupplier {
                 + "(%s), less than the %d ms margin (LAMBERT_DEADLINE_MARGIN_MS) before it stops waiting; send fewer "
                 + "texts per request (API Gateway gives up then whatever the function's timeout)", timeout,
                 clock.getAsLong() - requestTimeMillis, field, marginMillis));
+    }
+
+    private static final class SystemClock implements LongSupplier {
+        @Override
+        public long getAsLong() {
+            return System.currentTimeMillis();
+        }
     }
 }

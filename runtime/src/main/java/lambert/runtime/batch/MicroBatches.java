@@ -32,7 +32,7 @@ public final class MicroBatches {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, Comparator.comparingInt((Integer i) -> lengths[i]).reversed());
+        Arrays.sort(order, new LongestFirst(lengths));
         List<int[]> batches = new ArrayList<>();
         int from = 0;
         while (from < order.length) {
@@ -49,5 +49,22 @@ public final class MicroBatches {
             from = to;
         }
         return batches;
+    }
+
+    /**
+     * Orders text indexes longest first (a stable sort keeps equal lengths in request order). A class rather than a
+     * lambda: this runs on a function's first request, where each lambda is linked at run time (docs/cold-start.md).
+     */
+    private static final class LongestFirst implements Comparator<Integer> {
+        private final int[] lengths;
+
+        LongestFirst(int[] lengths) {
+            this.lengths = lengths;
+        }
+
+        @Override
+        public int compare(Integer a, Integer b) {
+            return Integer.compare(lengths[b], lengths[a]);
+        }
     }
 }

@@ -254,12 +254,22 @@ public record Manifest(
                     + " but \"sha256\" names " + sameAs + "; expected the same files in both");
         }
         for (Map.Entry<String, String> e : sums.entrySet()) {
-            if (e.getValue().length() != digits || !e.getValue().chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            if (e.getValue().length() != digits || !isHex(e.getValue())) {
                 throw new BundleException(FILE_NAME + ": field \"" + field + "\" has \"" + e.getValue() + "\" for "
                         + e.getKey() + "; expected " + digits + " hex digits");
             }
         }
         return sums;
+    }
+
+    /** Whether every character is a hex digit (a loop, not a stream: manifests are read in a function's INIT). */
+    private static boolean isHex(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.digit(value.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The manifest as pretty-printed {@code lambert.json} content. */

@@ -117,7 +117,11 @@ public record ModelBundle(Path dir, Manifest manifest, boolean inferred) {
 
     private void requireListed(String field, Map<String, String> sums, String relative, String role) {
         Path file = resolveInside(relative);
-        if (sums.keySet().stream().noneMatch(name -> resolveInside(name).equals(file))) {
+        boolean listed = false;
+        for (String name : sums.keySet()) { // a loop, not a stream: bundles are opened in a function's INIT
+            listed |= resolveInside(name).equals(file);
+        }
+        if (!listed) {
             throw new BundleException(Manifest.FILE_NAME + ": field \"" + field + "\" has no checksum for the " + role
                     + " file " + relative + " (it lists " + sums.keySet() + "), so that file would never be checked");
         }

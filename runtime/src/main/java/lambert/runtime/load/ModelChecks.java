@@ -68,8 +68,15 @@ final class ModelChecks {
             List<String> preferred = manifest.task() == Task.EMBED
                     ? List.of("last_hidden_state", "token_embeddings", "sentence_embedding")
                     : List.of("logits");
-            name = preferred.stream().filter(outputs::containsKey).findFirst()
-                    .orElse(outputs.keySet().iterator().next());
+            for (String candidate : preferred) { // a loop, not a stream: this runs in a function's INIT
+                if (outputs.containsKey(candidate)) {
+                    name = candidate;
+                    break;
+                }
+            }
+            if (name == null) {
+                name = outputs.keySet().iterator().next();
+            }
         } else if (!outputs.containsKey(name)) {
             throw new BundleException(Manifest.FILE_NAME + " names output \"" + name + "\" but " + bundle.modelPath()
                     + " has outputs " + outputs.keySet());

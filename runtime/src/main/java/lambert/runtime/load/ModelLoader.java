@@ -1,9 +1,9 @@
 package lambert.runtime.load;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Supplier;
+import java.util.concurrent.FutureTask;
 import lambert.runtime.bundle.BundleException;
 import lambert.runtime.bundle.Manifest;
 import lambert.runtime.bundle.ModelBundle;
@@ -39,13 +39,19 @@ public final class ModelLoader {
         // tokenizer.json) on helper threads, the ONNX Runtime session on this one.
         long start = System.nanoTime();
         double[] helperMs = new double[2];
-        CompletableFuture<List<String>> hashCheck = verifyHashes && !bundle.inferred()
-                ? CompletableFuture.supplyAsync(() -> timed(bundle::hashMismatches, helperMs, 0),
-                        ModelLoader::runOnDaemon)
-                : CompletableFuture.completedFuture(List.of());
-        CompletableFuture<TextTokenizer> tokenizerLoad = CompletableFuture.supplyAsync(
-                () -> timed(() -> TextTokenizer.load(bundle.tokenizerPath(), manifest.maxLength()), helperMs, 1),
-                ModelLoader::runOnDaemon);
+        FutureTask<List<String>> hashCheck = !verifyHashes || bundle.inferred() ? null
+                : new HelperStep<List<String>>(helperMs, 0) {
+                    @Override
+                    List<String> run() {
+                        return bundle.hashMismatches();
+                    }
+                }.start();
+        FutureTask<TextTokenizer> tokenizerLoad = new HelperStep<TextTokenizer>(helperMs, 1) {
+            @Override
+            TextTokenizer run() {
+                return TextTokenizer.load(bundle.tokenizerPath(), manifest.maxLength());
+            }
+        }.start();
         OnnxSession session = null;
         TextTokenizer tokenizer = null;
         try {
@@ -70,7 +76,7 @@ public final class ModelLoader {
                     sessionMs, helperMs[1], helperMs[0], (end - probeStart) / 1e6, (end - start) / 1e6);
         } catch (RuntimeException e) {
             if (tokenizer == null) {
-                tokenizerLoad.thenAccept(TextTokenizer::close);
+                tokenizer = loadedOrNull(tokenizerLoad);
             }
             closeQuietly(tokenizer, session);
             throw e;
@@ -94,30 +100,64 @@ public final class ModelLoader {
         }
     }
 
-    /** Runs {@code step}, storing its duration in ms at {@code slot}; the future's completion publishes it. */
-    private static <T> T timed(Supplier<T> step, double[] ms, int slot) {
-        long start = System.nanoTime();
-        try {
-            return step.get();
-        } finally {
-            ms[slot] = (System.nanoTime() - start) / 1e6;
+    /**
+     * One step of the load on a daemon thread of its own, its duration in ms stored at {@code ms[slot]} (published by
+     * the task's completion). A class rather than {@code CompletableFuture.supplyAsync} with lambdas: this runs in a
+     * function's INIT, where each lambda is linked at run time (docs/cold-start.md).
+     */
+    private abstract static class HelperStep<T> implements Callable<T> {
+        private final double[] ms;
+        private final int slot;
+
+        HelperStep(double[] ms, int slot) {
+            this.ms = ms;
+            this.slot = slot;
+        }
+
+        abstract T run();
+
+        @Override
+        public final T call() {
+            long start = System.nanoTime();
+            try {
+                return run();
+            } finally {
+                ms[slot] = (System.nanoTime() - start) / 1e6;
+            }
+        }
+
+        final FutureTask<T> start() {
+            FutureTask<T> task = new FutureTask<>(this);
+            Thread thread = new Thread(task, "lambert-load");
+            thread.setDaemon(true);
+            thread.start();
+            return task;
         }
     }
 
-    private static void runOnDaemon(Runnable task) {
-        Thread thread = new Thread(task, "lambert-load");
-        thread.setDaemon(true);
-        thread.start();
+    /** The tokenizer a helper loaded, once it has finished, or null if it failed (its failure is not the one told). */
+    private static TextTokenizer loadedOrNull(FutureTask<TextTokenizer> load) {
+        try {
+            return load.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            return null;
+        }
     }
 
-    private static void throwIfHashesDiffer(CompletableFuture<List<String>> hashCheck, Throwable cause) {
+    private static void throwIfHashesDiffer(FutureTask<List<String>> hashCheck, Throwable cause) {
+        if (hashCheck == null) {
+            return;
+        }
         List<String> mismatches = await(hashCheck, "checking the bundle's hashes");
         if (!mismatches.isEmpty()) {
             throw new BundleException(String.join("; ", mismatches), cause);
         }
     }
 
-    private static <T> T await(CompletableFuture<T> future, String what) {
+    private static <T> T await(FutureTask<T> future, String what) {
         try {
             return future.get();
         } catch (InterruptedException e) {

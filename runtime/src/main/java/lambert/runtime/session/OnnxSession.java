@@ -15,6 +15,7 @@ import java.nio.LongBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -171,8 +172,11 @@ public final class OnnxSession implements AutoCloseable {
         for (Map.Entry<String, NodeInfo> node : nodes.entrySet()) {
             TensorInfo info = node.getValue().getInfo() instanceof TensorInfo
                     ? (TensorInfo) node.getValue().getInfo() : null;
+            // A tensor is described here, not by TensorInfo.toString(), whose stream links lambdas at run time in a
+            // function's INIT (docs/cold-start.md); the description only ever goes into error messages.
             specs.put(node.getKey(), new TensorSpec(info != null && info.type == OnnxJavaType.INT64,
-                    info == null ? null : info.getShape(), String.valueOf(node.getValue().getInfo())));
+                    info == null ? null : info.getShape(), info == null ? String.valueOf(node.getValue().getInfo())
+                            : "a tensor of " + info.type + " of shape " + Arrays.toString(info.getShape())));
         }
         return specs;
     }

@@ -105,6 +105,36 @@ class EmulatorTest {
     }
 
     /**
+     * No class of lambert's own concatenates strings through {@code invokedynamic}: its modules are compiled with
+     * {@code -XDstringConcat=inline}, because the JVM's first such concatenation spins a dozen method-handle classes
+     * at run time, about 5 ms of a java21 cold start (docs/cold-start.md). (Jackson has one such class, for Java 11+,
+     * which parses big numbers: never on the function's path.)
+     */
+    @Test
+    void package_noClassOfLambertsConcatenatesStringsThroughInvokedynamic() throws Exception {
+        assertThat(PackageContents.classesReferring(report.zip(), List.of("makeConcatWithConstants")))
+                .noneMatch(c -> c.startsWith("lambert/"));
+    }
+
+    /**
+     * INIT (with the handler's warm-up of the direct and HTTP paths) and the first request link no lambda or method
+     * reference of lambert's own: on the managed runtime, which has no AOT cache, each one is spun at run time
+     * (docs/cold-start.md).
+     */
+    @Test
+    void emulate_coldPathLinksNoLambdaOfLambertsOwn() throws Exception {
+        List<String> trace = Collections.synchronizedList(new ArrayList<>());
+        try (Emulator cold = new Emulator(report.zip(), FunctionConfig.HANDLER, Map.of("JAVA_TOOL_OPTIONS",
+                FunctionConfig.JAVA_TOOL_OPTIONS + " -Xlog:class+load:stdout"), 1769, 30, trace::add,
+                RuntimeJars.locate())) {
+            assertThat(cold.invoke("{\"text\": \"Hey, how are you?\"}".getBytes(StandardCharsets.UTF_8)).status())
+                    .isEqualTo("success");
+        }
+        assertThat(trace).anyMatch(l -> l.contains("lambert.lambda.Handler source:"));
+        assertThat(trace).noneMatch(l -> l.matches(".*\\blambert\\.[\\w.$]*\\$\\$Lambda.*"));
+    }
+
+    /**
      * The package leaves DJL's and SLF4J's jars out, so no class it may load can refer to theirs: the only one that
      * does is the Hugging Face tokenizer's, which a WordPiece bundle never loads (the emulator tests answer without it;
      * InitFaultsTest asks for it and gets a message, not a NoClassDefFoundError).
