@@ -1,6 +1,6 @@
 package lambert.lambda;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import lambert.base.json.JsonWriter;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -83,7 +83,7 @@ public record InitPhases(double processToHandlerMs, double nativesMs, double mod
     /** The log line: one JSON object. */
     String logLine() {
         StringWriter line = new StringWriter(256);
-        try (JsonGenerator g = Json.generator(line)) {
+        try (JsonWriter g = JsonWriter.to(line)) {
             g.writeStartObject();
             g.writeStringField("level", "INFO");
             g.writeStringField("phase", PHASE);

@@ -1,7 +1,7 @@
 package lambert.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.fasterxml.jackson.core.JsonGenerator;
+import lambert.base.json.JsonWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
@@ -95,7 +95,7 @@ final class InvocationLog {
         String trace = traceRoot(context);
         Predictions p = reply.predictions();
         StringWriter line = new StringWriter(512);
-        try (JsonGenerator g = Json.generator(line)) {
+        try (JsonWriter g = JsonWriter.to(line)) {
             g.writeStartObject();
             g.writeStringField("timestamp", isoUtc(now));
             g.writeStringField("level", reply.ok() ? "INFO" : reply.status() >= 500 ? "ERROR" : "WARN");
@@ -144,7 +144,7 @@ final class InvocationLog {
     }
 
     /** The {@code _aws} block: each metric a member of the line above, each dimension a string member. */
-    private void writeMetrics(JsonGenerator g, long now, boolean named, boolean answered) throws IOException {
+    private void writeMetrics(JsonWriter g, long now, boolean named, boolean answered) throws IOException {
         g.writeObjectFieldStart("_aws");
         g.writeNumberField("Timestamp", now);
         g.writeArrayFieldStart("CloudWatchMetrics");
@@ -169,7 +169,7 @@ final class InvocationLog {
         g.writeEndObject();
     }
 
-    private static void metric(JsonGenerator g, String name, String unit) throws IOException {
+    private static void metric(JsonWriter g, String name, String unit) throws IOException {
         g.writeStartObject();
         g.writeStringField("Name", name);
         g.writeStringField("Unit", unit);

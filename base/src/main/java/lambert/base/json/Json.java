@@ -18,21 +18,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * JSON in and out on the Jackson streaming core alone (no data binding: it is the lightest
- * Jackson layer to load at cold start). {@link #parse} builds a plain tree of {@link Map},
- * {@link List}, {@link String}, {@link Long} or {@link Double}, {@link Boolean} and {@code null};
- * duplicate keys are refused.
+ * JSON in and out. {@link #parse} builds a plain tree of {@link Map}, {@link List}, {@link String}, {@link Long} or
+ * {@link Double}, {@link Boolean} and {@code null}; duplicate keys are refused. A well-formed document is read
+ * without Jackson ({@link LeanJsonReader}), anything else by Jackson's streaming core (no data binding), whose result
+ * or error is then the one given; the generators are Jackson's, for the toolkit and the command line, while what a
+ * function writes goes through {@link JsonWriter}. Jackson stays unloaded until it is needed: its first use costs
+ * about 30 ms of one CPU, which a java21 function would pay in its INIT.
  *
  * <pre>{@code
  * Object tree = Json.parse("{\"text\": \"hi\"}".getBytes(StandardCharsets.UTF_8));
  * }</pre>
  */
 public final class Json {
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
-
     private Json() {}
+
+    /** Jackson's factory, made on first use: well-formed documents and the function's own output need none. */
+    private static final class Jackson {
+        static final JsonFactory FACTORY = JsonFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+    }
 
     /**
      * Parses one JSON document, which must be UTF-8 (checked strictly first, see {@link Utf8}); trailing content
@@ -52,9 +57,17 @@ public final class Json {
                         + " inside strings, where it is written \\u0000)", null);
             }
         }
+        // Well-formed documents are read without Jackson (LeanJsonReader); it reads the rest, so that its result or
+        // its message is the one given.
+        Object lean = LeanJsonReader.read(bytes);
+        return lean != LeanJsonReader.DECLINED ? lean : parseWithJackson(bytes);
+    }
+
+    /** {@link #parse}'s reading by Jackson alone, after its UTF-8 and NUL checks (tests compare the two readers). */
+    static Object parseWithJackson(byte[] bytes) throws JsonException {
         JsonParser parser;
         try {
-            parser = FACTORY.createParser(bytes);
+            parser = Jackson.FACTORY.createParser(bytes);
         } catch (IOException e) {
             throw new JsonException("not valid JSON: " + e.getMessage(), e);
         }
@@ -128,7 +141,7 @@ public final class Json {
     /** A generator writing UTF-8 to {@code out}; the caller closes it. */
     public static JsonGenerator generator(OutputStream out) {
         try {
-            return FACTORY.createGenerator(out, JsonEncoding.UTF8);
+            return Jackson.FACTORY.createGenerator(out, JsonEncoding.UTF8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a JSON generator", e);
         }
@@ -137,21 +150,15 @@ public final class Json {
     /** A generator writing characters to {@code out}; closing the generator leaves {@code out} open. */
     public static JsonGenerator generator(Writer out) {
         try {
-            return FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            return Jackson.FACTORY.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a JSON generator", e);
         }
     }
 
-    /** {@code text} as a JSON string literal, quotes included, escaped as the generators escape it. */
+    /** {@code text} as a JSON string literal, quotes included, escaped as the character generator escapes it. */
     public static String quote(String text) {
-        Writer out = new java.io.StringWriter();
-        try (JsonGenerator g = generator(out)) {
-            g.writeString(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a JSON string", e);
-        }
-        return out.toString();
+        return JsonWriter.quote(text);
     }
 
     /** The JSON type name of a parsed value, for error messages ("found number"). */

@@ -1,6 +1,6 @@
 package lambert.lambda.events;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import lambert.base.json.JsonWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +29,7 @@ public final class HttpResponses {
      */
     public static byte[] write(HttpEvent event, int status, byte[] body, Map<String, String> headers) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 200);
-        try (JsonGenerator g = Json.generator(out)) {
+        try (JsonWriter g = JsonWriter.to(out)) {
             g.writeStartObject();
             g.writeNumberField("statusCode", status);
             if (event.kind() == EventKind.ALB) {
@@ -50,7 +50,7 @@ public final class HttpResponses {
         return out.toByteArray();
     }
 
-    private static void writeHeader(JsonGenerator g, String name, String value, boolean multi) throws IOException {
+    private static void writeHeader(JsonWriter g, String name, String value, boolean multi) throws IOException {
         if (multi) {
             g.writeArrayFieldStart(name);
             g.writeString(value);

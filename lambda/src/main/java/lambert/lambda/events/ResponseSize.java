@@ -16,7 +16,10 @@ import lambert.runtime.task.Embedding;
  * {@code Function.ResponseSizeTooLarge}); the function answers 413 instead, saying what to change.
  */
 public final class ResponseSize {
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Made on first use (only a response over its limit needs it), so that Jackson stays unloaded in INIT. */
+    private static final class Jackson {
+        static final JsonFactory JSON = new JsonFactory();
+    }
 
     private ResponseSize() {}
 
@@ -60,7 +63,7 @@ public final class ResponseSize {
                 || !(reply.predictions().predictions().get(0) instanceof Embedding)) {
             return false;
         }
-        try (JsonParser p = JSON.createParser(reply.body())) {
+        try (JsonParser p = Jackson.JSON.createParser(reply.body())) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return false;
             }

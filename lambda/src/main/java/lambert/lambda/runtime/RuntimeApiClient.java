@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import lambert.base.json.Json;
+import lambert.base.json.JsonWriter;
 
 /**
  * The four calls of Lambda's Runtime API (version 2018-06-01) a runtime makes, {@code next}, {@code response},
@@ -167,7 +168,7 @@ public final class RuntimeApiClient implements AutoCloseable {
      */
     static byte[] errorJson(Throwable error) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        try (var g = Json.generator(body)) {
+        try (JsonWriter g = JsonWriter.to(body)) {
             g.writeStartObject();
             String message = error.getMessage();
             g.writeStringField("errorMessage", message == null ? error.getClass().getName() : message);

@@ -1,6 +1,6 @@
 package lambert.runtime.contract;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import lambert.base.json.JsonWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +41,7 @@ public final class ResponseWriter {
      */
     public static byte[] modelInfo(Manifest manifest, Limits limits) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = Json.generator(out)) {
+        try (JsonWriter g = JsonWriter.to(out)) {
             g.writeStartObject();
             g.writeStringField("model", manifest.name());
             g.writeStringField("task", manifest.task().id());
@@ -69,7 +69,7 @@ public final class ResponseWriter {
     /** The response body for answered predictions. */
     public static byte[] write(Manifest manifest, Request request, Predictions predictions) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = Json.generator(out)) {
+        try (JsonWriter g = JsonWriter.to(out)) {
             g.writeStartObject();
             g.writeStringField("task", manifest.task().id());
             g.writeStringField("model", manifest.name());
@@ -103,7 +103,7 @@ public final class ResponseWriter {
         return out.toByteArray();
     }
 
-    private static void writeFields(JsonGenerator g, Prediction p, String text, Request request) throws IOException {
+    private static void writeFields(JsonWriter g, Prediction p, String text, Request request) throws IOException {
         if (p instanceof Embedding) {
             float[] v = ((Embedding) p).vector();
             if (request.encoding() == Encoding.BASE64) {
@@ -147,7 +147,7 @@ public final class ResponseWriter {
     /** The error body: {@code {"errorType": ..., "errorMessage": ..., "field": ...}}. */
     public static byte[] error(String type, String message, String field, String requestId) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        try (JsonGenerator g = Json.generator(out)) {
+        try (JsonWriter g = JsonWriter.to(out)) {
             g.writeStartObject();
             g.writeStringField("errorType", type);
             g.writeStringField("errorMessage", message);
