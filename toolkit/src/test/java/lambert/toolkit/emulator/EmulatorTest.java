@@ -118,11 +118,12 @@ class EmulatorTest {
 
     /**
      * INIT (with the handler's warm-up of the direct and HTTP paths) and the first request link no lambda or method
-     * reference of lambert's own: on the managed runtime, which has no AOT cache, each one is spun at run time
-     * (docs/cold-start.md).
+     * reference of lambert's own, and leave Jackson's factory, parser and generator unloaded (lambert's own reader and
+     * writer serve well-formed JSON): on the managed runtime, which has no AOT cache, each lambda is spun at run time
+     * and each Jackson class read from its jar (docs/cold-start.md).
      */
     @Test
-    void emulate_coldPathLinksNoLambdaOfLambertsOwn() throws Exception {
+    void emulate_coldPath_linksNoLambdaOfLambertsOwnAndLeavesJacksonUnloaded() throws Exception {
         List<String> trace = Collections.synchronizedList(new ArrayList<>());
         try (Emulator cold = new Emulator(report.zip(), FunctionConfig.HANDLER, Map.of("JAVA_TOOL_OPTIONS",
                 FunctionConfig.JAVA_TOOL_OPTIONS + " -Xlog:class+load:stdout"), 1769, 30, trace::add,
@@ -132,6 +133,9 @@ class EmulatorTest {
         }
         assertThat(trace).anyMatch(l -> l.contains("lambert.lambda.Handler source:"));
         assertThat(trace).noneMatch(l -> l.matches(".*\\blambert\\.[\\w.$]*\\$\\$Lambda.*"));
+        assertThat(trace).noneMatch(l -> l.contains("com.fasterxml.jackson.core.JsonFactory ")
+                || l.contains("com.fasterxml.jackson.core.JsonParser ")
+                || l.contains("com.fasterxml.jackson.core.JsonGenerator "));
     }
 
     /**
