@@ -114,8 +114,10 @@ final class EmulateCommand implements Callable<Integer> {
         boolean quiet = json;
         List<String> firstLines = java.util.Collections.synchronizedList(new ArrayList<>());
         try (Emulator emulator = new Emulator(zip, handler, env, memoryMb, timeoutSeconds, line -> {
-            if (reported[0] == 0 && firstLines.size() < 1000) {
-                firstLines.add(line); // the cold start's lines: the first request's own log line is among them
+            if (reported[0] <= 1 && firstLines.size() < 1000) {
+                // the cold start's lines: the first request's own log line is among them, and may come after its
+                // REPORT line (the function's output and its answer travel apart)
+                firstLines.add(line);
             }
             if (quiet) {
                 return;
@@ -152,8 +154,10 @@ final class EmulateCommand implements Callable<Integer> {
                         + e.errorType() + "): " + e.getMessage());
             }
             RunSummary summary = RunSummary.of(reports, memoryMb);
-            ColdStart coldStart = new ColdStart(emulator.initPhases().orElse(null), reports.get(0).initDurationMs(),
-                    reports.get(0).durationMs(), handlerMs(firstLines, reports.get(0).requestId()));
+            lambert.lambda.InitPhases phases = emulator.initPhases().orElse(null);
+            ColdStart coldStart = new ColdStart(phases, reports.get(0).initDurationMs(), reports.get(0).durationMs(),
+                    phases == null ? handlerMs(firstLines, reports.get(0).requestId())
+                            : awaitHandlerMs(firstLines, reports.get(0).requestId(), FIRST_LINE_WAIT_MS));
             if (json) {
                 printJson(t, reports, summary, cpuNote, os, emulator.initializationType(), cpuLimited, memoryMb,
                         emulation.emulated(), coldStart);
@@ -236,6 +240,29 @@ final class EmulateCommand implements Callable<Integer> {
             g.writeEndObject();
         }
         t.stream().println();
+    }
+
+    /**
+     * How long a lambert function's first log line may take to reach the emulator after its answer did: it is written
+     * before the answer is sent, but through the process's output, which the emulator reads on a thread of its own. A
+     * function whose log level leaves that line out costs this wait once.
+     */
+    static final long FIRST_LINE_WAIT_MS = 2000;
+
+    /** {@link #handlerMs}, waiting up to {@code waitMs} for the line to arrive. */
+    static Double awaitHandlerMs(List<String> lines, String requestId, long waitMs) {
+        long deadline = System.nanoTime() + waitMs * 1_000_000;
+        Double ms = handlerMs(lines, requestId);
+        while (ms == null && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            ms = handlerMs(lines, requestId);
+        }
+        return ms;
     }
 
     /** The handler's own {@code totalMs} for {@code requestId}, from its log line among {@code lines}; null if none. */

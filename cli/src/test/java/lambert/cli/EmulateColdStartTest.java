@@ -83,6 +83,25 @@ class EmulateColdStartTest {
         assertThat(EmulateCommand.handlerMs(new java.util.ArrayList<>(lines), "zzz")).isNull();
     }
 
+    /** The function's line travels apart from its answer and may reach the emulator after the REPORT line. */
+    @Test
+    void awaitHandlerMs_findsALineThatArrivesAfterTheAnswer() throws Exception {
+        List<String> lines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        lines.add("REPORT RequestId: abc\tDuration: 3.10 ms");
+        Thread late = new Thread(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            lines.add("{\"level\":\"INFO\",\"requestId\":\"abc\",\"totalMs\":2.75}");
+        });
+        late.start();
+        assertThat(EmulateCommand.awaitHandlerMs(lines, "abc", 60_000)).isEqualTo(2.75);
+        late.join();
+        assertThat(EmulateCommand.awaitHandlerMs(lines, "zzz", 20)).as("no line: null once the wait is over").isNull();
+    }
+
     private static double num(Map<String, Object> map, String key) {
         return ((Number) map.get(key)).doubleValue();
     }

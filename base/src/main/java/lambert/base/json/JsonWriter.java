@@ -15,9 +15,10 @@ import java.util.Arrays;
  * <p>It has the names and the output of the part of Jackson's {@code JsonGenerator} lambert uses, byte for byte:
  * no spaces; {@code "} and {@code \} escaped, the control characters as {@code \b \t \n \f \r} or a six-character
  * unicode escape with upper-case hex digits; numbers as {@link Long#toString(long)}, {@link Float#toString(float)}
- * and {@link Double#toString(double)}, NaN and the infinities as strings; a null string as {@code null}. Over bytes ({@link #to(OutputStream)}, UTF-8) every
- * UTF-16 surrogate is written as a six-character escape, as Jackson's UTF-8 generator does; over characters
- * ({@link #to(Writer)}) surrogates pass through. {@code JsonWriterTest} holds it to Jackson's output.
+ * and {@link Double#toString(double)}, NaN and the infinities as strings; a null string as {@code null}. Over bytes
+ * ({@link #to(OutputStream)}, UTF-8) every UTF-16 surrogate is written as a six-character escape, as Jackson's UTF-8
+ * generator does; over characters ({@link #to(Writer)}) surrogates pass through. {@code JsonWriterTest} holds it to
+ * Jackson's output.
  *
  * <p>The document goes to the target when the writer is closed; the target is flushed, not closed.
  *

@@ -140,7 +140,7 @@ final class LeanJsonReader {
         }
     }
 
-    /** A string from the opening quote at {@code pos}; escapes as JSON defines them, raw control characters declined. */
+    /** A string from the opening quote at {@code pos}: JSON's escapes; a raw control character is declined. */
     private String string(int maxBytes) throws Decline {
         int start = ++pos;
         // the common case: no escape, one String straight from the UTF-8 bytes

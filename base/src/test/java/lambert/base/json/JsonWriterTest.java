@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class JsonWriterTest {
     private static final JsonFactory JACKSON = new JsonFactory();
-    private static final String PALETTE = "ab zé中\"\\/\b\f\n\r\t\u0000\u0001\u001f\u007f\u2028\ud83d\ude00\ud800\udc00";
+    private static final String PALETTE =
+            "ab zé中\"\\/\b\f\n\r\t\u0000\u0001\u001f\u007f\u2028\ud83d\ude00\ud800\udc00";
 
     @Test
     void write_givesJacksonsBytesAndCharacters() throws IOException {
