@@ -154,10 +154,13 @@ final class EmulateCommand implements Callable<Integer> {
                         + e.errorType() + "): " + e.getMessage());
             }
             RunSummary summary = RunSummary.of(reports, memoryMb);
-            lambert.lambda.InitPhases phases = emulator.initPhases().orElse(null);
-            ColdStart coldStart = new ColdStart(phases, reports.get(0).initDurationMs(), reports.get(0).durationMs(),
-                    phases == null ? handlerMs(firstLines, reports.get(0).requestId())
-                            : awaitHandlerMs(firstLines, reports.get(0).requestId(), FIRST_LINE_WAIT_MS));
+            // lambert's handler logs its INIT line, then one line per request, through the same pipe: once the first
+            // request's line is in, so is the INIT line
+            Double firstHandlerMs = handler.equals(lambert.toolkit.packaging.FunctionConfig.HANDLER)
+                    ? awaitHandlerMs(firstLines, reports.get(0).requestId(), FIRST_LINE_WAIT_MS)
+                    : handlerMs(firstLines, reports.get(0).requestId());
+            ColdStart coldStart = new ColdStart(emulator.initPhases().orElse(null), reports.get(0).initDurationMs(),
+                    reports.get(0).durationMs(), firstHandlerMs);
             if (json) {
                 printJson(t, reports, summary, cpuNote, os, emulator.initializationType(), cpuLimited, memoryMb,
                         emulation.emulated(), coldStart);
@@ -245,7 +248,7 @@ final class EmulateCommand implements Callable<Integer> {
     /**
      * How long a lambert function's first log line may take to reach the emulator after its answer did: it is written
      * before the answer is sent, but through the process's output, which the emulator reads on a thread of its own. A
-     * function whose log level leaves that line out costs this wait once.
+     * lambert function whose log level leaves that line out costs this wait once.
      */
     static final long FIRST_LINE_WAIT_MS = 2000;
 
