@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 /** The ONNX Runtime options shared by every command that runs a model. */
 public final class EngineMixin {
     @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads "
-            + "(default: one per processor).")
+            + "(default: automatic, never more than the processors: every processor for a model that batches, one per "
+            + "call for one that answers one text per call, one per processor at once).")
     int threads;
 
     @Option(names = "--spinning", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -23,7 +24,7 @@ public final class EngineMixin {
     /** The model options these flags describe. */
     public ModelOptions modelOptions() {
         if (threads < 0) {
-            throw new UsageException("--threads must be 0 (one per processor) or more, found " + threads);
+            throw new UsageException("--threads must be 0 (automatic) or more, found " + threads);
         }
         return ModelOptions.defaults().withEngine(new EngineOptions(threads, spinning, optimization));
     }

@@ -87,7 +87,7 @@ final class QuickstartCommand implements Callable<Integer> {
     int invocations;
 
     /** The local half: the model loaded in this process. */
-    record Local(Path bundle, boolean fresh, double materialiseMs, double loadMs, LoadTimings timings,
+    record Local(Path bundle, boolean fresh, double materialiseMs, double loadMs, LoadTimings timings, int threads,
             String name, byte[] firstResponse, double firstMs, double[] similarities, Latency latency) {}
 
     @Option(names = "--verify-texts", paramLabel = "N", defaultValue = "200",
@@ -144,8 +144,8 @@ final class QuickstartCommand implements Callable<Integer> {
                 nanos[i] = System.nanoTime() - s;
             }
             t.clearProgress();
-            return new Local(bundle, fresh, materialiseMs, loadMs, loaded.loadTimings(), loaded.manifest().name(),
-                    first.body(), firstMs, similarities, Latency.ofNanos(nanos));
+            return new Local(bundle, fresh, materialiseMs, loadMs, loaded.loadTimings(), loaded.threads(),
+                    loaded.manifest().name(), first.body(), firstMs, similarities, Latency.ofNanos(nanos));
         }
     }
 
@@ -202,7 +202,7 @@ final class QuickstartCommand implements Callable<Integer> {
         LoadTimings lt = l.timings();
         t.line(String.format(Locale.ROOT, "  load      %.0f ms  (ONNX Runtime session %.0f ms; alongside it: "
                 + "tokenizer %.0f ms, checksums %.0f ms; probe %.0f ms; %d threads)", l.loadMs(), lt.sessionMs(),
-                lt.tokenizerMs(), lt.hashMs(), lt.probeMs(), engine.modelOptions().engine().effectiveThreads()));
+                lt.tokenizerMs(), lt.hashMs(), lt.probeMs(), l.threads()));
         t.blank();
         t.line(t.bold("request") + "   " + REQUEST);
         t.line(t.bold("response") + "  " + Format.abbreviate(new String(l.firstResponse(), StandardCharsets.UTF_8)));

@@ -16,7 +16,7 @@ import lambert.runtime.session.Optimization;
  *   <caption>Environment variables</caption>
  *   <tr><th>variable</th><th>default</th></tr>
  *   <tr><td>{@code LAMBERT_MODEL_DIR}</td><td>{@code $LAMBDA_TASK_ROOT/model}</td></tr>
- *   <tr><td>{@code LAMBERT_THREADS}</td><td>0: one per processor the function gets</td></tr>
+ *   <tr><td>{@code LAMBERT_THREADS}</td><td>0: one per vCPU the function gets (see {@link #vcpus})</td></tr>
  *   <tr><td>{@code LAMBERT_SPINNING}</td><td>{@code true}</td></tr>
  *   <tr><td>{@code LAMBERT_MAX_TEXTS}</td><td>256</td></tr>
  *   <tr><td>{@code LAMBERT_MAX_INPUT_BYTES}</td><td>1048576</td></tr>
@@ -64,9 +64,9 @@ public record Settings(Path modelDir, ModelOptions model, Limits limits, LogLeve
         boolean verify = bool(env, "LAMBERT_VERIFY_CHECKSUMS", true);
         boolean workarounds = bool(env, "LAMBERT_KERNEL_WORKAROUNDS", true);
         ModelOptions defaults = ModelOptions.defaults();
-        ModelOptions model = new ModelOptions(new EngineOptions(threads, spinning, Optimization.AUTO, workarounds), verify,
-                defaults.tokenBudget(), defaults.maxBatchRows(), defaults.parallelism());
         int memoryMb = integer(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0, 1);
+        ModelOptions model = new ModelOptions(new EngineOptions(threads, spinning, Optimization.AUTO, workarounds), verify,
+                defaults.tokenBudget(), defaults.maxBatchRows(), defaults.parallelism(), vcpus(memoryMb));
         int tokens = integer(env, "LAMBERT_MAX_TOKENS", memoryMb == 0 ? Integer.MAX_VALUE
                 : Limits.tokensForMemory(memoryMb), 1);
         Limits limits = new Limits(integer(env, "LAMBERT_MAX_TEXTS", Limits.defaults().maxTexts(), 1),
@@ -83,6 +83,19 @@ public record Settings(Path modelDir, ModelOptions model, Limits limits, LogLeve
         boolean warmUp = bool(env, "LAMBERT_WARM_UP", true);
         return new Settings(modelDir, model, limits, logLevel, margin, gateway, warmUp);
     }
+
+    /**
+     * The vCPUs Lambda allocates to a function of {@code memoryMb}: one per 1,769 MB begun (one up to 1,769 MB, two
+     * up to 3,538, six at 10,240), as AWS documents it; 0 when the memory is unknown (the JVM's count then). The
+     * JVM's own count is not that: Lambda's microVM shows two vCPUs up to about 3 GB (as third-party measurements
+     * report), while an emulator that throttles with a cgroup quota shows the quota; both are throttled to the
+     * memory's share.
+     */
+    static int vcpus(int memoryMb) {
+        return memoryMb <= 0 ? 0 : (memoryMb + MB_PER_VCPU - 1) / MB_PER_VCPU;
+    }
+
+    private static final int MB_PER_VCPU = 1769;
 
     private static int integer(Map<String, String> env, String name, int fallback, int min) {
         String value = env.get(name);

@@ -55,7 +55,9 @@ public final class Model implements AutoCloseable {
     private final BatchScheduler scheduler = new BatchScheduler();
     private final Lifecycle lifecycle = new Lifecycle("the model is closed");
 
-    private Model(LoadedModel loaded, ModelOptions options) {
+    private final int threads;
+
+    private Model(LoadedModel loaded, ModelOptions options, int threads) {
         this.bundle = loaded.bundle();
         this.manifest = loaded.manifest();
         this.tokenizer = loaded.tokenizer();
@@ -64,6 +66,7 @@ public final class Model implements AutoCloseable {
                 loaded.probeMs(), loaded.totalMs());
         this.decoder = new OutputDecoder(manifest);
         this.options = options;
+        this.threads = threads;
     }
 
     /** Opens the bundle or Hugging Face folder at {@code dir}. */
@@ -71,9 +74,25 @@ public final class Model implements AutoCloseable {
         return open(ModelBundle.open(dir), options);
     }
 
-    /** Loads an opened bundle; every check failure is a {@link BundleException} naming the file. */
+    /**
+     * Loads an opened bundle; every check failure is a {@link BundleException} naming the file. Automatic threads
+     * ({@link ModelOptions#effectiveThreads}) are resolved here, where the manifest says whether the model batches.
+     */
     public static Model open(ModelBundle bundle, ModelOptions options) {
-        return new Model(ModelLoader.load(bundle, options.engine(), options.verifyHashes()), options);
+        int threads = options.effectiveThreads(maxRows(bundle.manifest(), options));
+        return new Model(ModelLoader.load(bundle, options.engine().withThreads(threads), options.verifyHashes()),
+                options, threads);
+    }
+
+    /** The most texts in one micro-batch: one for models whose answers depend on their batch-mates. */
+    private static int maxRows(Manifest manifest, ModelOptions options) {
+        // Quantised models answer one text at a time, so that an answer never depends on its batch-mates.
+        return manifest.batchInvariant() ? options.maxBatchRows() : 1;
+    }
+
+    /** ONNX Runtime's intra-op threads in this model's session. */
+    public int threads() {
+        return threads;
     }
 
     /** The bundle's manifest, completed with the model's input and output names and sizes. */
@@ -148,8 +167,7 @@ public final class Model implements AutoCloseable {
             throw new TooManyTokensException(totalTokens, budget.maxTokens());
         }
         Prediction[] out = new Prediction[texts.size()];
-        // Quantised models answer one text at a time, so that an answer never depends on its batch-mates.
-        int maxRows = manifest.batchInvariant() ? options.maxBatchRows() : 1;
+        int maxRows = maxRows(manifest, options);
         List<int[]> batches = MicroBatches.plan(lengths, options.tokenBudget(), maxRows);
         if (batches.size() == 1) {
             // One micro-batch (a single text, say) runs on this thread: no helper to hand it to, and no lambda

@@ -3,7 +3,8 @@ package lambert.runtime.session;
 /**
  * How ONNX Runtime sessions are created.
  *
- * @param threads intra-op threads; 0 means one per available processor
+ * @param threads intra-op threads; 0 means one per available processor here, and for a model opened with
+ *     {@code Model.open} the processors shared among its calls that run at once ({@code ModelOptions#effectiveThreads})
  * @param spinning whether idle worker threads spin (lower latency, CPU burnt between calls)
  * @param optimization the graph optimisation level
  * @param kernelWorkarounds whether sessions avoid the ONNX Runtime kernel paths known to answer wrong on this
@@ -12,7 +13,7 @@ package lambert.runtime.session;
 public record EngineOptions(int threads, boolean spinning, Optimization optimization, boolean kernelWorkarounds) {
     public EngineOptions {
         if (threads < 0) {
-            throw new IllegalArgumentException("threads must be 0 (one per processor) or more, found " + threads);
+            throw new IllegalArgumentException("threads must be 0 (automatic) or more, found " + threads);
         }
         if (optimization == null) {
             throw new IllegalArgumentException("optimization must be given");
@@ -22,6 +23,11 @@ public record EngineOptions(int threads, boolean spinning, Optimization optimiza
     /** Options with the kernel workarounds on. */
     public EngineOptions(int threads, boolean spinning, Optimization optimization) {
         this(threads, spinning, optimization, true);
+    }
+
+    /** A copy with {@code count} intra-op threads. */
+    public EngineOptions withThreads(int count) {
+        return new EngineOptions(count, spinning, optimization, kernelWorkarounds);
     }
 
     /** A copy with the kernel workarounds on or off. */
