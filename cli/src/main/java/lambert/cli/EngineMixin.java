@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 /** The ONNX Runtime options shared by every command that runs a model. */
 public final class EngineMixin {
     @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads "
-            + "(default: automatic, never more than the processors: every processor for a model that batches, one per "
-            + "call for one that answers one text per call, one per processor at once).")
+            + "(default: automatic: one per processor for a model that batches; one per call for a model that answers "
+            + "one text per call, its texts running one per processor at once).")
     int threads;
 
     @Option(names = "--spinning", negatable = true, defaultValue = "true", fallbackValue = "true",

@@ -40,10 +40,10 @@ public record ModelOptions(EngineOptions engine, boolean verifyHashes, int token
 
     /**
      * Default engine options, hashes checked, micro-batches of at most 8 texts and 8192 tokens, automatic
-     * parallelism and threads. Measured on 2 cores ({@code EngineSweep}): 8-text batches one after another on one
-     * thread per processor give the best single-text latency for batch-invariant models; a model that answers one
-     * text at a time does best with one text per processor at once, each on one thread (1.7x the 256-text
-     * throughput of the same calls on two threads each; a long single text is slower on one thread).
+     * parallelism and threads. Measured on 2 cores ({@code EngineSweep}): 8-text batches one after another, with
+     * an intra-op thread per processor, give the best single-text latency for batch-invariant models; a model that
+     * answers one text at a time does best with one text per processor at once, each on one thread (1.7x the
+     * 256-text throughput of the same calls on two threads each; a long single text is slower on one thread).
      */
     public static ModelOptions defaults() {
         return new ModelOptions(EngineOptions.defaults(), true, 8192, 8, 0, 0);
