@@ -63,18 +63,22 @@ public final class EngineSweep {
                 }
             }
         }
-        try (Model model = Model.open(bundle, ModelOptions.defaults())) {
-            System.out.printf(Locale.ROOT, "defaults for this model: %d threads, %s%n", model.threads(),
-                    model.manifest().batchInvariant() ? "micro-batches of 8, one after another"
-                            : "one text per call, one call per processor at once");
-        }
-        sweepRow(bundle, ModelOptions.defaults(), texts, longText, "defaults                    ");
+        sweepRow(bundle, ModelOptions.defaults(), texts, longText, null);
     }
 
-    /** Warm p50 of a short and of a long text, then 256-text throughput, under {@code options}. */
+    /**
+     * Warm p50 of a short and of a long text, then 256-text throughput, under {@code options}; a null label names
+     * the defaults as they resolved for this model.
+     */
     private static void sweepRow(Path bundle, ModelOptions options, List<String> texts, String longText,
             String label) {
         try (Model model = Model.open(bundle, options)) {
+            if (label == null) {
+                System.out.printf(Locale.ROOT, "defaults for this model: %d threads, %s%n", model.threads(),
+                        model.manifest().batchInvariant() ? "micro-batches of 8, one after another"
+                                : "one text per call, one call per processor at once");
+                label = "defaults                    ";
+            }
             double shortP50 = p50(model, PeerProcess.TEXT, 300);
             double longP50 = p50(model, longText, 50);
             model.predict(texts, Parameters.defaults());
