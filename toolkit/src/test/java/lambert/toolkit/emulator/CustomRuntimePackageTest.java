@@ -283,6 +283,24 @@ class CustomRuntimePackageTest {
                 .as("classes spun at run time").hasSizeLessThan(5);
     }
 
+    @Test
+    void emulate_customRuntime_cacheHoldsNoMethodProfiles() throws Exception {
+        // profiles in the cache make the JVM compile, in INIT, what the training run found hot (C1 only: no gain)
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        try (Emulator emulator = new Emulator(report.zip(), FunctionConfig.HANDLER, Map.of("JAVA_TOOL_OPTIONS",
+                "-XX:+UnlockDiagnosticVMOptions -XX:+AOTPrintTrainingInfo"), 1769, 30, lines::add,
+                RuntimeJars.locate())) {
+            assertThat(emulator.invoke("{\"text\": \"hi\"}".getBytes(StandardCharsets.UTF_8)).status())
+                    .isEqualTo("success");
+        }
+        List<String> snapshot = List.copyOf(lines);
+        int dictionary = snapshot.indexOf("Archived TrainingData Dictionary");
+        assertThat(dictionary).as("the JVM's listing of the cache's training data").isNotNegative();
+        assertThat(snapshot.subList(dictionary + 1, snapshot.size()))
+                .as("training data (method profiles) in the cache")
+                .noneMatch(l -> l.matches("\\s*\\d+: 0x\\p{XDigit}+ .*"));
+    }
+
     /** A jar's bytes with one more entry: a valid jar of another size. */
     private static byte[] withExtraEntry(byte[] jar) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
