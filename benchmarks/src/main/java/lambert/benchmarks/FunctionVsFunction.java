@@ -67,8 +67,7 @@ public final class FunctionVsFunction {
             List<double[]> node = new ArrayList<>();
             List<double[]> own = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
-                lambert.add(measure(zip, FunctionConfig.HANDLER, Map.of("JAVA_TOOL_OPTIONS",
-                        FunctionConfig.JAVA_TOOL_OPTIONS), memoryMb, warm));
+                lambert.add(measure(zip, FunctionConfig.HANDLER, FunctionConfig.ENVIRONMENT, memoryMb, warm));
                 node.add(measure(peer, peerHandler, Map.of(), memoryMb, warm));
                 if (custom != null) {
                     own.add(measure(customZip, FunctionConfig.HANDLER, Map.of(), memoryMb, warm));

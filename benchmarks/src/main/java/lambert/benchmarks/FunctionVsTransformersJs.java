@@ -79,8 +79,8 @@ public final class FunctionVsTransformersJs {
 
     /** Init ms, first Duration ms, warm p50 Duration ms, Max Memory Used MB. */
     private static double[] function(Path zip) throws Exception {
-        try (Emulator emulator = new Emulator(zip, FunctionConfig.HANDLER, Map.of("JAVA_TOOL_OPTIONS",
-                FunctionConfig.JAVA_TOOL_OPTIONS), MEMORY_MB, 30, line -> { }, RuntimeJars.locate())) {
+        try (Emulator emulator = new Emulator(zip, FunctionConfig.HANDLER, FunctionConfig.ENVIRONMENT, MEMORY_MB, 30,
+                line -> { }, RuntimeJars.locate())) {
             byte[] event = "{\"text\": \"Hey, how are you?\"}".getBytes(StandardCharsets.UTF_8);
             Report cold = emulator.invoke(event);
             emulator.invokeMany(event, 50);

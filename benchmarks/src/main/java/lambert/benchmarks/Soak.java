@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import lambert.runtime.bundle.ModelBundle;
 import lambert.toolkit.emulator.Emulator;
 import lambert.toolkit.emulator.Report;
@@ -39,7 +38,7 @@ public final class Soak {
         byte[] event = "{\"text\": \"Hey, how are you?\"}".getBytes(StandardCharsets.UTF_8);
         List<Report> reports = new ArrayList<>();
         try (Emulator emulator = new Emulator(zip, FunctionConfig.HANDLER,
-                Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS), memory, 30, line -> { },
+                FunctionConfig.ENVIRONMENT, memory, 30, line -> { },
                 RuntimeJars.locate())) {
             reports.add(emulator.invoke(event));
             while (reports.size() < count) {

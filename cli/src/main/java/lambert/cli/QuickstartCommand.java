@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import lambert.runtime.LoadTimings;
 import lambert.runtime.Model;
@@ -173,7 +172,7 @@ final class QuickstartCommand implements Callable<Integer> {
         t.progress("running it in the emulator at " + memory + " MB");
         List<Report> reports = new ArrayList<>();
         try (Emulator emulator = new Emulator(zip, FunctionConfig.HANDLER,
-                Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS), memory, 30, line -> { },
+                FunctionConfig.ENVIRONMENT, memory, 30, line -> { },
                 RuntimeJars.locate())) {
             try {
                 emulator.start();

@@ -213,7 +213,8 @@ final class CustomRuntime {
 
     /**
      * The {@code bootstrap}: a POSIX shell script that {@code exec}s the image's {@code java} (so that the JVM is the
-     * runtime process and gets Lambda's signals) with {@link #jvmOptions()}, a heap of 85% of the
+     * runtime process and gets Lambda's signals) and glibc's {@link FunctionConfig#MALLOC} settings (exported unless
+     * the function's environment sets them) with {@link #jvmOptions()}, a heap of 85% of the
      * memory setting, no {@code hsperfdata} file, native access for ONNX Runtime's {@code System.load}, the
      * ahead-of-time cache {@value #AOT_CACHE} when it is there and every jar has the size it had when the cache was
      * trained, and the jars in {@code lib/} in name order under {@code $LAMBDA_TASK_ROOT} ({@code /var/task} on Lambda).
@@ -230,6 +231,11 @@ final class CustomRuntime {
         StringBuilder cp = new StringBuilder();
         StringBuilder expected = new StringBuilder();
         StringBuilder names = new StringBuilder();
+        StringBuilder exports = new StringBuilder();
+        for (Map.Entry<String, String> variable : new java.util.TreeMap<>(FunctionConfig.MALLOC).entrySet()) {
+            exports.append(' ').append(variable.getKey()).append("=\"${").append(variable.getKey()).append(":-")
+                    .append(variable.getValue()).append("}\"");
+        }
         for (Map.Entry<String, Long> jar : sorted.entrySet()) {
             cp.append(cp.length() == 0 ? "" : ":").append("$root/lib/").append(jar.getKey());
             expected.append(" \\\n    ").append(jar.getKey()).append('=').append(jar.getValue());
@@ -254,6 +260,8 @@ final class CustomRuntime {
                 + "  done\n"
                 + "}\n"
                 + "[ -z \"$aot\" ] || same $(cd \"$root/lib\" 2>/dev/null && wc -c" + names + " 2>/dev/null)\n"
+                + "# glibc's malloc: one arena, grown 16 MB at a time (not one mprotect per 128 KB in INIT)\n"
+                + "export" + exports + "\n"
                 + "exec \"$root/jre/bin/java\" " + jvmOptions() + " -Xmx$((mem * 85 / 100))m "
                 + "-XX:-UsePerfData --enable-native-access=ALL-UNNAMED ${aot:+\"$aot\"} \"-Dlambert.aot=$why\" \\\n"
                 + "  -cp \"" + cp + "\" \\\n"

@@ -192,8 +192,8 @@ public final class Packager {
             Path config = target.resolveSibling(PackageReport.configName(target));
             FunctionConfig function = new FunctionConfig(FunctionConfig.HANDLER, checked.id(), arch.lambdaName(),
                     SUGGESTED_MEMORY_MB, FunctionConfig.TIMEOUT_SECONDS,
-                    // The custom runtime's JVM options are in its bootstrap.
-                    custom ? Map.of() : Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS),
+                    // The custom runtime's JVM options and malloc settings are in its bootstrap.
+                    custom ? Map.of() : FunctionConfig.ENVIRONMENT,
                     sha, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha)), zipBytes, unzipped,
                     complete.name(), Version.CURRENT, natives);
             Path configTemp = partials.nextTo(config);

@@ -102,6 +102,9 @@ class EmulatorTest {
         assertThat(config.get("code_sha256")).isEqualTo(report.sha256());
         // short enough for the handler's 504 to come before API Gateway's at 29 s (LimitsAndDeadlineTest)
         assertThat(config.get("timeout_s")).isEqualTo((long) lambert.lambda.Handler.SUGGESTED_TIMEOUT_SECONDS);
+        // the JVM's options and glibc's malloc settings (one arena, a 16 MB top pad) for the managed runtime
+        assertThat((Map<?, ?>) config.get("environment")).isEqualTo(Map.of("JAVA_TOOL_OPTIONS",
+                FunctionConfig.JAVA_TOOL_OPTIONS, "MALLOC_ARENA_MAX", "1", "MALLOC_TOP_PAD_", "16777216"));
     }
 
     /**

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The custom runtime's {@code bootstrap} run as it is written, by {@code dash} (POSIX sh, this machine's
  * {@code /bin/sh}) and by {@code bash} (Amazon Linux 2023's {@code /bin/sh}), over a task root whose {@code jre/bin/java}
- * is a script that prints the arguments it was started with: which jar sizes keep the ahead-of-time cache, which
+ * is a script that prints glibc's malloc variables and the arguments it was started with: which jar sizes keep the ahead-of-time cache, which
  * leave it out and how {@code -Dlambert.aot} names the jar, and how many programs it starts before the JVM.
  */
 class CustomRuntimeBootstrapTest {
@@ -48,6 +48,19 @@ class CustomRuntimeBootstrapTest {
         // C1 only and the serial collector as on the managed runtime, but a 4 MB young generation, given once
         assertThat(args.lines().filter(a -> a.startsWith("-Xmn"))).containsExactly("-Xmn4m");
         assertThat(args.lines()).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx435m");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dash", "bash"})
+    void bootstrap_exportsMallocSettingsUnlessTheFunctionSetsThem(String shell) throws Exception {
+        taskRoot(Map.of());
+        assertThat(run(shell)).startsWith("env MALLOC_ARENA_MAX=1 MALLOC_TOP_PAD_=16777216\n");
+        assertThat(FunctionConfig.MALLOC).containsExactlyInAnyOrderEntriesOf(Map.of("MALLOC_ARENA_MAX", "1",
+                "MALLOC_TOP_PAD_", "16777216"));
+        // the function's own environment wins, each variable on its own
+        assertThat(run(shell, Map.of("MALLOC_ARENA_MAX", "4"))).startsWith("env MALLOC_ARENA_MAX=4 "
+                + "MALLOC_TOP_PAD_=16777216\n");
+        assertThat(run(shell, Map.of("MALLOC_TOP_PAD_", "0"))).startsWith("env MALLOC_ARENA_MAX=1 MALLOC_TOP_PAD_=0\n");
     }
 
     @ParameterizedTest
@@ -117,13 +130,19 @@ class CustomRuntimeBootstrapTest {
             }
         }
         Path java = root.resolve("jre/bin/java");
-        Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n", StandardCharsets.UTF_8);
+        Files.writeString(java, "#!/bin/sh\nprintf 'env MALLOC_ARENA_MAX=%s MALLOC_TOP_PAD_=%s\\n' \"$MALLOC_ARENA_MAX\" "
+                + "\"$MALLOC_TOP_PAD_\"\nprintf '%s\\n' \"$@\"\n", StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(root.resolve("bootstrap"), CustomRuntime.bootstrap(JARS), StandardCharsets.UTF_8);
     }
 
     /** Runs the bootstrap with {@code shell}, behind {@code prefix}; returns what the fake java printed. */
     private String run(String shell, String... prefix) throws Exception {
+        return run(shell, Map.of(), prefix);
+    }
+
+    /** {@link #run(String, String...)} with {@code functionEnv} in the bootstrap's environment as well. */
+    private String run(String shell, Map<String, String> functionEnv, String... prefix) throws Exception {
         Path program = Path.of("/usr/bin", shell);
         Assumptions.assumeTrue(Files.isExecutable(program), shell + " is not installed");
         List<String> command = new java.util.ArrayList<>(List.of(prefix));
@@ -132,6 +151,9 @@ class CustomRuntimeBootstrapTest {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("LAMBDA_TASK_ROOT", root.toString());
         builder.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
+        builder.environment().remove("MALLOC_ARENA_MAX");
+        builder.environment().remove("MALLOC_TOP_PAD_");
+        builder.environment().putAll(functionEnv);
         Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
