@@ -37,9 +37,8 @@ public final class Soak {
                 CpuArch.X86_64, zip);
         byte[] event = "{\"text\": \"Hey, how are you?\"}".getBytes(StandardCharsets.UTF_8);
         List<Report> reports = new ArrayList<>();
-        try (Emulator emulator = new Emulator(zip, FunctionConfig.HANDLER,
-                FunctionConfig.ENVIRONMENT, memory, 30, line -> { },
-                RuntimeJars.locate())) {
+        try (Emulator emulator = new Emulator(zip, FunctionConfig.HANDLER, FunctionConfig.ENVIRONMENT, memory, 30,
+                line -> { }, RuntimeJars.locate())) {
             reports.add(emulator.invoke(event));
             while (reports.size() < count) {
                 reports.addAll(emulator.invokeMany(event, Math.min(1000, count - reports.size())));

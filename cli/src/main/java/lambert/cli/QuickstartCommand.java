@@ -171,9 +171,8 @@ final class QuickstartCommand implements Callable<Integer> {
         PackageReport pkg = Packager.build(ModelBundle.open(bundle), CpuArch.X86_64, zip);
         t.progress("running it in the emulator at " + memory + " MB");
         List<Report> reports = new ArrayList<>();
-        try (Emulator emulator = new Emulator(zip, FunctionConfig.HANDLER,
-                FunctionConfig.ENVIRONMENT, memory, 30, line -> { },
-                RuntimeJars.locate())) {
+        try (Emulator emulator = new Emulator(zip, FunctionConfig.HANDLER, FunctionConfig.ENVIRONMENT, memory, 30,
+                line -> { }, RuntimeJars.locate())) {
             try {
                 emulator.start();
             } catch (InitFailedException e) {

@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The custom runtime's {@code bootstrap} run as it is written, by {@code dash} (POSIX sh, this machine's
  * {@code /bin/sh}) and by {@code bash} (Amazon Linux 2023's {@code /bin/sh}), over a task root whose {@code jre/bin/java}
- * is a script that prints glibc's malloc variables and the arguments it was started with: which jar sizes keep the ahead-of-time cache, which
- * leave it out and how {@code -Dlambert.aot} names the jar, and how many programs it starts before the JVM.
+ * is a script that prints glibc's malloc variables and the arguments it was started with: which jar sizes keep the
+ * ahead-of-time cache, which leave it out and how {@code -Dlambert.aot} names the jar, how many programs it starts
+ * before the JVM, and the malloc settings it exports.
  */
 class CustomRuntimeBootstrapTest {
     /** Jars of the sizes the cache was "trained" with; more than one digit count, so that wc pads its columns. */
