@@ -232,7 +232,7 @@ final class CustomRuntime {
         StringBuilder expected = new StringBuilder();
         StringBuilder names = new StringBuilder();
         StringBuilder exports = new StringBuilder();
-        for (Map.Entry<String, String> variable : new java.util.TreeMap<>(FunctionConfig.MALLOC).entrySet()) {
+        for (Map.Entry<String, String> variable : FunctionConfig.MALLOC.entrySet()) {
             exports.append(' ').append(variable.getKey()).append("=\"${").append(variable.getKey()).append(":-")
                     .append(variable.getValue()).append("}\"");
         }

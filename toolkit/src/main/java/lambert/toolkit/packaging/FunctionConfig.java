@@ -68,20 +68,21 @@ public record FunctionConfig(String handler, String runtime, String architecture
     public static final String LATE_COMPILATION = "-XX:CompileThresholdScaling=4";
 
     /**
-     * glibc's malloc settings for the function's process: one arena for every thread, grown 16 MB beyond each request.
-     * The JVM runs {@code main} on a thread of its own, so ONNX Runtime's schemas and session, built through JNI in
-     * INIT, come from a thread arena, which glibc grows with one {@code mprotect} per 128 KB: 2,415 {@code mprotect}
-     * calls and 9 thread arenas in one provided.al2023 cold start (strace), against 45 calls, 7 {@code brk} and no
-     * thread arena with these. Cold start on one CPU, alternating starts of the same package (notes/coldpath.md,
-     * session 8): provided.al2023 236.1 -> 229.3 ms and 250.1 -> 239.3 ms (30 each); java21 (AWS's client on the
-     * image's JDK) 444.7 -> 439.4 ms (20) and 453.4 -> 447.4 ms (30). Warm Duration of 64 texts at 3538 MB (two
-     * threads) and Max Memory Used the same: padding never written is address space, not memory. The custom runtime's
-     * {@code bootstrap} exports them unless the function's environment sets them; a managed runtime's function gets
-     * them in its environment ({@link #ENVIRONMENT}).
+     * glibc's malloc settings for the function's process, in name order: one arena for every thread, grown 16 MB
+     * beyond each request. The JVM runs {@code main} on a thread of its own, so ONNX Runtime's schemas and session,
+     * built through JNI in INIT, come from a thread arena, which glibc grows with one {@code mprotect} per 128 KB:
+     * 2,415 {@code mprotect} calls and 9 thread arenas in one provided.al2023 cold start (strace), against 45 calls,
+     * 7 {@code brk} and no thread arena with these. Cold start on one CPU, alternating starts of the same package
+     * (notes/coldpath.md, session 8): provided.al2023 236.1 -> 229.3 ms and 250.1 -> 239.3 ms (30 each); java21
+     * (AWS's client on the image's JDK) 444.7 -> 439.4 ms (20) and 453.4 -> 447.4 ms (30). provided.al2023's warm
+     * Duration of 64 texts at 3538 MB (two threads) and Max Memory Used the same: padding never written is address
+     * space, not memory. The custom runtime's {@code bootstrap} exports them unless the function's environment sets
+     * them; a managed runtime's function gets them in its environment ({@link #ENVIRONMENT}).
      */
-    public static final Map<String, String> MALLOC = Map.of("MALLOC_ARENA_MAX", "1", "MALLOC_TOP_PAD_", "16777216");
+    public static final Map<String, String> MALLOC = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(
+            Map.of("MALLOC_ARENA_MAX", "1", "MALLOC_TOP_PAD_", "16777216")));
     /** The environment of a function on a managed Java runtime: {@link #JAVA_TOOL_OPTIONS} and {@link #MALLOC}. */
-    public static final Map<String, String> ENVIRONMENT = withJavaToolOptions(JAVA_TOOL_OPTIONS);
+    public static final Map<String, String> ENVIRONMENT = managedEnvironment();
 
     public FunctionConfig {
         environment = Map.copyOf(environment);
@@ -116,9 +117,9 @@ public record FunctionConfig(String handler, String runtime, String architecture
         return out;
     }
 
-    private static Map<String, String> withJavaToolOptions(String options) {
+    private static Map<String, String> managedEnvironment() {
         Map<String, String> env = new TreeMap<>(MALLOC);
-        env.put("JAVA_TOOL_OPTIONS", options);
+        env.put("JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS);
         return java.util.Collections.unmodifiableMap(env);
     }
 
