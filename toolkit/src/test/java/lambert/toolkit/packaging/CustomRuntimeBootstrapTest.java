@@ -131,8 +131,8 @@ class CustomRuntimeBootstrapTest {
             }
         }
         Path java = root.resolve("jre/bin/java");
-        Files.writeString(java, "#!/bin/sh\nprintf 'env MALLOC_ARENA_MAX=%s MALLOC_TOP_PAD_=%s\\n' \"$MALLOC_ARENA_MAX\" "
-                + "\"$MALLOC_TOP_PAD_\"\nprintf '%s\\n' \"$@\"\n", StandardCharsets.UTF_8);
+        Files.writeString(java, "#!/bin/sh\nprintf 'env MALLOC_ARENA_MAX=%s MALLOC_TOP_PAD_=%s\\n' "
+                + "\"$MALLOC_ARENA_MAX\" \"$MALLOC_TOP_PAD_\"\nprintf '%s\\n' \"$@\"\n", StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(root.resolve("bootstrap"), CustomRuntime.bootstrap(JARS), StandardCharsets.UTF_8);
     }
