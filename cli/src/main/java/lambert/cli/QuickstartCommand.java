@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import lambert.runtime.LoadTimings;
 import lambert.runtime.Model;
@@ -24,13 +25,14 @@ import lambert.toolkit.emulator.Emulator;
 import lambert.toolkit.emulator.InitFailedException;
 import lambert.toolkit.emulator.Latency;
 import lambert.toolkit.emulator.Report;
-import lambert.toolkit.emulator.RuntimeJars;
+import lambert.toolkit.emulator.Emulation;
 import lambert.runtime.builtin.BuiltinModel;
 import lambert.toolkit.models.ModelResolver;
 import lambert.toolkit.packaging.CpuArch;
-import lambert.toolkit.packaging.FunctionConfig;
+import lambert.toolkit.packaging.LambdaRuntime;
 import lambert.toolkit.packaging.PackageReport;
 import lambert.toolkit.packaging.Packager;
+import lambert.toolkit.packaging.UnsupportedRuntimeException;
 import lambert.toolkit.verify.Thresholds;
 import lambert.toolkit.verify.Verifier;
 import lambert.toolkit.verify.VerifyReport;
@@ -81,6 +83,12 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "Memory of the emulated function (default: ${DEFAULT-VALUE}, one full vCPU).")
     int memory;
 
+    @Option(names = "--runtime", paramLabel = "RUNTIME",
+            description = "The function's Lambda runtime (default: provided.al2023, lambert's custom runtime with its own "
+                    + "JDK and ahead-of-time cache, when a JDK 25 is found to link it from; java21 otherwise, saying "
+                    + "why); any runtime `lambert package --runtime` takes.")
+    String runtime;
+
     @Option(names = "--invocations", paramLabel = "N", defaultValue = "50",
             description = "Warm invocations of the emulated function (default: ${DEFAULT-VALUE}).")
     int invocations;
@@ -94,8 +102,11 @@ final class QuickstartCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}; 0 skips; `lambert verify` uses all 1,100).")
     int verifyTexts;
 
-    /** The function half: the package and the emulated invocations. */
-    record Function(PackageReport pkg, List<Report> reports, String cpu) {}
+    /**
+     * The function half: the package, the emulated invocations, and why the runtime is not the default one (null when
+     * it is, or when {@code --runtime} chose it).
+     */
+    record Function(PackageReport pkg, List<Report> reports, String cpu, String fallback) {}
 
     @Override
     public Integer call() throws IOException {
@@ -166,13 +177,27 @@ final class QuickstartCommand implements Callable<Integer> {
     }
 
     private Function function(Terminal t, Path bundle) throws IOException {
-        t.progress("packaging the function");
+        String chosen = runtime;
+        String fallback = null;
+        if (chosen == null) {
+            // The custom runtime starts in about 0.6x the managed one's time (docs/cold-start.md); it is linked from
+            // a JDK 25, which not every machine has.
+            Optional<String> missing = Packager.customRuntimeUnavailable();
+            chosen = missing.isEmpty() ? LambdaRuntime.PROVIDED_AL2023.id() : LambdaRuntime.DEFAULT.id();
+            fallback = missing.orElse(null);
+        }
+        t.progress("packaging the function for " + chosen
+                + (LambdaRuntime.osOnly(chosen) ? " (linking its JDK and training its cache: about a minute)" : ""));
         Path zip = ModelResolver.defaultHome().resolve("quickstart").resolve("function.zip");
-        PackageReport pkg = Packager.build(ModelBundle.open(bundle), CpuArch.X86_64, zip);
+        PackageReport pkg;
+        try {
+            pkg = Packager.build(ModelBundle.open(bundle), CpuArch.X86_64, chosen, zip);
+        } catch (UnsupportedRuntimeException e) {
+            throw new UsageException("--runtime " + e.getMessage());
+        }
         t.progress("running it in the emulator at " + memory + " MB");
         List<Report> reports = new ArrayList<>();
-        try (Emulator emulator = new Emulator(zip, FunctionConfig.HANDLER, FunctionConfig.ENVIRONMENT, memory, 30,
-                line -> { }, RuntimeJars.locate())) {
+        try (Emulator emulator = Emulator.forPackage(zip, memory, Emulation.host(), line -> { })) {
             try {
                 emulator.start();
             } catch (InitFailedException e) {
@@ -187,7 +212,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 throw new CheckFailedException("the packaged function failed: " + e.getMessage());
             }
             t.clearProgress();
-            return new Function(pkg, reports, emulator.cpuNote());
+            return new Function(pkg, reports, emulator.cpuNote(), fallback);
         }
     }
 
@@ -227,6 +252,12 @@ final class QuickstartCommand implements Callable<Integer> {
                 p.zip(), Format.mb(p.zipBytes()), p.zipBytes() <= PackageReport.DIRECT_UPLOAD_LIMIT
                         ? "under the 50 MB direct-upload limit" : "over 50 MB: upload via S3",
                 Format.mb(p.unzippedBytes())));
+        t.line("  runtime   " + p.runtime() + (LambdaRuntime.osOnly(p.runtime())
+                ? " (lambert's custom runtime: its own jlinked JDK, an ahead-of-time cache)"
+                : " (Lambda's managed Java runtime)"));
+        if (f.fallback() != null) {
+            t.line(t.dim("            not provided.al2023, which starts faster: " + f.fallback()));
+        }
         Report cold = f.reports().get(0);
         t.line(t.bold("emulated") + "   " + f.cpu());
         t.line("  " + cold.line());
@@ -292,6 +323,10 @@ final class QuickstartCommand implements Callable<Integer> {
             g.writeStringField("zip", f.pkg().zip().toString());
             g.writeNumberField("zip_bytes", f.pkg().zipBytes());
             g.writeNumberField("unzipped_bytes", f.pkg().unzippedBytes());
+            g.writeStringField("runtime", f.pkg().runtime());
+            if (f.fallback() != null) {
+                g.writeStringField("runtime_fallback", f.fallback());
+            }
             g.writeNumberField("memory_mb", memory);
             Report cold = f.reports().get(0);
             g.writeNumberField("init_duration_ms", cold.initDurationMs());

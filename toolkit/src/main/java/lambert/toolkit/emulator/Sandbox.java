@@ -12,7 +12,8 @@ import lambert.base.io.Trees;
 
 /**
  * One Lambda execution environment on this machine: the package unpacked into a fresh task root
- * (read-only for the function), a writable {@code /tmp}-like folder, the runtime's own jars in a
+ * (read-only for the function), a writable {@code /tmp}-like folder (the JVM's {@code java.io.tmpdir} on a Java runtime;
+ * bound at {@code /tmp} for an OS-only runtime run in its own mount namespace), the runtime's own jars in a
  * runtime folder, and the function's process with Lambda's environment variables: for a Java runtime a JVM running
  * the official runtime interface client with a heap sized from the memory setting, for an OS-only runtime
  * ({@link FunctionRuntime}) the package's own {@code bootstrap}, run from the task root; and, where the machine allows
@@ -178,9 +179,11 @@ final class Sandbox implements AutoCloseable {
         StringBuilder script = new StringBuilder(quota == null ? "" : quota.shellPrefix()).append("exec ");
         if (!visibleTaskRoot.equals(taskRoot)) {
             // A private mount namespace (same process: unshare execs) where the task root is bound, read-only, at
-            // /var/task, so that the bootstrap's paths and an ahead-of-time cache's are Lambda's.
+            // /var/task, so that the bootstrap's paths and an ahead-of-time cache's are Lambda's, and the sandbox's
+            // temp folder at /tmp, the environment's own as on Lambda (a JVM the bootstrap starts writes there).
             String inner = "mount --bind " + quote(taskRoot.toString()) + " " + LAMBDA_TASK_ROOT + " && mount -o "
-                    + "remount,bind,ro " + LAMBDA_TASK_ROOT + " && cd " + LAMBDA_TASK_ROOT + " && exec \"$@\"";
+                    + "remount,bind,ro " + LAMBDA_TASK_ROOT + " && mount --bind " + quote(tmp.toString()) + " /tmp"
+                    + " && cd " + LAMBDA_TASK_ROOT + " && exec \"$@\"";
             script.append(UNSHARE).append(" -m --propagation private /bin/sh -c ").append(quote(inner)).append(" sh ");
         }
         if (dropToNobody) {

@@ -204,6 +204,19 @@ public final class Packager {
         }
     }
 
+    /**
+     * Why this machine cannot build a {@code provided.al2023} package (no JDK {@value CustomRuntime#MIN_FEATURE} to
+     * link it from, as {@link JdkNotFoundException} words it, with what to install or set); empty when it can.
+     */
+    public static java.util.Optional<String> customRuntimeUnavailable() {
+        try {
+            CustomRuntime.findJdk(System.getenv());
+            return java.util.Optional.empty();
+        } catch (JdkNotFoundException e) {
+            return java.util.Optional.of(e.getMessage());
+        }
+    }
+
     /** What each native library in a function zip ({@code native/*.so}) needs from the OS, by file name. */
     public static List<NativeRequirement> nativeRequirements(Path functionZip) throws IOException {
         List<NativeRequirement> natives = new ArrayList<>();

@@ -47,8 +47,7 @@ class CustomRuntimePackageTest {
     @BeforeAll
     void packageIt() throws Exception {
         dir = Files.createTempDirectory("lambert-custom-runtime-test");
-        report = Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.X86_64, "provided.al2023",
-                dir.resolve("function.zip"));
+        report = CustomRuntimePackages.minilmInt8();
     }
 
     @AfterAll
@@ -203,7 +202,7 @@ class CustomRuntimePackageTest {
             jar = entry.getName();
             bigger = withExtraEntry(zip.getInputStream(entry).readAllBytes());
         }
-        copyReplacing(report.zip(), changed, jar, bigger);
+        PackageContents.edited(report.zip(), changed, Map.of(jar, old -> bigger));
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         try (Emulator emulator = Emulator.forPackage(changed, Emulation.host(), lines::add)) {
             Report r = emulator.invoke("{\"text\": \"hi\"}".getBytes(StandardCharsets.UTF_8));
@@ -253,8 +252,8 @@ class CustomRuntimePackageTest {
     void emulate_cacheOfAnotherJvm_refusedByTheJvmAndTheFunctionStillAnswers() throws Exception {
         Path garbage = dir.resolve("garbage/function.zip");
         Files.createDirectories(garbage.getParent());
-        copyReplacing(report.zip(), garbage, "aot/function.aot",
-                "not an AOT cache".repeat(1000).getBytes(StandardCharsets.UTF_8));
+        PackageContents.edited(report.zip(), garbage, Map.of("aot/function.aot",
+                old -> "not an AOT cache".repeat(1000).getBytes(StandardCharsets.UTF_8)));
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         try (Emulator emulator = Emulator.forPackage(garbage, Emulation.host(), lines::add)) {
             Report r = emulator.invoke("{\"text\": \"hi\"}".getBytes(StandardCharsets.UTF_8));
@@ -316,28 +315,5 @@ class CustomRuntimePackageTest {
             zip.closeEntry();
         }
         return out.toByteArray();
-    }
-
-    /** A copy of {@code from} with {@code name}'s content replaced, every entry keeping its Unix mode and time. */
-    private static void copyReplacing(Path from, Path to, String name, byte[] content) throws IOException {
-        try (org.apache.commons.compress.archivers.zip.ZipFile source =
-                        org.apache.commons.compress.archivers.zip.ZipFile.builder().setFile(from.toFile()).get();
-                org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream out =
-                        new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(to.toFile())) {
-            for (ZipArchiveEntry e : Collections.list(source.getEntries())) {
-                ZipArchiveEntry copy = new ZipArchiveEntry(e.getName());
-                copy.setUnixMode(e.getUnixMode());
-                copy.setTime(e.getTime());
-                out.putArchiveEntry(copy);
-                if (e.getName().equals(name)) {
-                    out.write(content);
-                } else {
-                    try (var in = source.getInputStream(e)) {
-                        in.transferTo(out);
-                    }
-                }
-                out.closeArchiveEntry();
-            }
-        }
     }
 }

@@ -41,30 +41,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The real default model, packaged, run through the official Lambda runtime interface client in the
- * emulator, with real-shaped events and bad input.
+ * The real default model, packaged for the managed runtime (java21), run through the official Lambda runtime interface
+ * client in the emulator: {@link FunctionContract}'s events and bad input, and what the package holds and leaves out.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EmulatorTest {
+class EmulatorTest extends FunctionContract {
     private Path dir;
     private PackageReport report;
-    private Emulator emulator;
-    private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
-    void packageAndStart() throws Exception {
+    void packageIt() throws Exception {
         dir = Files.createTempDirectory("lambert-emulator-test");
         report = Packager.build(ModelBundle.open(TestModels.minilmInt8()), CpuArch.X86_64,
                 dir.resolve("function.zip"));
-        emulator = new Emulator(report.zip(), FunctionConfig.HANDLER, Map.of("JAVA_TOOL_OPTIONS",
-                FunctionConfig.JAVA_TOOL_OPTIONS, "LAMBERT_MAX_INPUT_BYTES", "4096"), 1769, 30, lines::add,
-                RuntimeJars.locate());
-        emulator.start();
+    }
+
+    @Override
+    Path zip() {
+        return report.zip();
+    }
+
+    @Override
+    Map<String, String> environment() {
+        return Map.of("JAVA_TOOL_OPTIONS", FunctionConfig.JAVA_TOOL_OPTIONS);
     }
 
     @AfterAll
     void stop() throws IOException {
-        emulator.close();
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -214,68 +216,6 @@ class EmulatorTest {
     }
 
     @Test
-    void emulate_directTextAnswersWithLambdaLines() throws Exception {
-        Report r = emulator.invoke("{\"text\": \"Hey, how are you?\"}".getBytes(StandardCharsets.UTF_8));
-        assertThat(r.status()).isEqualTo("success");
-        Map<?, ?> body = parse(r.response());
-        assertThat((List<?>) body.get("embedding")).hasSize(384);
-        assertThat(r.maxMemoryUsedMb()).isPositive();
-        assertThat(lines).anyMatch(l -> l.startsWith("START RequestId: " + r.requestId()));
-        assertThat(lines).anyMatch(l -> l.startsWith("REPORT RequestId: " + r.requestId() + "\tDuration: "));
-        // the function's own log line comes through the log pump, which a busy machine may run late
-        awaitLine(lines, l -> l.contains("\"requestId\":\"" + r.requestId() + "\""));
-    }
-
-    @Test
-    void emulate_batchAnswersInOrder() throws Exception {
-        Map<?, ?> body = parse(emulator.invoke("{\"texts\": [\"one\", \"two\", \"three\"]}"
-                .getBytes(StandardCharsets.UTF_8)).response());
-        assertThat((List<?>) body.get("results")).hasSize(3);
-    }
-
-    @Test
-    void emulate_httpEventsGetHttpResponses() throws Exception {
-        for (String event : List.of("apigw-rest.json", "apigw-http.json", "function-url.json", "alb.json",
-                "vpc-lattice-v1.json", "vpc-lattice-v2.json")) {
-            Report r = emulator.invoke(event(event).getBytes(StandardCharsets.UTF_8));
-            Map<?, ?> response = parse(r.response());
-            assertThat(response.get("statusCode")).as(event).isEqualTo(200L);
-            assertThat((String) response.get("body")).as(event).contains("\"task\":\"embed\"");
-        }
-    }
-
-    @Test
-    void emulate_badInputIsAnsweredNotCrashed() throws Exception {
-        assertThat(parse(emulator.invoke("not json".getBytes(StandardCharsets.UTF_8)).response()).get("errorType"))
-                .isEqualTo("InvalidRequest");
-        assertThat(parse(emulator.invoke("{\"text\": \"\"}".getBytes(StandardCharsets.UTF_8)).response())
-                .get("field")).isEqualTo("text");
-        assertThat(parse(emulator.invoke("{\"text\": \"bad \\ud800\"}".getBytes(StandardCharsets.UTF_8))
-                .response()).get("errorType")).isEqualTo("InvalidRequest");
-        Map<?, ?> tooLarge = parse(emulator.invoke(event("apigw-rest.json").replace("Hey, how are you?",
-                "x".repeat(5000)).getBytes(StandardCharsets.UTF_8)).response());
-        assertThat(tooLarge.get("statusCode")).isEqualTo(413L);
-        Map<?, ?> wrongMethod = parse(emulator.invoke(event("apigw-rest.json").replace("\"httpMethod\": \"POST\"",
-                "\"httpMethod\": \"DELETE\"").getBytes(StandardCharsets.UTF_8)).response());
-        assertThat(wrongMethod.get("statusCode")).isEqualTo(405L);
-        // still serving after all of that
-        assertThat(emulator.invoke("{\"text\": \"ok\"}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo("success");
-    }
-
-    @Test
-    void emulate_handlerThatFailsInInitIsReportedLikeLambda() throws Exception {
-        Path broken = dir.resolve("broken.zip");
-        copyReplacing(report.zip(), broken, "model/tokenizer.json", "{}".getBytes(StandardCharsets.UTF_8));
-        List<String> out = Collections.synchronizedList(new ArrayList<>());
-        try (Emulator failing = new Emulator(broken, FunctionConfig.HANDLER, Map.of(), 1769, 30, out::add,
-                RuntimeJars.locate())) {
-            assertThatThrownBy(failing::start).isInstanceOf(InitFailedException.class)
-                    .hasMessageContaining("tokenizer.json does not match its hash");
-        }
-        assertThat(out).anyMatch(l -> l.startsWith("INIT_REPORT Init Duration: ") && l.contains("Status: error"));
-    }
-
-    @Test
     void emulate_invocationOverTheTimeoutIsCutAndTheNextOneStartsCold() throws Exception {
         // A function whose invocation sleeps ten minutes is over its 5 s timeout however fast or busy the machine
         // is, and its next, plain invocation answers at once. The real model cannot promise both: its own deadline
@@ -311,46 +251,6 @@ class EmulatorTest {
         }
         Map<?, ?> config = (Map<?, ?>) Json.parse(Files.readAllBytes(arm.config()));
         assertThat(config.get("architecture")).isEqualTo("arm64");
-    }
-
-    @Test
-    void verify_packageAgainstTheBundleItWasBuiltFrom_answersAlike() throws Exception {
-        try (Model model = Model.open(TestModels.minilmInt8(), ModelOptions.defaults());
-                Answers bundle = Answers.of(model);
-                Answers zip = new PackageAnswers(report.zip(), new Emulator(report.zip(), FunctionConfig.HANDLER,
-                        Map.of(), 1769, 30, l -> { }, RuntimeJars.locate()))) {
-            List<String> texts = VerifyTexts.spread(8);
-            VerifyReport r = Verifier.compare(bundle, zip, texts, 3);
-            assertThat(r.texts()).isEqualTo(8);
-            // the same model, library and CPU: only the process differs
-            assertThat(r.minCosine()).isGreaterThan(0.99999);
-            assertThat(Thresholds.platform(true).failures(r)).isEmpty();
-            assertThat(zip.describe()).contains("x86_64 on this machine's CPU");
-        }
-    }
-
-    /**
-     * The package tokenizes in Java (it has no libtokenizers.so); the bundle, opened here with the Hugging Face library
-     * ({@code LAMBERT_TOKENIZER=native}), is the reference: the same model on the same tokens gives the same vectors.
-     */
-    @Test
-    void emulate_packageWithoutTheTokenizerLibraryAnswersAsTheLibraryTokenizedBundle() throws Exception {
-        Model model;
-        System.setProperty(TextTokenizer.SWITCH, "native");
-        try {
-            model = Model.open(TestModels.minilmInt8(), ModelOptions.defaults());
-        } finally {
-            System.clearProperty(TextTokenizer.SWITCH);
-        }
-        try (model; Answers bundle = Answers.of(model);
-                Answers zip = new PackageAnswers(report.zip(), new Emulator(report.zip(), FunctionConfig.HANDLER,
-                        Map.of(), 1769, 30, l -> { }, RuntimeJars.locate()))) {
-            assertThat(model.tokenizer()).isInstanceOf(NativeTokenizer.class);
-            VerifyReport r = Verifier.compare(bundle, zip, VerifyTexts.spread(24), 8);
-            assertThat(r.texts()).isEqualTo(24);
-            assertThat(r.minCosine()).isGreaterThan(0.99999);
-            assertThat(Thresholds.platform(true).failures(r)).isEmpty();
-        }
     }
 
     /**
@@ -442,30 +342,4 @@ class EmulatorTest {
         return new ZipFile(temp.toFile());
     }
 
-    private static void copyReplacing(Path from, Path to, String name, byte[] content) throws IOException {
-        try (ZipFile source = new ZipFile(from.toFile());
-                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(to))) {
-            for (ZipEntry e : Collections.list(source.entries())) {
-                out.putNextEntry(new ZipEntry(e.getName()));
-                if (e.getName().equals(name)) {
-                    out.write(content);
-                } else {
-                    try (InputStream in = source.getInputStream(e)) {
-                        in.transferTo(out);
-                    }
-                }
-                out.closeEntry();
-            }
-        }
-    }
-
-    private static Map<?, ?> parse(byte[] json) throws Exception {
-        return (Map<?, ?>) Json.parse(json);
-    }
-
-    private static String event(String name) throws IOException {
-        try (InputStream in = EmulatorTest.class.getResourceAsStream("/events/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
 }

@@ -102,6 +102,42 @@ final class PackageContents {
         return folder;
     }
 
+    /**
+     * Writes {@code to}, a copy of the zip {@code from} with the entries named in {@code edits} replaced by what their
+     * function returns for the old content (null: left out); every entry keeps its Unix mode and time, so a custom
+     * runtime's {@code bootstrap} stays executable.
+     */
+    static Path edited(Path from, Path to, java.util.Map<String, java.util.function.UnaryOperator<byte[]>> edits)
+            throws IOException {
+        Files.createDirectories(to.toAbsolutePath().getParent());
+        try (org.apache.commons.compress.archivers.zip.ZipFile source =
+                        org.apache.commons.compress.archivers.zip.ZipFile.builder().setFile(from.toFile()).get();
+                org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream out =
+                        new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(to.toFile())) {
+            for (org.apache.commons.compress.archivers.zip.ZipArchiveEntry e : Collections.list(source.getEntries())) {
+                byte[] content;
+                try (InputStream in = source.getInputStream(e)) {
+                    content = in.readAllBytes();
+                }
+                java.util.function.UnaryOperator<byte[]> edit = edits.get(e.getName());
+                if (edit != null) {
+                    content = edit.apply(content);
+                    if (content == null) {
+                        continue;
+                    }
+                }
+                org.apache.commons.compress.archivers.zip.ZipArchiveEntry copy =
+                        new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(e.getName());
+                copy.setUnixMode(e.getUnixMode());
+                copy.setTime(e.getTime());
+                out.putArchiveEntry(copy);
+                out.write(content);
+                out.closeArchiveEntry();
+            }
+        }
+        return to;
+    }
+
     private static List<String> concat(List<String> a, List<String> b) {
         List<String> out = new ArrayList<>(a);
         out.addAll(b);
