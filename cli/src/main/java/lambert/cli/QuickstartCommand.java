@@ -29,6 +29,7 @@ import lambert.toolkit.emulator.Emulation;
 import lambert.runtime.builtin.BuiltinModel;
 import lambert.toolkit.models.ModelResolver;
 import lambert.toolkit.packaging.CpuArch;
+import lambert.toolkit.packaging.JdkNotFoundException;
 import lambert.toolkit.packaging.LambdaRuntime;
 import lambert.toolkit.packaging.PackageReport;
 import lambert.toolkit.packaging.Packager;
@@ -113,6 +114,19 @@ final class QuickstartCommand implements Callable<Integer> {
         if (requests < 1 || invocations < 1) {
             throw new UsageException("--requests and --invocations must be at least 1, found " + requests + " and "
                     + invocations);
+        }
+        if (runtime != null) {
+            // refused before the minutes of work that come before packaging
+            if (LambdaRuntime.byId(runtime).isEmpty()) {
+                throw new UsageException("--runtime " + runtime + " is not one of Lambda's Java or OS-only runtimes ("
+                        + java.util.Arrays.stream(LambdaRuntime.values()).map(LambdaRuntime::id)
+                                .collect(java.util.stream.Collectors.joining(", ")) + ")");
+            }
+            Optional<String> missing = LambdaRuntime.osOnly(runtime) ? Packager.customRuntimeUnavailable()
+                    : Optional.empty();
+            if (missing.isPresent()) {
+                throw new JdkNotFoundException(missing.get());
+            }
         }
         Terminal t = Terminal.of(spec);
         Local local = local(t);

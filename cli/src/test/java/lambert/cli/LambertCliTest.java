@@ -109,7 +109,7 @@ class LambertCliTest {
     @Test
     void quickstart_materialisesTheDefaultModelAndMatchesPublishedSimilarity() throws Exception {
         assertThat(run("quickstart", "--json", "--requests", "20", "--invocations", "3", "--verify-texts", "40"))
-                .isEqualTo(0);
+                .as(err::toString).isEqualTo(0);
         Map<?, ?> report = (Map<?, ?>) Json.parse(out.toString().trim().getBytes());
         assertThat(report.get("model")).isEqualTo("all-MiniLM-L6-v2-int8");
         // lambert's own int8, made from the fp32 artifact into a folder named by its recipe
@@ -130,6 +130,18 @@ class LambertCliTest {
         assertThat((String) function.get("first_response")).contains("\"embedding\":[");
         assertThat(((Number) function.get("init_duration_ms")).doubleValue()).isPositive();
         assertThat(Files.isRegularFile(Path.of((String) function.get("zip")))).isTrue();
+        // the custom runtime where a JDK 25 is at hand (CI's machines have one), else the managed one, saying why
+        java.util.Optional<String> missing = lambert.toolkit.packaging.Packager.customRuntimeUnavailable();
+        assertThat(function.get("runtime")).isEqualTo(missing.isEmpty() ? "provided.al2023" : "java21");
+        assertThat(function.get("runtime_fallback")).isEqualTo(missing.orElse(null));
+    }
+
+    @Test
+    void quickstart_unknownRuntimeIsUsageErrorNamingTheOptionBeforeAnyWork() {
+        assertThat(run("quickstart", "--runtime", "java8")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString().strip()).startsWith("lambert: --runtime java8 is not one of Lambda's Java or OS-only "
+                + "runtimes (java21, ").contains("provided.al2023");
+        assertThat(out.toString()).isEmpty();
     }
 
     @Test

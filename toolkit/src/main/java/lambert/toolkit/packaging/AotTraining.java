@@ -91,7 +91,14 @@ final class AotTraining {
     }
 
     /**
-     * Trains a new cache on {@code untrainedZip}; returns it in a temp folder of its own. Two steps, each the package's
+     * Where the training runs write the configuration and the cache: {@code /var/tmp}, which the function sees as this
+     * machine's, since the emulator binds the environment's own temp folder at {@code /tmp} (as Lambda gives each
+     * environment its own).
+     */
+    static final Path SHARED_TEMP = Path.of("/var/tmp");
+
+    /**
+     * Trains a new cache on {@code untrainedZip}; returns it in a temp folder of its own under {@link #SHARED_TEMP}. Two steps, each the package's
      * own {@code bootstrap} in the emulator with {@code JAVA_TOOL_OPTIONS}: the training run records what the
      * function loads ({@code -XX:AOTMode=record}; the JVM writes the configuration when SIGTERM ends it), then a
      * second start assembles the cache from it ({@code -XX:AOTMode=create}, which exits once the cache is written). The
@@ -99,7 +106,11 @@ final class AotTraining {
      * child JVM never started), so the steps are run apart.
      */
     static Path train(Path untrainedZip) throws IOException {
-        Path out = Files.createTempDirectory("lambert-aot-");
+        if (!Files.isDirectory(SHARED_TEMP) || !Files.isWritable(SHARED_TEMP)) {
+            throw new IOException(SHARED_TEMP + " is not a writable folder: the training run of the ahead-of-time cache "
+                    + "writes its files there (the function's own /tmp in the emulator is not this machine's)");
+        }
+        Path out = Files.createTempDirectory(SHARED_TEMP, "lambert-aot-");
         // the function runs as nobody when lambert is root: the folder must be writable to it
         Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path config = out.resolve("function.aotconf");
