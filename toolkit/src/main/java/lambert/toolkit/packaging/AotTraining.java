@@ -98,17 +98,17 @@ final class AotTraining {
     static final Path SHARED_TEMP = Path.of("/var/tmp");
 
     /**
-     * Trains a new cache on {@code untrainedZip}; returns it in a temp folder of its own under {@link #SHARED_TEMP}. Two steps, each the package's
-     * own {@code bootstrap} in the emulator with {@code JAVA_TOOL_OPTIONS}: the training run records what the
-     * function loads ({@code -XX:AOTMode=record}; the JVM writes the configuration when SIGTERM ends it), then a
-     * second start assembles the cache from it ({@code -XX:AOTMode=create}, which exits once the cache is written). The
-     * one-step {@code -XX:AOTCacheOutput} wrote only the configuration when the emulator ended the JVM (its assembling
-     * child JVM never started), so the steps are run apart.
+     * Trains a new cache on {@code untrainedZip}; returns it in a temp folder of its own under {@link #SHARED_TEMP}.
+     * Two steps, each the package's own {@code bootstrap} in the emulator with {@code JAVA_TOOL_OPTIONS}: the training
+     * run records what the function loads ({@code -XX:AOTMode=record}; the JVM writes the configuration when SIGTERM
+     * ends it), then a second start assembles the cache from it ({@code -XX:AOTMode=create}, which exits once the cache
+     * is written). The one-step {@code -XX:AOTCacheOutput} wrote only the configuration when the emulator ended the JVM
+     * (its assembling child JVM never started), so the steps are run apart.
      */
     static Path train(Path untrainedZip) throws IOException {
         if (!Files.isDirectory(SHARED_TEMP) || !Files.isWritable(SHARED_TEMP)) {
-            throw new IOException(SHARED_TEMP + " is not a writable folder: the training run of the ahead-of-time cache "
-                    + "writes its files there (the function's own /tmp in the emulator is not this machine's)");
+            throw new IOException(SHARED_TEMP + " is not a writable folder: the training run of the ahead-of-time "
+                    + "cache writes its files there (the function's own /tmp in the emulator is not this machine's)");
         }
         Path out = Files.createTempDirectory(SHARED_TEMP, "lambert-aot-");
         // the function runs as nobody when lambert is root: the folder must be writable to it
