@@ -118,10 +118,11 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         if (runtime != null) {
             // refused before the minutes of work that come before packaging
-            if (LambdaRuntime.byId(runtime).isEmpty()) {
-                throw new UsageException("--runtime " + runtime + " is not one of Lambda's Java or OS-only runtimes ("
-                        + java.util.Arrays.stream(LambdaRuntime.values()).map(LambdaRuntime::id)
-                                .collect(java.util.stream.Collectors.joining(", ")) + ")");
+            try {
+                // the native libraries are checked when packaging; here only the name
+                LambdaRuntime.check(runtime, List.of(), LambdaRuntime.osOnly(runtime));
+            } catch (UnsupportedRuntimeException e) {
+                throw new UsageException("--runtime " + e.getMessage());
             }
             Optional<String> missing = LambdaRuntime.osOnly(runtime) ? Packager.customRuntimeUnavailable()
                     : Optional.empty();

@@ -193,7 +193,6 @@ class CustomRuntimePackageTest {
     @Test
     void emulate_jarChangedAfterTraining_answersWithoutTheCacheAndSaysWhy() throws Exception {
         Path changed = dir.resolve("changed/function.zip");
-        Files.createDirectories(changed.getParent());
         String jar;
         byte[] bigger;
         try (ZipFile zip = new ZipFile(report.zip().toFile())) {
@@ -251,7 +250,6 @@ class CustomRuntimePackageTest {
     @Test
     void emulate_cacheOfAnotherJvm_refusedByTheJvmAndTheFunctionStillAnswers() throws Exception {
         Path garbage = dir.resolve("garbage/function.zip");
-        Files.createDirectories(garbage.getParent());
         PackageContents.edited(report.zip(), garbage, Map.of("aot/function.aot",
                 old -> "not an AOT cache".repeat(1000).getBytes(StandardCharsets.UTF_8)));
         List<String> lines = Collections.synchronizedList(new ArrayList<>());

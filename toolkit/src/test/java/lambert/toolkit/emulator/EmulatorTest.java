@@ -27,9 +27,7 @@ import lambert.toolkit.packaging.PackageReport;
 import lambert.toolkit.packaging.Packager;
 import lambert.toolkit.verify.Answers;
 import lambert.toolkit.verify.PackageAnswers;
-import lambert.toolkit.verify.Thresholds;
 import lambert.runtime.tokenize.NativeTokenizer;
-import lambert.runtime.tokenize.TextTokenizer;
 import lambert.toolkit.verify.Verifier;
 import lambert.toolkit.verify.VerifyReport;
 import lambert.toolkit.verify.VerifyTexts;
@@ -38,7 +36,6 @@ import lambert.toolkit.models.DerivedBundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The real default model, packaged for the managed runtime (java21), run through the official Lambda runtime interface
